@@ -1,0 +1,119 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using System.Security.Cryptography;
+
+namespace Lightning.Core.Native;
+
+/// <summary>
+/// Makes TorchSharp's native library load on hosts whose libstdc++ predates GCC 13 (Debian 12, Ubuntu 22.04,
+/// RHEL 9), with nothing for the user to do. Call <see cref="EnsureLoadable"/> before the first use of <c>torch</c>;
+/// the app host, the trainer and the module base class do.
+/// </summary>
+public static class TorchNative
+{
+    private const string LibraryFile = "libLibTorchSharp.so";
+    private static readonly Lock Gate = new();
+    private static NativeLoadReport? _report;
+    private static IntPtr _copyHandle;
+
+    /// <summary>Environment variable that moves the folder holding private copies (default: the user's cache folder).</summary>
+    public const string CacheVariable = "LIGHTNING_NATIVE_CACHE";
+
+    /// <summary>
+    /// Checks the stock library against this host once per process. When only <c>GLIBCXX_3.4.32</c> is missing,
+    /// writes (once per library build) a private copy with that need marked weak and routes TorchSharp's load to it.
+    /// </summary>
+    /// <exception cref="NativeLoadException">The library is missing, or the host lacks a version that cannot be waived.</exception>
+    public static NativeLoadReport EnsureLoadable()
+    {
+        lock (Gate)
+        {
+            if (_report is not null) return _report;
+            if (!OperatingSystem.IsLinux())
+                return _report = new NativeLoadReport(LibraryFile, NativeFix.None, "(platform loader)", []);
+
+            var library = LocateLibrary();
+            var dependencies = ElfDependencies.Read(library);
+            var (fix, missing) = NativeCompatibility.Assess(dependencies, HostLibraries.Definitions);
+            if (missing.Count > 0 && fix == NativeFix.None) throw Unfixable(library, missing);
+            if (fix == NativeFix.None) return _report = new NativeLoadReport(library, fix, library, []);
+
+            var copy = WritePrivateCopy(library, dependencies);
+            PreloadNeighbours(library, dependencies);
+            _copyHandle = NativeLibrary.Load(copy);
+            AssemblyLoadContext.Default.ResolvingUnmanagedDll += RouteToCopy;
+            return _report = new NativeLoadReport(library, fix, copy, missing);
+        }
+    }
+
+    /// <summary>The folder that holds private copies, keyed by the stock library's hash.</summary>
+    public static string CacheRoot()
+    {
+        if (Environment.GetEnvironmentVariable(CacheVariable) is { Length: > 0 } configured) return configured;
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var baseDir = xdg is { Length: > 0 } ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(baseDir, "lightning-dotnet", "native");
+    }
+
+    /// <summary>
+    /// Writes the weak-need copy of <paramref name="library"/> under <see cref="CacheRoot"/> (atomically, once) and
+    /// returns its path. The stock file is only read.
+    /// </summary>
+    public static string WritePrivateCopy(string library, ElfDependencies dependencies)
+    {
+        var original = File.ReadAllBytes(library);
+        var patched = NativeCompatibility.MarkWaivableWeak(original, dependencies);
+        var folder = Path.Combine(CacheRoot(), Convert.ToHexStringLower(SHA256.HashData(original))[..16]);
+        var target = Path.Combine(folder, LibraryFile);
+        if (File.Exists(target) && File.ReadAllBytes(target).AsSpan().SequenceEqual(patched)) return target;
+
+        Directory.CreateDirectory(folder);
+        var temporary = $"{target}.{Environment.ProcessId}.tmp";
+        File.WriteAllBytes(temporary, patched);
+        File.Move(temporary, target, overwrite: true);
+        return target;
+    }
+
+    private static IntPtr RouteToCopy(Assembly assembly, string name) =>
+        name.Contains("LibTorchSharp", StringComparison.Ordinal) ? _copyHandle : IntPtr.Zero;
+
+    // The copy lives outside the package folder, so its DT_NEEDED entries (libc10.so, libtorch_cpu.so, ...) would not
+    // be found through $ORIGIN. Loading them first from beside the stock library lets the loader reuse them by soname.
+    private static void PreloadNeighbours(string library, ElfDependencies dependencies)
+    {
+        var folder = Path.GetDirectoryName(library)!;
+        foreach (var needed in dependencies.Libraries)
+        {
+            var candidate = Path.Combine(folder, needed);
+            if (File.Exists(candidate)) NativeLibrary.Load(candidate);
+        }
+    }
+
+    private static string LocateLibrary()
+    {
+        // The host puts the native folders of deps.json (runtimes/linux-x64/native) into this list.
+        var probing = (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append(AppContext.BaseDirectory)
+            .Append(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"))
+            .Concat((Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
+        foreach (var folder in probing)
+        {
+            var candidate = Path.Combine(folder, LibraryFile);
+            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+        }
+        throw new NativeLoadException(
+            $"{LibraryFile} was not found beside the application ({AppContext.BaseDirectory}) nor on LD_LIBRARY_PATH. " +
+            "Reference the TorchSharp package (and libtorch-cpu-linux-x64, unless a libtorch is supplied through LD_LIBRARY_PATH) and rebuild.");
+    }
+
+    private static NativeLoadException Unfixable(string library, IReadOnlyList<VersionNeed> missing)
+    {
+        var gaps = string.Join(", ", missing.Select(m => $"'{m.Version}' from {m.File}"));
+        return new NativeLoadException(
+            $"{library} needs {gaps}, which this host does not provide (only '{NativeCompatibility.Waivable.Version}' can be worked around). " +
+            "Fix: run on a distribution whose system libraries provide these versions (for libstdc++: GCC 13 or newer, e.g. Debian 13 or Ubuntu 24.04), " +
+            "or install a matching libstdc++ and put it on LD_LIBRARY_PATH.");
+    }
+}
