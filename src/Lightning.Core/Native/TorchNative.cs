@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Runtime.Loader;
 using System.Security.Cryptography;
 
 namespace Lightning.Core.Native;
@@ -42,7 +41,6 @@ public static class TorchNative
             var copy = WritePrivateCopy(library, dependencies);
             PreloadNeighbours(library, dependencies);
             _copyHandle = NativeLibrary.Load(copy);
-            AssemblyLoadContext.Default.ResolvingUnmanagedDll += RouteToCopy;
             return _report = new NativeLoadReport(library, fix, copy, missing);
         }
     }
@@ -75,8 +73,24 @@ public static class TorchNative
         return target;
     }
 
-    private static IntPtr RouteToCopy(Assembly assembly, string name) =>
-        name.Contains("LibTorchSharp", StringComparison.Ordinal) ? _copyHandle : IntPtr.Zero;
+    /// <summary>
+    /// Called by the runtime when loading <c>LibTorchSharp</c> the normal way failed: hands out the private copy.
+    /// A host that cannot be fixed gets its reason on standard error, since TorchSharp's own message misleads.
+    /// </summary>
+    internal static IntPtr ResolveLibTorchSharp(Assembly assembly, string name)
+    {
+        if (!name.Contains("LibTorchSharp", StringComparison.Ordinal)) return IntPtr.Zero;
+        try
+        {
+            EnsureLoadable();
+            return _copyHandle;
+        }
+        catch (Exception error) when (error is NativeLoadException or IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine(error.Message);
+            return IntPtr.Zero;
+        }
+    }
 
     // The copy lives outside the package folder, so its DT_NEEDED entries (libc10.so, libtorch_cpu.so, ...) would not
     // be found through $ORIGIN. Loading them first from beside the stock library lets the loader reuse them by soname.

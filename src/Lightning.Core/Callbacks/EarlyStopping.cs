@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Lightning.Core.Training;
+
+namespace Lightning.Core.Callbacks;
+
+/// <summary>Stops training when a monitored metric stops improving, crosses a threshold, or is not finite.</summary>
+public sealed class EarlyStopping : Callback
+{
+    private readonly EarlyStoppingOptions _options;
+
+    /// <summary>Creates the callback; options are validated here.</summary>
+    public EarlyStopping(EarlyStoppingOptions options)
+    {
+        _options = options;
+        var errors = new Configuration.ConfigErrors("callbacks.early_stopping");
+        options.Validate(errors);
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>Checks since the last improvement.</summary>
+    public int WaitCount { get; private set; }
+
+    /// <summary>Best value seen.</summary>
+    public double? BestScore { get; private set; }
+
+    /// <summary>Epoch at which a stop was requested, or null.</summary>
+    public int? StoppedEpoch { get; private set; }
+
+    /// <summary>Why it stopped, or null.</summary>
+    public string? StoppingReason { get; private set; }
+
+    /// <inheritdoc />
+    public override string StateKey => $"EarlyStopping{{monitor={_options.Monitor},mode={_options.Mode}}}";
+
+    /// <inheritdoc />
+    public override void OnValidationEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> metrics)
+    {
+        if (!_options.CheckOnTrainEpochEnd && !trainer.IsSanityChecking && trainer.Optimizer is not null) Check(trainer);
+    }
+
+    /// <inheritdoc />
+    public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics)
+    {
+        if (_options.CheckOnTrainEpochEnd) Check(trainer);
+    }
+
+    /// <inheritdoc />
+    public override JsonNode? StateDict() => new JsonObject
+    {
+        ["wait_count"] = WaitCount,
+        ["best_score"] = BestScore,
+        ["stopped_epoch"] = StoppedEpoch,
+        ["stopping_reason"] = StoppingReason,
+    };
+
+    /// <inheritdoc />
+    public override void LoadStateDict(JsonNode state)
+    {
+        WaitCount = state["wait_count"]?.GetValue<int>() ?? 0;
+        BestScore = state["best_score"]?.GetValue<double>();
+        StoppedEpoch = state["stopped_epoch"]?.GetValue<int>();
+        StoppingReason = state["stopping_reason"]?.GetValue<string>();
+    }
+
+    private void Check(ITrainerView trainer)
+    {
+        if (!trainer.CallbackMetrics.TryGetValue(_options.Monitor, out var value))
+        {
+            trainer.Fail($"EarlyStopping monitors '{_options.Monitor}', which was not logged. Logged metrics: {string.Join(", ", trainer.CallbackMetrics.Keys.Order())}. " +
+                         "Log it from ValidationStep, or set callbacks.early_stopping.monitor to one of these.");
+            return;
+        }
+        var reason = Evaluate(value);
+        if (reason is null) return;
+        StoppedEpoch = trainer.CurrentEpoch;
+        StoppingReason = reason;
+        trainer.RequestStop(reason);
+    }
+
+    private string? Evaluate(double value)
+    {
+        var shown = value.ToString("G6", CultureInfo.InvariantCulture);
+        var name = _options.Monitor;
+        if (_options.CheckFinite && !double.IsFinite(value))
+            return $"Monitored metric {name} = {shown} is not finite; stopping.";
+        if (_options.StoppingThreshold is { } goal && Better(value, goal, 0))
+            return $"Stopping threshold reached: {name} = {shown} is better than {goal.ToString(CultureInfo.InvariantCulture)}.";
+        if (_options.DivergenceThreshold is { } limit && Better(limit, value, 0))
+            return $"Divergence threshold reached: {name} = {shown} is worse than {limit.ToString(CultureInfo.InvariantCulture)}; stopping.";
+        if (BestScore is not { } best || Better(value, best, _options.MinDelta))
+        {
+            BestScore = value;
+            WaitCount = 0;
+            return null;
+        }
+        WaitCount++;
+        return WaitCount >= _options.Patience
+            ? $"Monitored metric {name} did not improve in the last {WaitCount} checks; best {BestScore.Value.ToString("G6", CultureInfo.InvariantCulture)}."
+            : null;
+    }
+
+    private bool Better(double candidate, double reference, double margin) =>
+        _options.Mode == MonitorMode.Min ? candidate < reference - margin : candidate > reference + margin;
+}

@@ -1,0 +1,17 @@
+namespace Lightning.Core.Callbacks;
+
+/// <summary>Chooses the progress mode from the environment and the kind of output.</summary>
+public static class ProgressModes
+{
+    /// <summary>The variable that overrides the choice.</summary>
+    public const string Variable = "LIGHTNING_PROGRESS";
+
+    /// <summary><see cref="Variable"/> when set to rich, plain or off; otherwise rich for a terminal, plain for redirected output.</summary>
+    public static ProgressMode Choose(bool outputIsTerminal, string? setting) => setting?.Trim().ToLowerInvariant() switch
+    {
+        "rich" => ProgressMode.Rich,
+        "plain" => ProgressMode.Plain,
+        "off" => ProgressMode.Off,
+        _ => outputIsTerminal ? ProgressMode.Rich : ProgressMode.Plain,
+    };
+}

@@ -1,0 +1,30 @@
+using static TorchSharp.torch;
+
+namespace Lightning.Core.Data;
+
+/// <summary>A batch of inputs and targets, the shape most supervised modules take.</summary>
+/// <param name="Input">Inputs, first dimension the batch.</param>
+/// <param name="Target">Targets, first dimension the batch.</param>
+public sealed record TensorBatch(Tensor Input, Tensor Target) : IBatch<TensorBatch>
+{
+    /// <inheritdoc />
+    public long Size => Input.shape[0];
+
+    /// <inheritdoc />
+    public TensorBatch To(BatchTransfer transfer)
+    {
+        var input = transfer.Apply(Input);
+        var target = transfer.Apply(Target);
+        return ReferenceEquals(input, Input) && ReferenceEquals(target, Target) ? this : new TensorBatch(input, target);
+    }
+
+    /// <inheritdoc />
+    public TensorBatch PinMemory() => new(Input.pin_memory(), Target.pin_memory());
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Input.Dispose();
+        Target.Dispose();
+    }
+}

@@ -1,0 +1,160 @@
+using Lightning.Core.Metrics;
+using static TorchSharp.torch;
+
+namespace Lightning.Core.Logging;
+
+/// <summary>
+/// Collects what a module logs during one loop. Step values stay on the device until the trainer reads them at a
+/// logging step; epoch values are accumulated on the device, weighted by batch size, and read once per epoch.
+/// </summary>
+internal sealed class MetricLog : IDisposable
+{
+    private readonly Dictionary<string, Tensor> _stepTensors = [];
+    private readonly Dictionary<string, double> _stepValues = [];
+    private readonly Dictionary<string, (Tensor Sum, double Weight)> _epochTensors = [];
+    private readonly Dictionary<string, (double Sum, double Weight)> _epochValues = [];
+    private readonly Dictionary<string, Metric> _epochMetrics = [];
+    private long _batchSize = 1;
+
+    /// <summary>The loop values are logged from; it sets the on-step/on-epoch defaults.</summary>
+    public LoopKind Loop { get; private set; }
+
+    /// <summary>Whether on-step values of the current batch are kept (only on logging steps, so other steps never sync).</summary>
+    public bool CaptureStep { get; private set; }
+
+    /// <summary>Names logged with the progress-bar flag.</summary>
+    public HashSet<string> ProgressBarNames { get; } = [];
+
+    public void BeginLoop(LoopKind loop)
+    {
+        Loop = loop;
+        ClearEpoch();
+        ClearStep();
+    }
+
+    public void BeginBatch(long batchSize, bool captureStep)
+    {
+        _batchSize = batchSize;
+        CaptureStep = captureStep;
+    }
+
+    public void Log(string name, Tensor value, LogOptions options)
+    {
+        if (value.numel() != 1)
+            throw new ArgumentException($"Log('{name}') got a tensor of shape [{string.Join(", ", value.shape)}]; only single values can be logged.", nameof(value));
+        var (onStep, onEpoch) = Resolve(name, options);
+        if (onStep && CaptureStep)
+        {
+            var kept = value.detach().reshape([]).DetachFromDisposeScope();
+            if (_stepTensors.Remove(StepName(name, onEpoch), out var previous)) previous.Dispose();
+            _stepTensors[StepName(name, onEpoch)] = kept;
+        }
+        if (!onEpoch) return;
+        var weight = (double)(options.BatchSize ?? _batchSize);
+        var epochName = EpochName(name, onStep);
+        if (!_epochTensors.TryGetValue(epochName, out var entry))
+            entry = (zeros([], ScalarType.Float64, value.device).DetachFromDisposeScope(), 0);
+        entry.Sum.add_(value.detach().reshape([]).to(ScalarType.Float64), alpha: weight);
+        _epochTensors[epochName] = (entry.Sum, entry.Weight + weight);
+    }
+
+    public void Log(string name, double value, LogOptions options)
+    {
+        var (onStep, onEpoch) = Resolve(name, options);
+        if (onStep && CaptureStep) _stepValues[StepName(name, onEpoch)] = value;
+        if (!onEpoch) return;
+        var weight = (double)(options.BatchSize ?? _batchSize);
+        var epochName = EpochName(name, onStep);
+        _epochValues.TryGetValue(epochName, out var entry);
+        _epochValues[epochName] = (entry.Sum + value * weight, entry.Weight + weight);
+    }
+
+    public void Log(string name, Metric metric, LogOptions options)
+    {
+        if (options.OnStep == true)
+            throw new ArgumentException($"Log('{name}') got a Metric with OnStep = true; metric objects are logged at epoch end. Log the batch value as a tensor instead.", nameof(options));
+        if (options.ProgressBar) ProgressBarNames.Add(name);
+        _epochMetrics[name] = metric;
+    }
+
+    /// <summary>Whether any on-step value waits to be read.</summary>
+    public bool HasStepValues => _stepTensors.Count > 0 || _stepValues.Count > 0;
+
+    /// <summary>Reads the kept step values (one device read each) and forgets them.</summary>
+    public Dictionary<string, double> ReadStep()
+    {
+        var values = new Dictionary<string, double>(_stepValues);
+        foreach (var (name, tensor) in _stepTensors) values[name] = ToDouble(tensor);
+        ClearStep();
+        return values;
+    }
+
+    /// <summary>Computes the epoch values (weighted means and metric objects) and resets them.</summary>
+    public Dictionary<string, double> ReadEpoch()
+    {
+        var values = new Dictionary<string, double>();
+        foreach (var (name, (sum, weight)) in _epochValues) values[name] = sum / weight;
+        foreach (var (name, (sum, weight)) in _epochTensors) values[name] = ToDouble(sum) / weight;
+        foreach (var (name, metric) in _epochMetrics)
+        {
+            values[name] = metric.Compute();
+            metric.Reset();
+        }
+        ClearEpoch();
+        return values;
+    }
+
+    /// <summary>The running epoch sums, so a checkpoint taken mid-epoch resumes them.</summary>
+    public Dictionary<string, (double Sum, double Weight)> EpochSums()
+    {
+        var sums = new Dictionary<string, (double, double)>(_epochValues);
+        foreach (var (name, (sum, weight)) in _epochTensors) sums[name] = (ToDouble(sum), weight);
+        return sums;
+    }
+
+    /// <summary>Restores running epoch sums saved by <see cref="EpochSums"/>.</summary>
+    public void RestoreEpochSums(IReadOnlyDictionary<string, (double Sum, double Weight)> sums)
+    {
+        foreach (var (name, entry) in sums) _epochValues[name] = entry;
+    }
+
+    public void Dispose()
+    {
+        ClearEpoch();
+        ClearStep();
+    }
+
+    private (bool OnStep, bool OnEpoch) Resolve(string name, LogOptions options)
+    {
+        if (Loop == LoopKind.Predict)
+            throw new InvalidOperationException($"Log('{name}') was called during prediction; prediction does not log.");
+        if (options.ProgressBar) ProgressBarNames.Add(name);
+        var training = Loop == LoopKind.Train;
+        return (options.OnStep ?? training, options.OnEpoch ?? !training);
+    }
+
+    // Logged on both step and epoch, a value appears twice, as Lightning names them: name_step and name_epoch.
+    private static string StepName(string name, bool alsoEpoch) => alsoEpoch ? name + "_step" : name;
+    private static string EpochName(string name, bool alsoStep) => alsoStep ? name + "_epoch" : name;
+
+    private static double ToDouble(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        return tensor.to(ScalarType.Float64).item<double>();
+    }
+
+    private void ClearStep()
+    {
+        foreach (var tensor in _stepTensors.Values) tensor.Dispose();
+        _stepTensors.Clear();
+        _stepValues.Clear();
+    }
+
+    private void ClearEpoch()
+    {
+        foreach (var (sum, _) in _epochTensors.Values) sum.Dispose();
+        _epochTensors.Clear();
+        _epochValues.Clear();
+        _epochMetrics.Clear();
+    }
+}

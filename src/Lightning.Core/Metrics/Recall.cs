@@ -1,0 +1,10 @@
+using static TorchSharp.torch;
+
+namespace Lightning.Core.Metrics;
+
+/// <summary>True positives over actual positives; macro-averaged over classes for multiclass.</summary>
+public sealed class Recall(ClassificationTask task, int classes = 2) : ClassificationCounts(task, classes)
+{
+    /// <inheritdoc />
+    public override Tensor ComputeTensor() => Average(SafeDivide(TruePositives, Actual));
+}

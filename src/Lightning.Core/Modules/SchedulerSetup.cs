@@ -1,0 +1,10 @@
+using static TorchSharp.torch.optim.lr_scheduler;
+
+namespace Lightning.Core.Modules;
+
+/// <summary>A learning-rate scheduler and when the trainer steps it.</summary>
+/// <param name="Scheduler">The scheduler, built on the optimizer it drives.</param>
+/// <param name="Interval">Step after each epoch (default) or each optimizer step.</param>
+/// <param name="Frequency">Step every this many intervals. Default 1.</param>
+/// <param name="Monitor">A logged metric passed to the scheduler (ReduceLROnPlateau); null for none.</param>
+public sealed record SchedulerSetup(LRScheduler Scheduler, SchedulerInterval Interval = SchedulerInterval.Epoch, int Frequency = 1, string? Monitor = null);

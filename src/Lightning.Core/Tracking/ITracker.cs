@@ -1,0 +1,38 @@
+namespace Lightning.Core.Tracking;
+
+/// <summary>
+/// Where a run's params, metrics, artifacts and status go. Implementations must return at once from the logging calls
+/// (buffer, then write in the background) so that tracking never slows or kills training.
+/// </summary>
+public interface ITracker : IDisposable
+{
+    /// <summary>Id of the current run, once started.</summary>
+    string? RunId { get; }
+
+    /// <summary>The run's local folder (checkpoints go under it); valid once started.</summary>
+    string RunDirectory { get; }
+
+    /// <summary>Where runs are stored, for people and for the events file.</summary>
+    string TrackingUri { get; }
+
+    /// <summary>Starts a run with its params and tags.</summary>
+    void StartRun(RunStart start);
+
+    /// <summary>Records metric values.</summary>
+    void LogMetrics(IReadOnlyList<MetricPoint> points);
+
+    /// <summary>Sets a tag on the run.</summary>
+    void SetTag(string key, string value);
+
+    /// <summary>Stores the file at <paramref name="localPath"/> as artifact <paramref name="artifactPath"/> (relative, '/'-separated).</summary>
+    void LogArtifact(string localPath, string artifactPath);
+
+    /// <summary>Removes an artifact stored earlier (a checkpoint dropped from the top-k).</summary>
+    void DeleteArtifact(string artifactPath);
+
+    /// <summary>Ends the run with <paramref name="status"/>; <paramref name="message"/> explains a failure.</summary>
+    void EndRun(RunStatus status, string? message = null);
+
+    /// <summary>Waits up to <paramref name="timeout"/> for buffered writes.</summary>
+    void Flush(TimeSpan timeout);
+}

@@ -1,0 +1,45 @@
+using Lightning.Core.Configuration;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lightning.Core.Training;
+
+/// <summary>Turns <c>accelerator</c>/<c>devices</c> into a device. CUDA_VISIBLE_DEVICES is honoured by CUDA itself: indices count visible devices.</summary>
+internal static class DeviceSelection
+{
+    public static Device Resolve(TrainerOptions options)
+    {
+        var cuda = options.Accelerator != AcceleratorKind.Cpu && torch.cuda.is_available();
+        if (options.Accelerator == AcceleratorKind.Cuda && !cuda)
+            throw Invalid("accelerator", "cuda", "TorchSharp sees no CUDA device on this machine (no CUDA libtorch loaded or no GPU visible); use cpu or auto.");
+        if (!cuda) return CPU;
+        var index = options.Devices ?? 0;
+        var count = torch.cuda.device_count();
+        if (index >= count)
+            throw Invalid("devices", index.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be a CUDA device index below {count} (devices visible: {count}).");
+        return new Device(DeviceType.CUDA, index);
+    }
+
+    /// <summary>Physical cores (not hyper-threads), the default intra-op thread count.</summary>
+    public static int PhysicalCores()
+    {
+        try
+        {
+            var cores = File.ReadLines("/proc/cpuinfo")
+                .Aggregate((Physical: "0", Cores: new HashSet<string>()), (acc, line) =>
+                {
+                    if (line.StartsWith("physical id", StringComparison.Ordinal)) return (line.Split(':')[1].Trim(), acc.Cores);
+                    if (line.StartsWith("core id", StringComparison.Ordinal)) acc.Cores.Add(acc.Physical + "/" + line.Split(':')[1].Trim());
+                    return acc;
+                }).Cores.Count;
+            return cores > 0 ? Math.Min(cores, Environment.ProcessorCount) : Environment.ProcessorCount;
+        }
+        catch (IOException)
+        {
+            return Environment.ProcessorCount;
+        }
+    }
+
+    private static LightningConfigException Invalid(string key, string value, string message) =>
+        new([new ConfigIssue("trainer." + key, value, "trainer options", message)]);
+}

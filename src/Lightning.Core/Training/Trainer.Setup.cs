@@ -1,0 +1,119 @@
+using Lightning.Core.Callbacks;
+using Lightning.Core.Configuration;
+using Lightning.Core.Data;
+using Lightning.Core.Logging;
+using Lightning.Core.Modules;
+using Lightning.Core.Tracking;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lightning.Core.Training;
+
+public sealed partial class Trainer
+{
+    private RunContext<TBatch> Prepare<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, Stage stage, CancellationToken interrupt)
+        where TBatch : IBatch<TBatch>
+    {
+        set_num_threads(_options.Threads ?? DeviceSelection.PhysicalCores());
+        var device = DeviceSelection.Resolve(_options);
+        var seed = _options.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        random.manual_seed(seed);
+
+        data.PrepareData();
+        data.Setup(stage);
+        module.to(device);
+        if (_options.Precision.IsBf16) module.to(ScalarType.BFloat16);
+        module.Device = device;
+
+        var context = new RunContext<TBatch>(_options, module, data, _callbacks, _tracker, device, interrupt) { CheckpointObserver = CheckpointObserver, Output = _output };
+        context.Progress.Seed = seed;
+        module.Trainer = context;
+        module.Attach(context.TrainLog);
+        return context;
+    }
+
+    private long TrainBatches<TBatch>(IBatchLoader<TBatch> train, LightningDataModule<TBatch> data) where TBatch : IBatch<TBatch>
+    {
+        if (train.BatchesPerEpoch == 0)
+            throw new InvalidOperationException($"The train loader of {data.GetType().Name} yields no batches (no samples, or fewer samples than one batch with drop_last); fit needs at least one.");
+        var batches = _options.OverfitBatches.IsZero
+            ? _options.LimitTrainBatches.Resolve(train.BatchesPerEpoch)
+            : _options.OverfitBatches.Resolve(train.BatchesPerEpoch);
+        if (batches == 0)
+            throw new InvalidOperationException($"trainer.limit_train_batches = {_options.LimitTrainBatches} leaves no batch of the train loader of {data.GetType().Name} ({train.BatchesPerEpoch} batches); fit needs at least one.");
+        return batches;
+    }
+
+    private void SanityCheck<TBatch>(RunContext<TBatch> context, IBatchLoader<TBatch> validation, long validationBatches) where TBatch : IBatch<TBatch>
+    {
+        var steps = _options.NumSanityValSteps == -1 ? validationBatches : Math.Min(_options.NumSanityValSteps, validationBatches);
+        if (steps <= 0) return;
+        foreach (var callback in _callbacks) callback.OnSanityCheckStart(context);
+        // The sanity check must not change what training draws from the global generator.
+        using var saved = random.get_rng_state();
+        new EvaluationLoop<TBatch>(context).Run(validation, steps, LoopKind.Validation, sanity: true);
+        random.set_rng_state(saved);
+        foreach (var callback in _callbacks) callback.OnSanityCheckEnd(context);
+    }
+
+    private FitResult Finish<TBatch>(RunContext<TBatch> context, RunOutcome outcome, string? message, Exception? error = null) where TBatch : IBatch<TBatch>
+    {
+        context.TypedModule.OnFitEnd();
+        foreach (var callback in _callbacks) callback.OnFitEnd(context);
+        var status = outcome switch
+        {
+            RunOutcome.Finished => RunStatus.Finished,
+            RunOutcome.Failed => RunStatus.Failed,
+            _ => RunStatus.Killed,
+        };
+        _tracker.EndRun(status, outcome == RunOutcome.Failed ? message : null);
+        _tracker.Flush(TimeSpan.FromSeconds(30));
+        return new FitResult(outcome, context.Progress.Epoch, context.Progress.GlobalStep,
+            new Dictionary<string, double>(context.CallbackMetrics), message, error);
+    }
+
+    private RunStart RunStartFor<TBatch>(LightningModule<TBatch> module, long seed) where TBatch : IBatch<TBatch>
+    {
+        if (Run is { } given)
+        {
+            var withSeed = new Dictionary<string, string>(given.Params) { ["trainer/seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            return given with { Params = withSeed };
+        }
+        var parameters = OptionsFlattener.ToDictionary(_options, "trainer/")
+            .Concat(module.Hyperparameters.Select(p => KeyValuePair.Create("model/" + p.Key, p.Value)))
+            .ToDictionary(p => p.Key, p => OptionsFlattener.Format(p.Value));
+        parameters["trainer/seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new RunStart(null, parameters, new Dictionary<string, string>());
+    }
+
+    private static void SafeOnException<TBatch>(Callback callback, RunContext<TBatch> context, Exception error) where TBatch : IBatch<TBatch>
+    {
+        try
+        {
+            callback.OnException(context, error);
+        }
+        catch (Exception secondary)
+        {
+            // The original error is what the user must see; a callback failing while handling it is reported beside it.
+            context.Fail($"{callback.GetType().Name}.OnException failed: {secondary.Message}");
+        }
+    }
+
+    private static TrainerOptions ApplyFastDevRun(TrainerOptions options)
+    {
+        if (!options.FastDevRun.IsEnabled) return options;
+        var batches = BatchLimit.OfCount(options.FastDevRun.Batches);
+        return options with
+        {
+            MaxEpochs = 1,
+            MaxSteps = options.FastDevRun.Batches,
+            LimitTrainBatches = batches,
+            LimitValBatches = batches,
+            LimitTestBatches = batches,
+            LimitPredictBatches = batches,
+            ValCheckInterval = BatchLimit.All,
+            NumSanityValSteps = 0,
+            EnableCheckpointing = false,
+        };
+    }
+}

@@ -1,0 +1,161 @@
+using Lightning.Core.Callbacks;
+using Lightning.Core.Checkpoints;
+using Lightning.Core.Configuration;
+using Lightning.Core.Data;
+using Lightning.Core.Logging;
+using Lightning.Core.Modules;
+using Lightning.Core.Native;
+using Lightning.Core.Tracking;
+using static TorchSharp.torch;
+
+namespace Lightning.Core.Training;
+
+/// <summary>
+/// Runs a <see cref="LightningModule{TBatch}"/> on a <see cref="LightningDataModule{TBatch}"/>: fit, validate, test,
+/// predict. The loop is synchronous on the calling thread (TorchSharp's dispose scopes are thread-static).
+/// </summary>
+public sealed partial class Trainer
+{
+    private readonly TrainerOptions _options;
+    private readonly ITracker _tracker;
+    private readonly TextWriter _output;
+    private readonly List<Callback> _callbacks;
+
+    /// <summary>Creates a trainer. Options are validated here.</summary>
+    /// <param name="options">How to run.</param>
+    /// <param name="callbacks">Callbacks; defaults (checkpointing, progress, summary, timer, non-finite guard) are added as options say.</param>
+    /// <param name="tracker">Where runs go; default: nothing is recorded and checkpoints go under <c>default_root_dir</c>.</param>
+    /// <param name="output">Where progress and summaries are written; default: nowhere.</param>
+    /// <exception cref="LightningConfigException">An option is out of range.</exception>
+    public Trainer(TrainerOptions options, IEnumerable<Callback>? callbacks = null, ITracker? tracker = null, TextWriter? output = null)
+    {
+        TorchNative.EnsureLoadable();
+        var errors = new ConfigErrors("trainer");
+        options.Validate(errors);
+        errors.ThrowIfAny();
+        _options = ApplyFastDevRun(options);
+        _output = output ?? TextWriter.Null;
+        _tracker = options.FastDevRun.IsEnabled || tracker is null ? new NullTracker(options.DefaultRootDir) : tracker;
+        _callbacks = DefaultCallbacks.Arrange(callbacks ?? [], _options, _output);
+    }
+
+    /// <summary>The options in force (after fast_dev_run adjustments).</summary>
+    public TrainerOptions Options => _options;
+
+    /// <summary>The callbacks in the order they run (checkpoint callbacks last).</summary>
+    public IReadOnlyList<Callback> Callbacks => _callbacks;
+
+    /// <summary>The tracker runs go to.</summary>
+    public ITracker Tracker => _tracker;
+
+    /// <summary>
+    /// Name, params and tags for the tracker; the app host passes the whole resolved configuration. Default: the trainer
+    /// options and the module's hyperparameters.
+    /// </summary>
+    public RunStart? Run { get; init; }
+
+    /// <summary>Called when a checkpoint is kept, with its path and monitored score (the app host writes events from it).</summary>
+    public Action<string, double?>? CheckpointObserver { get; init; }
+
+    /// <summary>Trains <paramref name="module"/>, resuming from <paramref name="checkpointPath"/> when given.</summary>
+    /// <param name="module">The module.</param>
+    /// <param name="data">The data.</param>
+    /// <param name="checkpointPath">A checkpoint file to resume from, or null.</param>
+    /// <param name="interrupt">Cancel to stop at the next step boundary with a checkpoint (SIGINT/SIGTERM).</param>
+    public FitResult Fit<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch>
+    {
+        var checkpoint = checkpointPath is null ? null : CheckpointFile.Read(checkpointPath);
+        using var context = Prepare(module, data, Stage.Fit, interrupt);
+        var started = false;
+        try
+        {
+            var train = data.TrainLoader() ?? throw new InvalidOperationException($"{data.GetType().Name} has no train loader: override TrainLoader() to fit.");
+            var validation = _options.OverfitBatches.IsZero ? data.ValidationLoader() : train;
+            var trainBatches = TrainBatches(train, data);
+            var validationBatches = validation is null ? 0 : _options.OverfitBatches.IsZero ? _options.LimitValBatches.Resolve(validation.BatchesPerEpoch) : trainBatches;
+            context.TrainBatchesPerEpoch = trainBatches;
+            context.Optimization = module.ConfigureOptimizers();
+            if (checkpoint is not null) context.Restore(checkpoint, training: true);
+
+            _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
+            started = true;
+            module.OnFitStart();
+            foreach (var callback in _callbacks) callback.OnFitStart(context);
+            if (checkpoint is null && validation is not null) SanityCheck(context, validation, validationBatches);
+
+            var outcome = new FitLoop<TBatch>(context, train, validation, trainBatches, validationBatches).Run();
+            if (outcome == RunOutcome.Interrupted)
+                foreach (var callback in _callbacks) callback.OnInterrupt(context);
+            return Finish(context, outcome, outcome switch
+            {
+                RunOutcome.Failed => context.Failure,
+                RunOutcome.Interrupted => "Interrupted; a checkpoint was saved to resume from.",
+                _ => context.StopReason,
+            });
+        }
+        catch (Exception error) when (error is not LightningConfigException and not CheckpointException || started)
+        {
+            foreach (var callback in _callbacks) SafeOnException(callback, context, error);
+            return Finish(context, RunOutcome.Failed, error.Message, error);
+        }
+        finally
+        {
+            data.Teardown(Stage.Fit);
+        }
+    }
+
+    /// <summary>Runs the validation loader once and returns its metrics.</summary>
+    public IReadOnlyDictionary<string, double> Validate<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch> =>
+        Evaluate(module, data, checkpointPath, Stage.Validate, interrupt);
+
+    /// <summary>Runs the test loader once and returns its metrics.</summary>
+    public IReadOnlyDictionary<string, double> Test<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch> =>
+        Evaluate(module, data, checkpointPath, Stage.Test, interrupt);
+
+    /// <summary>Runs the predict loader and returns each batch's predictions on the CPU.</summary>
+    public IReadOnlyList<Tensor> Predict<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch>
+    {
+        var checkpoint = checkpointPath is null ? null : CheckpointFile.Read(checkpointPath);
+        using var context = Prepare(module, data, Stage.Predict, interrupt);
+        try
+        {
+            var loader = data.PredictLoader() ?? throw new InvalidOperationException($"{data.GetType().Name} has no predict loader: override PredictLoader() to predict.");
+            if (checkpoint is not null) context.Restore(checkpoint, training: false);
+            return new PredictionLoop<TBatch>(context).Run(loader, _options.LimitPredictBatches.Resolve(loader.BatchesPerEpoch));
+        }
+        finally
+        {
+            data.Teardown(Stage.Predict);
+        }
+    }
+
+    private IReadOnlyDictionary<string, double> Evaluate<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath, Stage stage, CancellationToken interrupt)
+        where TBatch : IBatch<TBatch>
+    {
+        var checkpoint = checkpointPath is null ? null : CheckpointFile.Read(checkpointPath);
+        using var context = Prepare(module, data, stage, interrupt);
+        var kind = stage == Stage.Test ? LoopKind.Test : LoopKind.Validation;
+        try
+        {
+            var loader = (stage == Stage.Test ? data.TestLoader() : data.ValidationLoader())
+                         ?? throw new InvalidOperationException($"{data.GetType().Name} has no {EvaluationLoop<TBatch>.Describe(kind)} loader: override {(stage == Stage.Test ? "TestLoader" : "ValidationLoader")}() to {stage.ToString().ToLowerInvariant()}.");
+            if (checkpoint is not null) context.Restore(checkpoint, training: false);
+            var limit = stage == Stage.Test ? _options.LimitTestBatches : _options.LimitValBatches;
+            var batches = limit.Resolve(loader.BatchesPerEpoch);
+            if (batches == 0) throw new InvalidOperationException($"The {EvaluationLoop<TBatch>.Describe(kind)} loader of {data.GetType().Name} yields no batches; it needs at least one.");
+            _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
+            var metrics = new EvaluationLoop<TBatch>(context).Run(loader, batches, kind);
+            _tracker.EndRun(RunStatus.Finished);
+            _tracker.Flush(TimeSpan.FromSeconds(30));
+            return metrics;
+        }
+        finally
+        {
+            data.Teardown(stage);
+        }
+    }
+}
