@@ -33,16 +33,29 @@ public static class TorchNative
                 return _report = new NativeLoadReport(LibraryFile, NativeFix.None, "(platform loader)", []);
 
             var library = LocateLibrary();
-            var dependencies = ElfDependencies.Read(library);
-            var (fix, missing) = NativeCompatibility.Assess(dependencies, HostLibraries.Definitions);
-            if (missing.Count > 0 && fix == NativeFix.None) throw Unfixable(library, missing);
-            if (fix == NativeFix.None) return _report = new NativeLoadReport(library, fix, library, []);
-
-            var copy = WritePrivateCopy(library, dependencies);
-            PreloadNeighbours(library, dependencies);
-            _copyHandle = NativeLibrary.Load(copy);
-            return _report = new NativeLoadReport(library, fix, copy, missing);
+            var report = Plan(library, HostLibraries.Definitions, CacheRoot());
+            if (report.Fix == NativeFix.WeakGlibcxxCopy)
+            {
+                PreloadNeighbours(library, ElfDependencies.Read(library));
+                _copyHandle = NativeLibrary.Load(report.LoadedFrom);
+            }
+            return _report = report;
         }
+    }
+
+    /// <summary>
+    /// Decides how <paramref name="library"/> loads on a host whose libraries define what <paramref name="hostDefinitions"/>
+    /// returns, writing the private copy under <paramref name="cacheRoot"/> only when it is needed. Loads nothing.
+    /// </summary>
+    /// <exception cref="NativeLoadException">The host lacks a version that cannot be waived.</exception>
+    public static NativeLoadReport Plan(string library, Func<string, IReadOnlySet<string>?> hostDefinitions, string cacheRoot)
+    {
+        var dependencies = ElfDependencies.Read(library);
+        var (fix, missing) = NativeCompatibility.Assess(dependencies, hostDefinitions);
+        if (missing.Count > 0 && fix == NativeFix.None) throw new NativeLoadException(NativeCompatibility.Describe(library, missing));
+        return fix == NativeFix.None
+            ? new NativeLoadReport(library, fix, library, [])
+            : new NativeLoadReport(library, fix, WritePrivateCopy(library, dependencies, cacheRoot), missing);
     }
 
     /// <summary>The folder that holds private copies, keyed by the stock library's hash.</summary>
@@ -55,14 +68,14 @@ public static class TorchNative
     }
 
     /// <summary>
-    /// Writes the weak-need copy of <paramref name="library"/> under <see cref="CacheRoot"/> (atomically, once) and
+    /// Writes the weak-need copy of <paramref name="library"/> under <paramref name="cacheRoot"/> (atomically, once) and
     /// returns its path. The stock file is only read.
     /// </summary>
-    public static string WritePrivateCopy(string library, ElfDependencies dependencies)
+    public static string WritePrivateCopy(string library, ElfDependencies dependencies, string cacheRoot)
     {
         var original = File.ReadAllBytes(library);
         var patched = NativeCompatibility.MarkWaivableWeak(original, dependencies);
-        var folder = Path.Combine(CacheRoot(), Convert.ToHexStringLower(SHA256.HashData(original))[..16]);
+        var folder = Path.Combine(cacheRoot, Convert.ToHexStringLower(SHA256.HashData(original))[..16]);
         var target = Path.Combine(folder, LibraryFile);
         if (File.Exists(target) && File.ReadAllBytes(target).AsSpan().SequenceEqual(patched)) return target;
 
@@ -120,14 +133,5 @@ public static class TorchNative
         throw new NativeLoadException(
             $"{LibraryFile} was not found beside the application ({AppContext.BaseDirectory}) nor on LD_LIBRARY_PATH. " +
             "Reference the TorchSharp package (and libtorch-cpu-linux-x64, unless a libtorch is supplied through LD_LIBRARY_PATH) and rebuild.");
-    }
-
-    private static NativeLoadException Unfixable(string library, IReadOnlyList<VersionNeed> missing)
-    {
-        var gaps = string.Join(", ", missing.Select(m => $"'{m.Version}' from {m.File}"));
-        return new NativeLoadException(
-            $"{library} needs {gaps}, which this host does not provide (only '{NativeCompatibility.Waivable.Version}' can be worked around). " +
-            "Fix: run on a distribution whose system libraries provide these versions (for libstdc++: GCC 13 or newer, e.g. Debian 13 or Ubuntu 24.04), " +
-            "or install a matching libstdc++ and put it on LD_LIBRARY_PATH.");
     }
 }

@@ -84,7 +84,8 @@ internal sealed class FitLoop<TBatch>(
         using var batch = hostBatch.To(context.Transfer);
 
         var stepsOptimizer = (index + 1) % _options.AccumulateGradBatches == 0 || index + 1 == trainBatches;
-        var logs = stepsOptimizer && (progress.GlobalStep + 1) % _options.LogEveryNSteps == 0;
+        // Step values are also read on an epoch's last batch, so runs shorter than log_every_n_steps still show them.
+        var logs = stepsOptimizer && ((progress.GlobalStep + 1) % _options.LogEveryNSteps == 0 || index + 1 == trainBatches);
         context.TrainLog.BeginBatch(batch.Size, captureStep: logs);
         module.OnTrainBatchStart(batch, index);
         foreach (var callback in context.Callbacks) callback.OnTrainBatchStart(context, index);

@@ -55,9 +55,6 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     /// <summary>Set while epoch-end hooks run: a checkpoint then resumes at the next epoch.</summary>
     public bool AtEpochEnd { get; set; }
 
-    /// <summary>Observers of kept checkpoints (the app host's events file).</summary>
-    public Action<string, double?>? CheckpointObserver { get; init; }
-
     public nn.Module Module => TypedModule;
     public Optimizer? Optimizer => Optimization?.Optimizer;
     public int CurrentEpoch => Progress.Epoch;
@@ -93,7 +90,6 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     public void ReportCheckpoint(string path, double? score)
     {
         foreach (var callback in Callbacks) callback.OnCheckpointSaved(this, path, score);
-        CheckpointObserver?.Invoke(path, score);
     }
 
     public void SaveCheckpoint(string path)

@@ -25,7 +25,7 @@ public sealed partial class Trainer
         if (_options.Precision.IsBf16) module.to(ScalarType.BFloat16);
         module.Device = device;
 
-        var context = new RunContext<TBatch>(_options, module, data, _callbacks, _tracker, device, interrupt) { CheckpointObserver = CheckpointObserver, Output = _output };
+        var context = new RunContext<TBatch>(_options, module, data, _callbacks, _tracker, device, interrupt) { Output = _output };
         context.Progress.Seed = seed;
         module.Trainer = context;
         module.Attach(context.TrainLog);

@@ -54,9 +54,6 @@ public sealed partial class Trainer
     /// </summary>
     public RunStart? Run { get; init; }
 
-    /// <summary>Called when a checkpoint is kept, with its path and monitored score (the app host writes events from it).</summary>
-    public Action<string, double?>? CheckpointObserver { get; init; }
-
     /// <summary>Trains <paramref name="module"/>, resuming from <paramref name="checkpointPath"/> when given.</summary>
     /// <param name="module">The module.</param>
     /// <param name="data">The data.</param>

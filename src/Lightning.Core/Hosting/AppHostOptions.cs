@@ -1,0 +1,34 @@
+using Lightning.Core.Tracking;
+using Lightning.Core.Training;
+
+namespace Lightning.Core.Hosting;
+
+/// <summary>How the app host is wired: its output and where runs are recorded.</summary>
+public sealed record AppHostOptions
+{
+    /// <summary>Standard output (progress, summaries, print-config).</summary>
+    public TextWriter Output { get; init; } = Console.Out;
+
+    /// <summary>Standard error (errors).</summary>
+    public TextWriter Error { get; init; } = Console.Error;
+
+    /// <summary>Whether <see cref="Output"/> is a terminal (live progress) or redirected (plain lines).</summary>
+    public bool OutputIsTerminal { get; init; } = !Console.IsOutputRedirected;
+
+    /// <summary>
+    /// Creates the tracker for a run from the tracking and trainer options and the project name. Default: a
+    /// <see cref="CsvTracker"/> under <c>trainer.default_root_dir</c>; a tracking package replaces it.
+    /// </summary>
+    public Func<TrackingOptions, TrainerOptions, string, ITracker> TrackerFactory { get; init; } = DefaultTracker;
+
+    /// <summary>Grace period between a stop signal and a forced exit, for the checkpoint to be written.</summary>
+    public TimeSpan SignalGracePeriod { get; init; } = TimeSpan.FromSeconds(120);
+
+    private static ITracker DefaultTracker(TrackingOptions tracking, TrainerOptions trainer, string project)
+    {
+        if (tracking.Uri is { } uri)
+            throw new Configuration.LightningConfigException([new Configuration.ConfigIssue("tracking.uri", uri, "configuration",
+                "needs a tracking package: this app records runs as CSV under trainer.default_root_dir. Remove tracking.uri, or wire an MLflow tracker through AppHostOptions.TrackerFactory.")]);
+        return new CsvTracker(trainer.DefaultRootDir);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Lightning.Core.Configuration;
+using Lightning.Core.Data;
+using Lightning.Core.Modules;
+using Lightning.Core.Native;
+using Lightning.Core.Tracking;
+using Lightning.Core.Training;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Lightning.Core.Hosting;
+
+/// <summary>Resolves the configuration, builds module, data module, tracker and trainer, runs the command and maps the outcome to an exit code.</summary>
+internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostOptions host) : IAppRunner where TBatch : IBatch<TBatch>
+{
+    private readonly ComponentFactory _module = new(moduleType, "model");
+    private readonly ComponentFactory _data = new(dataType, "data");
+
+    public int Run(AppInvocation invocation)
+    {
+        var config = ResolveConfig(invocation);
+        if (invocation.Command == AppCommand.PrintConfig)
+        {
+            host.Output.Write(config.ToYaml());
+            return ExitCodes.Finished;
+        }
+        TorchNative.EnsureLoadable();
+        var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
+        var module = (LightningModule<TBatch>)_module.Create(config.Model);
+        if (config.Model is not null && module.Hyperparameters.Count == 0) module.SaveHyperparameters(config.Model);
+        var data = (LightningDataModule<TBatch>)_data.Create(config.Data);
+
+        using var events = new EventsFile(invocation.EventsPath);
+        using var tracker = host.TrackerFactory(config.Tracking, config.Trainer, _module.ProjectName);
+        var requeue = new RequeueCallback(host.Error);
+        using var signals = new StopSignals(host.SignalGracePeriod, requeue.Request);
+        var callbacks = config.Callbacks.Create().Append(new EventsCallback(events, config.ToYaml())).Append(requeue).ToList();
+        if (config.Trainer.EnableProgressBar)
+            callbacks.Add(new Callbacks.ProgressBar(host.Output, Callbacks.ProgressModes.Choose(host.OutputIsTerminal, Environment.GetEnvironmentVariable(Callbacks.ProgressModes.Variable))));
+        var trainer = new Trainer(config.Trainer, callbacks, tracker, host.Output)
+        {
+            Run = new RunStart(config.Tracking.RunName, config.ToParams(), SystemTags.Collect(config.Tracking.RunName, Environment.CurrentDirectory)),
+        };
+
+        return invocation.Command switch
+        {
+            AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, signals.Token),
+            AppCommand.Validate => Evaluate(trainer.Validate(module, data, checkpoint, signals.Token), "Validation"),
+            AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test"),
+            _ => Predict(trainer, module, data, checkpoint, invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
+        };
+    }
+
+    private AppConfig ResolveConfig(AppInvocation invocation)
+    {
+        var file = invocation.ConfigFile ?? (File.Exists("lightning.yaml") ? "lightning.yaml" : null);
+        var entries = ConfigSources.Merge(
+            file is null ? [] : ConfigSources.FromYamlFile(file),
+            ConfigSources.FromEnvironment(Environment.GetEnvironmentVariables()),
+            ConfigSources.FromArguments(invocation.Overrides, AppCommandLine.KnownOptions));
+        var binder = new ConfigBinder(entries);
+        var config = new AppConfig(
+            binder.Bind<TrainerOptions>("trainer"),
+            _module.BindOptions(binder),
+            _data.BindOptions(binder),
+            binder.Bind<TrackingOptions>("tracking"),
+            binder.Bind<CallbacksOptions>("callbacks"));
+        binder.Complete(config.Sections());
+        return config;
+    }
+
+    private int Fit(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events, CancellationToken stop)
+    {
+        var result = trainer.Fit(module, data, checkpoint, stop);
+        var status = result.Outcome switch
+        {
+            RunOutcome.Finished => "FINISHED",
+            RunOutcome.Failed => "FAILED",
+            _ => "KILLED",
+        };
+        events.Finished(status, EventsCallback.Best(trainer.Callbacks), result.Metrics, result.Message);
+        switch (result.Outcome)
+        {
+            case RunOutcome.Failed:
+                host.Error.WriteLine($"Training failed: {result.Message}");
+                if (result.Error is { } error && error is not InvalidOperationException) host.Error.WriteLine(error.ToString());
+                return ExitCodes.Failed;
+            case RunOutcome.Interrupted:
+                host.Error.WriteLine($"Interrupted at epoch {result.Epochs}, step {result.GlobalStep}; resume with --ckpt-path last.");
+                return ExitCodes.Interrupted;
+            case RunOutcome.Stopped:
+                return ExitCodes.Stopped;
+            default:
+                if (result.Message is not null) host.Output.WriteLine(result.Message);
+                host.Output.WriteLine($"Run recorded in {trainer.Tracker.RunDirectory}");
+                return ExitCodes.Finished;
+        }
+    }
+
+    private int Evaluate(IReadOnlyDictionary<string, double> metrics, string title)
+    {
+        host.Output.WriteLine($"{title} metrics:");
+        foreach (var (name, value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+            host.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name} = {value:G6}"));
+        return ExitCodes.Finished;
+    }
+
+    private int Predict(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, string output, CancellationToken stop)
+    {
+        var predictions = trainer.Predict(module, data, checkpoint, stop);
+        using var scope = NewDisposeScope();
+        var all = cat(predictions.ToList(), 0);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        Safetensors.SaveStateDict(output, new Dictionary<string, Tensor> { ["predictions"] = all.contiguous() });
+        host.Output.WriteLine($"Saved {all.shape[0]} predictions to {Path.GetFullPath(output)}");
+        foreach (var prediction in predictions) prediction.Dispose();
+        return ExitCodes.Finished;
+    }
+
+    private static IEnumerable<string> CheckpointRoots(AppConfig config)
+    {
+        if (config.Callbacks.ModelCheckpoint.DirPath is { } folder) yield return folder;
+        yield return Path.Combine(config.Trainer.DefaultRootDir, "lightning_logs");
+    }
+}

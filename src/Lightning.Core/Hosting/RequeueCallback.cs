@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using Lightning.Core.Callbacks;
+using Lightning.Core.Training;
+
+namespace Lightning.Core.Hosting;
+
+/// <summary>On SIGUSR1: at the next optimizer-step boundary, saves <c>last.ckpt</c> and asks Slurm to requeue the job.</summary>
+internal sealed class RequeueCallback(TextWriter error) : Callback
+{
+    private volatile bool _requested;
+
+    public void Request() => _requested = true;
+
+    public override void OnTrainBatchEnd(ITrainerView trainer, TorchSharp.torch.Tensor loss, long batchIndex, long batchSize)
+    {
+        if (!_requested || trainer.BatchInEpoch % trainer.Options.AccumulateGradBatches != 0) return;
+        _requested = false;
+        var path = Path.Combine(trainer.RunDirectory, "checkpoints", "last.ckpt");
+        trainer.SaveCheckpoint(path);
+        trainer.ReportCheckpoint(path, null);
+        if (Environment.GetEnvironmentVariable("SLURM_JOB_ID") is not { Length: > 0 } job) return;
+        try
+        {
+            using var requeue = Process.Start(new ProcessStartInfo("scontrol") { ArgumentList = { "requeue", job }, UseShellExecute = false });
+            requeue?.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+        catch (System.ComponentModel.Win32Exception failure)
+        {
+            error.WriteLine($"Saved {path}, but could not run 'scontrol requeue {job}': {failure.Message}.");
+        }
+    }
+}

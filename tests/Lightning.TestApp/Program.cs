@@ -1,0 +1,4 @@
+using Lightning.Core.Hosting;
+using Lightning.TestApp;
+
+return LightningApp.Run<TinyModule, TinyDataModule>(args);

@@ -1,0 +1,15 @@
+namespace Lightning.TestApp;
+
+/// <summary>Section <c>model</c> of the test app.</summary>
+public sealed record TinyModelOptions
+{
+    public int Hidden { get; init; } = 16;
+    public double Lr { get; init; } = 0.05;
+    public double Dropout { get; init; } = 0.1;
+    /// <summary>Milliseconds each training step sleeps, so a test can signal or kill the process mid-epoch.</summary>
+    public int StepDelayMs { get; init; }
+    /// <summary>From this global step on, the loss is NaN (tests the non-finite guard); -1 never.</summary>
+    public long NanFromStep { get; init; } = -1;
+    /// <summary>Step the learning rate down by half every epoch.</summary>
+    public bool StepLr { get; init; } = true;
+}
