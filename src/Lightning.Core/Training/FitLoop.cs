@@ -60,8 +60,10 @@ internal sealed class FitLoop<TBatch>(
                 if (atStepBoundary && context.Failure is not null) return RunOutcome.Failed;
                 if (atStepBoundary && context.ShouldStop && progress.Epoch >= _options.MinEpochs) return RunOutcome.Finished;
                 if (!TrainBatch(source, index)) break;
-                if (StepLimitReached()) break;
-                if (ValidationDue(index)) Validate();
+                // Reaching max_steps ends training, so the final weights are validated as an epoch end would be.
+                var stopping = StepLimitReached();
+                if (ValidationDue(index) || (stopping && ValidationEpoch())) Validate();
+                if (stopping) break;
             }
         }
         if (context.Failure is not null) return RunOutcome.Failed;
@@ -144,10 +146,10 @@ internal sealed class FitLoop<TBatch>(
         progress.BatchInEpoch = 0;
     }
 
-    private bool ValidationDue(long index) =>
-        validation is not null && validationBatches > 0 &&
-        (context.Progress.Epoch + 1) % _options.CheckValEveryNEpoch == 0 &&
-        (index + 1) % _validationEvery == 0;
+    private bool ValidationDue(long index) => ValidationEpoch() && (index + 1) % _validationEvery == 0;
+
+    private bool ValidationEpoch() =>
+        validation is not null && validationBatches > 0 && (context.Progress.Epoch + 1) % _options.CheckValEveryNEpoch == 0;
 
     private void Validate() => _evaluation.Run(validation!, validationBatches, LoopKind.Validation);
 
