@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lightning.Core.Checkpoints;
 using Lightning.Core.Training;
 
 namespace Lightning.Core.Callbacks;
@@ -49,7 +50,7 @@ public sealed class EarlyStopping : Callback
     public override JsonNode? StateDict() => new JsonObject
     {
         ["wait_count"] = WaitCount,
-        ["best_score"] = BestScore,
+        ["best_score"] = JsonNumbers.From(BestScore),
         ["stopped_epoch"] = StoppedEpoch,
         ["stopping_reason"] = StoppingReason,
     };
@@ -58,7 +59,7 @@ public sealed class EarlyStopping : Callback
     public override void LoadStateDict(JsonNode state)
     {
         WaitCount = state["wait_count"]?.GetValue<int>() ?? 0;
-        BestScore = state["best_score"]?.GetValue<double>();
+        BestScore = JsonNumbers.Read(state["best_score"]);
         StoppedEpoch = state["stopped_epoch"]?.GetValue<int>();
         StoppingReason = state["stopping_reason"]?.GetValue<string>();
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lightning.Core.Checkpoints;
 using Lightning.Core.Training;
 
 namespace Lightning.Core.Callbacks;
@@ -89,20 +90,20 @@ public sealed class ModelCheckpoint : Callback
     public override JsonNode? StateDict() => new JsonObject
     {
         ["best_model_path"] = BestModelPath,
-        ["best_model_score"] = BestModelScore,
+        ["best_model_score"] = JsonNumbers.From(BestModelScore),
         ["last_model_path"] = LastModelPath,
-        ["best_k_models"] = new JsonObject(_bestK.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(double.IsNaN(p.Value) ? (double?)null : p.Value)))),
+        ["best_k_models"] = new JsonObject(_bestK.Select(p => KeyValuePair.Create(p.Key, JsonNumbers.From(p.Value)))),
     };
 
     /// <inheritdoc />
     public override void LoadStateDict(JsonNode state)
     {
         BestModelPath = state["best_model_path"]?.GetValue<string>();
-        BestModelScore = state["best_model_score"]?.GetValue<double>();
+        BestModelScore = JsonNumbers.Read(state["best_model_score"]);
         LastModelPath = state["last_model_path"]?.GetValue<string>();
         _bestK.Clear();
         foreach (var (path, score) in state["best_k_models"]?.AsObject() ?? [])
-            if (File.Exists(path)) _bestK[path] = score?.GetValue<double>() ?? double.NaN;
+            if (File.Exists(path)) _bestK[path] = JsonNumbers.Read(score) ?? double.NaN;
     }
 
     private bool EpochSaveDue(ITrainerView trainer) =>

@@ -31,7 +31,7 @@ internal sealed class EventsCallback(EventsFile events, string configYaml) : Cal
         {
             ["checkpoint"] = checkpoint?.BestModelPath,
             ["monitor"] = checkpoint?.Options.Monitor,
-            ["score"] = checkpoint?.BestModelScore is { } score && double.IsFinite(score) ? score : null,
+            ["score"] = Checkpoints.JsonNumbers.From(checkpoint?.BestModelScore),
         };
     }
 }

@@ -31,7 +31,7 @@ public sealed class EventsFile : IDisposable
 
     /// <summary><c>checkpoint {path, score}</c>.</summary>
     public void Checkpoint(string path, double? score) =>
-        Write("checkpoint", new JsonObject { ["path"] = path, ["score"] = Number(score) });
+        Write("checkpoint", new JsonObject { ["path"] = path, ["score"] = Checkpoints.JsonNumbers.From(score) });
 
     /// <summary><c>finished {status, best, metrics, message}</c>.</summary>
     public void Finished(string status, JsonObject best, IReadOnlyDictionary<string, double> metrics, string? message) =>
@@ -52,14 +52,7 @@ public sealed class EventsFile : IDisposable
         lock (_gate) _writer.WriteLine(line.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
     }
 
-    // JSON has no NaN or infinity; they are written as strings, as MLflow's REST API does.
-    private static JsonNode? Number(double? value) => value switch
-    {
-        null => null,
-        { } v when double.IsFinite(v) => JsonValue.Create(v),
-        { } v => JsonValue.Create(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity"),
-    };
 
     private static JsonObject Metrics(IReadOnlyDictionary<string, double> metrics) =>
-        new(metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => KeyValuePair.Create(m.Key, Number(m.Value))));
+        new(metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => KeyValuePair.Create(m.Key, Checkpoints.JsonNumbers.From(m.Value))));
 }

@@ -101,7 +101,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
             ["format_version"] = CheckpointFile.FormatVersion,
             ["progress"] = Progress.ToJson(epoch, batch),
             ["train_epoch_sums"] = AtEpochEnd ? new JsonObject() : SumsToJson(TrainLog.EpochSums()),
-            ["callback_metrics"] = new JsonObject(_callbackMetrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)JsonValue.Create(m.Value)))),
+            ["callback_metrics"] = new JsonObject(_callbackMetrics.Select(m => KeyValuePair.Create(m.Key, JsonNumbers.From(m.Value)))),
             ["callbacks"] = new JsonObject(Callbacks.Select(c => KeyValuePair.Create(c.StateKey, c.StateDict()))),
             ["datamodule"] = Data.StateDict(),
             ["hyper_parameters"] = OptionsFlattener.ToJson(TypedModule.Hyperparameters),
@@ -131,9 +131,9 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
             using var rng = tensor(checkpoint.RngState, ScalarType.Byte);
             random.set_rng_state(rng);
         }
-        foreach (var (name, value) in checkpoint.State["callback_metrics"]?.AsObject() ?? []) _callbackMetrics[name] = value!.GetValue<double>();
+        foreach (var (name, value) in checkpoint.State["callback_metrics"]?.AsObject() ?? []) _callbackMetrics[name] = JsonNumbers.Read(value) ?? double.NaN;
         TrainLog.RestoreEpochSums((checkpoint.State["train_epoch_sums"]?.AsObject() ?? [])
-            .ToDictionary(p => p.Key, p => (p.Value![0]!.GetValue<double>(), p.Value![1]!.GetValue<double>())));
+            .ToDictionary(p => p.Key, p => (JsonNumbers.Read(p.Value![0]) ?? double.NaN, JsonNumbers.Read(p.Value![1]) ?? 0)));
         var states = checkpoint.State["callbacks"]?.AsObject() ?? [];
         foreach (var callback in Callbacks)
             if (states[callback.StateKey] is { } saved) callback.LoadStateDict(saved);
@@ -190,5 +190,5 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     }
 
     private static JsonObject SumsToJson(Dictionary<string, (double Sum, double Weight)> sums) =>
-        new(sums.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)new JsonArray(s.Value.Sum, s.Value.Weight))));
+        new(sums.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)new JsonArray(JsonNumbers.From(s.Value.Sum), JsonNumbers.From(s.Value.Weight)))));
 }

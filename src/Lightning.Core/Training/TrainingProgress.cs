@@ -19,7 +19,7 @@ internal sealed class TrainingProgress
         ["batch_in_epoch"] = batchInEpoch,
         ["global_step"] = GlobalStep,
         ["seed"] = Seed,
-        ["scheduler_calls"] = new JsonArray(SchedulerCalls.Select(v => (JsonNode?)(v is { } d ? JsonValue.Create(d) : null)).ToArray()),
+        ["scheduler_calls"] = new JsonArray(SchedulerCalls.Select(Checkpoints.JsonNumbers.From).ToArray()),
     };
 
     public static TrainingProgress FromJson(JsonObject json)
@@ -31,7 +31,7 @@ internal sealed class TrainingProgress
             GlobalStep = json["global_step"]!.GetValue<long>(),
             Seed = json["seed"]!.GetValue<long>(),
         };
-        foreach (var call in json["scheduler_calls"]?.AsArray() ?? []) progress.SchedulerCalls.Add(call?.GetValue<double>());
+        foreach (var call in json["scheduler_calls"]?.AsArray() ?? []) progress.SchedulerCalls.Add(Checkpoints.JsonNumbers.Read(call));
         return progress;
     }
 }
