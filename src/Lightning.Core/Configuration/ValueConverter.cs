@@ -57,6 +57,7 @@ internal static class ValueConverter
         value = null;
         allowed = $"must be {Describe(target)}.";
         var invariant = CultureInfo.InvariantCulture;
+        if (target.IsEnum) return TryParseEnum(text, target, out value, out allowed);
         switch (Type.GetTypeCode(target))
         {
             case TypeCode.String:
@@ -83,17 +84,17 @@ internal static class ValueConverter
                 value = f;
                 return ok;
         }
-        if (target.IsEnum)
-        {
-            var names = Enum.GetNames(target);
-            var match = names.FirstOrDefault(n => KeyNames.Normalize(n) == KeyNames.Normalize(text));
-            allowed = $"allowed values are {string.Join(", ", names.Select(KeyNames.ToSnakeCase))}.";
-            if (match is null) return false;
-            value = Enum.Parse(target, match);
-            return true;
-        }
         if (target == typeof(TimeSpan)) return TryParseDuration(text, out value, out allowed);
         return TryParseParsable(text, target, out value, out allowed);
+    }
+
+    private static bool TryParseEnum(string text, Type target, out object? value, out string allowed)
+    {
+        var names = Enum.GetNames(target);
+        var match = names.FirstOrDefault(n => KeyNames.Normalize(n) == KeyNames.Normalize(text));
+        allowed = $"allowed values are {string.Join(", ", names.Select(KeyNames.ToSnakeCase))}.";
+        value = match is null ? null : Enum.Parse(target, match);
+        return match is not null;
     }
 
     private static bool TryParseDuration(string text, out object? value, out string allowed)
@@ -127,13 +128,12 @@ internal static class ValueConverter
         }
     }
 
-    private static string Describe(Type type) => Type.GetTypeCode(type) switch
+    private static string Describe(Type type) => type.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(type).Select(KeyNames.ToSnakeCase)) : Type.GetTypeCode(type) switch
     {
         TypeCode.Boolean => "true or false",
         TypeCode.Int32 or TypeCode.Int64 => "a whole number",
         TypeCode.Double or TypeCode.Single => "a number",
         TypeCode.String => "text",
-        _ when type.IsEnum => "one of " + string.Join(", ", Enum.GetNames(type).Select(KeyNames.ToSnakeCase)),
         _ when type.IsArray => "a list",
         _ => type.Name,
     };

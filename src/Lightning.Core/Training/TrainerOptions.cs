@@ -91,7 +91,7 @@ public sealed record TrainerOptions : IValidatableOptions
     {
         if (MaxEpochs is < 1) errors.Add(nameof(MaxEpochs), MaxEpochs, "must be a whole number of epochs, 1 or more (or unset).");
         if (MinEpochs < 0) errors.Add(nameof(MinEpochs), MinEpochs, "must be 0 or more.");
-        if (MaxEpochs is { } max && MinEpochs > max) errors.Add(nameof(MinEpochs), MinEpochs, $"must not exceed max_epochs ({max}).");
+        if (MaxEpochs is { } max and >= 1 && MinEpochs > max) errors.Add(nameof(MinEpochs), MinEpochs, $"must not exceed max_epochs ({max}).");
         if (MaxSteps < -1) errors.Add(nameof(MaxSteps), MaxSteps, "must be -1 (no limit) or 0 or more.");
         if (MaxTime is { } time && time <= TimeSpan.Zero) errors.Add(nameof(MaxTime), time, "must be a positive duration as DD:HH:MM:SS.");
         if (ValCheckInterval.IsZero) errors.Add(nameof(ValCheckInterval), ValCheckInterval, "must be above 0: a fraction of an epoch or a number of batches.");
