@@ -26,6 +26,9 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         }
         TorchNative.EnsureLoadable();
         var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
+        // Seeded before the module exists, so weight initialisation is reproducible too (as LightningCLI does).
+        config = config with { Trainer = config.Trainer with { Seed = config.Trainer.Seed ?? Random.Shared.NextInt64(0, int.MaxValue) } };
+        random.manual_seed(config.Trainer.Seed!.Value);
         var module = (LightningModule<TBatch>)_module.Create(config.Model);
         if (config.Model is not null && module.Hyperparameters.Count == 0) module.SaveHyperparameters(config.Model);
         var data = (LightningDataModule<TBatch>)_data.Create(config.Data);

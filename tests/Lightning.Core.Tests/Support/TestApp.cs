@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Lightning.Core.Tests.Support;
+
+/// <summary>Runs tests/Lightning.TestApp as a real child process.</summary>
+public static class TestApp
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    public static string Dll
+    {
+        get
+        {
+            // tests/Lightning.Core.Tests/bin/<Configuration>/net10.0/ → tests/Lightning.TestApp/bin/<Configuration>/net10.0/
+            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+            var configuration = output.Parent!.Name;
+            var path = Path.GetFullPath(Path.Combine(output.FullName, "..", "..", "..", "..", "Lightning.TestApp", "bin", configuration, output.Name, "Lightning.TestApp.dll"));
+            return File.Exists(path) ? path : throw new FileNotFoundException($"Build tests/Lightning.TestApp first; {path} is missing.");
+        }
+    }
+
+    public static Process Start(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        info.Environment["LIGHTNING_PROGRESS"] = "plain";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        return Process.Start(info)!;
+    }
+
+    public static Result Run(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = Start(workingDirectory, arguments, environment);
+        return Collect(process, TimeSpan.FromMinutes(3));
+    }
+
+    public static Result Collect(Process process, TimeSpan timeout)
+    {
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The test app did not exit within {timeout}.");
+        }
+        return new Result(process.ExitCode, output.Result + error.Result, error.Result);
+    }
+
+    /// <summary>Waits until the lines of the events file satisfy <paramref name="done"/>.</summary>
+    public static void WaitForEvents(string eventsPath, Func<List<string>, bool> done, Process process, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (File.Exists(eventsPath))
+            {
+                using var stream = new FileStream(eventsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var reader = new StreamReader(stream, Encoding.UTF8);
+                var lines = new List<string>();
+                while (reader.ReadLine() is { } line) lines.Add(line);
+                if (done(lines)) return;
+            }
+            if (process.HasExited) throw new InvalidOperationException($"The test app exited ({process.ExitCode}) before the expected event: {process.StandardError.ReadToEnd()}");
+            Thread.Sleep(10);
+        }
+        throw new TimeoutException("The expected event did not appear.");
+    }
+}
