@@ -19,7 +19,11 @@ public sealed record TensorBatch(Tensor Input, Tensor Target) : IBatch<TensorBat
     }
 
     /// <inheritdoc />
-    public TensorBatch PinMemory() => new(Input.pin_memory(), Target.pin_memory());
+    public TensorBatch PinMemory() => Pinnable(Input) || Pinnable(Target) ? new(Pin(Input), Pin(Target)) : this;
+
+    private static bool Pinnable(Tensor tensor) => tensor.device_type == TorchSharp.DeviceType.CPU && !tensor.is_pinned();
+
+    private static Tensor Pin(Tensor tensor) => Pinnable(tensor) ? tensor.pin_memory() : tensor.alias();
 
     /// <inheritdoc />
     public void Dispose()

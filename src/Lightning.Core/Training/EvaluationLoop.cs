@@ -56,7 +56,7 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
                 return;
             }
             using var hostBatch = source.Current;
-            using var batch = hostBatch.To(context.Transfer);
+            using var batch = context.Transfer.Move(hostBatch);
             context.EvalLog.BeginBatch(batch.Size, captureStep: true);
             if (kind == LoopKind.Test) context.TypedModule.TestStep(batch, index);
             else context.TypedModule.ValidationStep(batch, index);

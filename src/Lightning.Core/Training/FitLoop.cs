@@ -83,7 +83,7 @@ internal sealed class FitLoop<TBatch>(
             return false;
         }
         using var hostBatch = source.Current;
-        using var batch = hostBatch.To(context.Transfer);
+        using var batch = context.Transfer.Move(hostBatch);
 
         var stepsOptimizer = (index + 1) % _options.AccumulateGradBatches == 0 || index + 1 == trainBatches;
         // Step values are also read on an epoch's last batch, so runs shorter than log_every_n_steps still show them.

@@ -29,7 +29,7 @@ internal sealed class PredictionLoop<TBatch>(RunContext<TBatch> context) where T
                     break;
                 }
                 using var hostBatch = source.Current;
-                using var batch = hostBatch.To(context.Transfer);
+                using var batch = context.Transfer.Move(hostBatch);
                 predictions.Add(module.PredictStep(batch, index).detach().cpu().MoveToOuterDisposeScope());
             }
         }

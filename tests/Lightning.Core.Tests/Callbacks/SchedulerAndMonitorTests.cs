@@ -103,7 +103,7 @@ public sealed class SchedulerAndMonitorTests : IDisposable
 
     private sealed class NaNAfter(long step) : MlpModule
     {
-        public override Tensor TrainingStep(Data.TensorBatch batch, long batchIndex)
+        public override Tensor TrainingStep(Lightning.Core.Data.TensorBatch batch, long batchIndex)
         {
             var loss = base.TrainingStep(batch, batchIndex);
             return Trainer!.GlobalStep >= step ? loss * double.NaN : loss;

@@ -1,0 +1,14 @@
+using Lightning.Benchmarks;
+
+var suites = new Dictionary<string, Action<BenchReport>>
+{
+    ["engine"] = EngineBenchmarks.Run,
+};
+if (args.Length == 0 || !suites.ContainsKey(args[0]))
+{
+    Console.Error.WriteLine($"Usage: dotnet run -c Release --project tests/Lightning.Benchmarks -- <{string.Join("|", suites.Keys)}>");
+    return 2;
+}
+Lightning.Core.Native.TorchNative.EnsureLoadable();
+suites[args[0]](new BenchReport(Console.Out));
+return 0;
