@@ -40,7 +40,9 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var callbacks = config.Callbacks.Create().Append(new EventsCallback(events, config.ToYaml())).Append(requeue).ToList();
         if (config.Trainer.EnableProgressBar)
             callbacks.Add(new Callbacks.ProgressBar(host.Output, Callbacks.ProgressModes.Choose(host.OutputIsTerminal, Environment.GetEnvironmentVariable(Callbacks.ProgressModes.Variable))));
-        var trainer = new Trainer(config.Trainer, callbacks, tracker, host.Output)
+        // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
+        var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
+        var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
         {
             Run = new RunStart(config.Tracking.RunName, config.ToParams(), SystemTags.Collect(config.Tracking.RunName, Environment.CurrentDirectory)),
         };

@@ -132,6 +132,20 @@ public sealed class AppProcessTests : IDisposable
     }
 
     [Fact]
+    public void Sigusr1_SavesACheckpointAndKeepsTraining()
+    {
+        using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=4", "--model.step_delay_ms=5", "--events", "events.jsonl",
+            "--callbacks.model_checkpoint.enabled=false", .. Quiet]);
+        TestApp.WaitForEvents(_work.Combine("events.jsonl"), lines => lines.Exists(l => l.Contains("\"epoch_end\"", StringComparison.Ordinal)), process, TimeSpan.FromMinutes(2));
+        Signals.Send(process.Id, Signals.User1);
+        var run = TestApp.Collect(process, TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, run.Output);
+        var saved = CheckpointFile.Read(_work.Combine("lightning_logs", "version_0", "checkpoints", "last.ckpt")).State["progress"]!;
+        Assert.InRange(saved["global_step"]!.GetValue<long>(), 17, 63);
+        Assert.Contains("\"status\":\"FINISHED\"", File.ReadLines(_work.Combine("events.jsonl")).Last());
+    }
+
+    [Fact]
     public void SigkillMidEpoch_ResumeFromLast_EndsBitwiseEqualToAnUninterruptedRun()
     {
         string[] training = ["fit", "--trainer.max_epochs=3", "--callbacks.model_checkpoint.every_n_train_steps=4", .. Quiet];

@@ -6,6 +6,7 @@ public static partial class Signals
 {
     public const int Interrupt = 2;
     public const int Kill = 9;
+    public const int User1 = 10;
     public const int Terminate = 15;
 
     public static void Send(int pid, int signal)
