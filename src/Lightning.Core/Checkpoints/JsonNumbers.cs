@@ -7,8 +7,9 @@ namespace Lightning.Core.Checkpoints;
 /// Doubles in JSON documents (checkpoint state, events). JSON has no NaN or infinities, yet a metric may be either;
 /// they are written as the strings "NaN", "Infinity" and "-Infinity", as MLflow's REST API does, and read back.
 /// </summary>
-internal static class JsonNumbers
+public static class JsonNumbers
 {
+    /// <summary>A JSON number, or the string spelling of NaN and the infinities; null stays null.</summary>
     public static JsonNode? From(double? value) => value switch
     {
         null => null,
@@ -16,6 +17,7 @@ internal static class JsonNumbers
         { } v => JsonValue.Create(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity"),
     };
 
+    /// <summary>Reads what <see cref="From"/> wrote.</summary>
     public static double? Read(JsonNode? node)
     {
         if (node is null) return null;

@@ -122,9 +122,11 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return ExitCodes.Finished;
     }
 
+    // Where trackers keep run folders: CSV (lightning_logs), the MLflow file store (mlruns) and MLflow server runs (.lightning/runs).
     private static IEnumerable<string> CheckpointRoots(AppConfig config)
     {
         if (config.Callbacks.ModelCheckpoint.DirPath is { } folder) yield return folder;
-        yield return Path.Combine(config.Trainer.DefaultRootDir, "lightning_logs");
+        foreach (var root in new[] { "lightning_logs", "mlruns", Path.Combine(".lightning", "runs") })
+            yield return Path.Combine(config.Trainer.DefaultRootDir, root);
     }
 }

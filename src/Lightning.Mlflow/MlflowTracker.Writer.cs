@@ -1,0 +1,142 @@
+using Lightning.Core.Tracking;
+using Lightning.Mlflow.Stores;
+using Lightning.Mlflow.Writing;
+
+namespace Lightning.Mlflow;
+
+public sealed partial class MlflowTracker
+{
+    private abstract record Command;
+    private sealed record BatchCommand(LogBatch Batch) : Command;
+    private sealed record ArtifactCommand(string LocalPath, string ArtifactPath) : Command;
+    private sealed record DeleteCommand(string ArtifactPath) : Command;
+    private sealed record EndCommand(RunStatus Status, long EndTimeMs) : Command;
+    private sealed record BarrierCommand(ManualResetEventSlim Done) : Command;
+
+    private void WriteLoop()
+    {
+        var reader = _queue.Reader;
+        var pending = new List<BatchCommand>();
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var command))
+            {
+                if (command is BatchCommand batch)
+                {
+                    pending.Add(batch);
+                    continue;
+                }
+                SendBatches(pending);
+                Execute(command);
+            }
+            SendBatches(pending);
+            if (_offline && _options.Time.GetElapsedTime(_lastProbe) >= _options.ProbeInterval) TryDeliverSpool();
+        }
+    }
+
+    // Everything queued since the last send goes out as one batch (split to the server's limits by the store).
+    private void SendBatches(List<BatchCommand> pending)
+    {
+        if (pending.Count == 0) return;
+        var batch = new LogBatch(
+            pending.SelectMany(b => b.Batch.Metrics).ToList(),
+            pending.SelectMany(b => b.Batch.Params).DistinctBy(p => p.Key).ToList(),
+            pending.SelectMany(b => b.Batch.Tags).Reverse().DistinctBy(t => t.Key).Reverse().ToList());
+        pending.Clear();
+        Deliver(() => _store.LogBatch(_run!.RunId, batch.Metrics, batch.Params, batch.Tags), () => _spool!.AppendBatch(batch), batch.Metrics.Count, 0);
+    }
+
+    private void Execute(Command command)
+    {
+        switch (command)
+        {
+            case ArtifactCommand artifact:
+                Deliver(() => _store.UploadArtifact(_run!, artifact.LocalPath, artifact.ArtifactPath), () => _spool!.AppendArtifact(artifact.LocalPath, artifact.ArtifactPath), 0, 1);
+                break;
+            case DeleteCommand delete:
+                Deliver(() => _store.DeleteArtifact(_run!, delete.ArtifactPath), () => _spool!.AppendDelete(delete.ArtifactPath), 0, 0);
+                break;
+            case EndCommand end:
+                DrawLearningCurves();
+                if (_offline) TryDeliverSpool();
+                Deliver(() => _store.UpdateRun(_run!.RunId, end.Status, end.EndTimeMs), () => _spool!.AppendStatus(end.Status, end.EndTimeMs), 0, 0);
+                Summarize();
+                break;
+            case BarrierCommand barrier:
+                barrier.Done.Set();
+                break;
+        }
+    }
+
+    private void Deliver(Action send, Action spool, int points, int artifacts)
+    {
+        if (_offline || _run is null)
+        {
+            spool();
+            return;
+        }
+        try
+        {
+            send();
+            _sentPoints += points;
+            _sentArtifacts += artifacts;
+        }
+        catch (MlflowException error) when (_store.IsRemote && IsTransient(error))
+        {
+            GoOffline(error);
+            spool();
+        }
+        catch (Exception error) when (error is MlflowException or IOException or ArgumentException)
+        {
+            // The server refused this write for good (a changed param, say); training goes on.
+            Warn($"MLflow refused a write and it is skipped: {error.Message}");
+        }
+    }
+
+    private void GoOffline(MlflowException error)
+    {
+        _offline = true;
+        _lastProbe = _options.Time.GetTimestamp();
+        Warn($"MLflow server {_store.Uri} is unreachable ({error.Message}); writes are kept in {_spool?.Folder} and delivered when it answers.");
+    }
+
+    private void TryDeliverSpool()
+    {
+        _lastProbe = _options.Time.GetTimestamp();
+        try
+        {
+            var (_, points) = _spool!.Replay(_store);
+            _sentPoints += points;
+            _run ??= _spool.Run();
+            _offline = false;
+            Warn($"MLflow server {_store.Uri} answers again; the spooled writes were delivered.");
+        }
+        catch (MlflowException error) when (IsTransient(error))
+        {
+        }
+    }
+
+    private void DrawLearningCurves()
+    {
+        if (_curves.Count == 0) return;
+        try
+        {
+            var path = Path.Combine(RunDirectory, "plots", "learning_curves.png");
+            if (!Plots.LearningCurvePlot.Render(_curves, path)) return;
+            Deliver(() => _store.UploadArtifact(_run!, path, "plots/learning_curves.png"), () => _spool!.AppendArtifact(path, "plots/learning_curves.png"), 0, 1);
+        }
+        catch (Exception error) when (error is IOException or InvalidOperationException or TypeInitializationException or DllNotFoundException)
+        {
+            Warn($"The learning-curve plot could not be drawn ({error.Message}); the metrics themselves are recorded.");
+        }
+    }
+
+    private void Summarize()
+    {
+        var spooled = _spool is { HasPending: true } spool ? spool.PendingPoints() : 0;
+        var where = _run is null ? "(run not created yet)" : $"run {_run.RunId}";
+        Warn(spooled == 0 && !(_spool?.HasPending ?? false)
+            ? $"MLflow: {_sentPoints} metric points and {_sentArtifacts} artifacts sent to {_store.Uri}, {where}; nothing spooled."
+            : $"MLflow: {_sentPoints} metric points sent to {_store.Uri}, {where}; {spooled} points and other writes are still spooled in {_spool!.Folder}. Deliver them with 'dotnet lightning runs push' (or Spool.Replay).");
+    }
+}

@@ -1,0 +1,29 @@
+using Lightning.Core.Hosting;
+using Lightning.Core.Tracking;
+using Lightning.Core.Training;
+using Lightning.Mlflow.Stores;
+
+namespace Lightning.Mlflow;
+
+/// <summary>Wires MLflow into an app: <c>LightningApp.Run&lt;M, D&gt;(args, new AppHostOptions().UseMlflow())</c>.</summary>
+public static class MlflowTracking
+{
+    /// <summary>Records the app's runs in MLflow: a server, or <c>./mlruns</c> by default.</summary>
+    public static AppHostOptions UseMlflow(this AppHostOptions host) =>
+        host with { TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error) };
+
+    /// <summary>The tracker for these options; the experiment is <c>tracking.experiment</c>, else <c>MLFLOW_EXPERIMENT_NAME</c>, else the project name.</summary>
+    public static ITracker Create(TrackingOptions tracking, TrainerOptions trainer, string project, TextWriter log)
+    {
+        var target = TrackingTarget.Resolve(tracking.Uri, Environment.GetEnvironmentVariable(TrackingTarget.UriVariable), trainer.DefaultRootDir);
+        IRunStore store = target.IsServer
+            ? new RestStore(new Uri(target.Location), RestOptions.FromEnvironment(), LocalRunsRoot(trainer.DefaultRootDir))
+            : new FileStore(target.Location, log.WriteLine);
+        var fromEnvironment = Environment.GetEnvironmentVariable("MLFLOW_EXPERIMENT_NAME");
+        var experiment = tracking.Experiment ?? (string.IsNullOrEmpty(fromEnvironment) ? project : fromEnvironment);
+        return new MlflowTracker(store, new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log });
+    }
+
+    /// <summary>Where runs on a server keep their local files (checkpoints, spool): <c>.lightning/runs</c> under the root folder.</summary>
+    public static string LocalRunsRoot(string rootDirectory) => Path.Combine(Path.GetFullPath(rootDirectory), ".lightning", "runs");
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Polly;
+using Polly.Retry;
+
+namespace Lightning.Mlflow.Stores;
+
+/// <summary>
+/// JSON over HTTP to an MLflow server: auth header, our User-Agent, TLS verification, and the Python client's retry
+/// policy (408, 429, 5xx and connection errors; exponential backoff with jitter; Retry-After honoured).
+/// Non-2xx answers become <see cref="MlflowException"/> with MLflow's error code.
+/// </summary>
+internal sealed class RestClient : IDisposable
+{
+    private static readonly HashSet<HttpStatusCode> Retryable =
+        [HttpStatusCode.RequestTimeout, HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
+
+    private readonly HttpClient _http;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+
+    public RestClient(Uri baseUri, RestOptions options, TimeProvider? time = null)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        if (options.InsecureTls) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        _http = new HttpClient(handler) { BaseAddress = new Uri(baseUri.AbsoluteUri.TrimEnd('/') + "/"), Timeout = options.Timeout };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("lightning-dotnet", Core.Checkpoints.VersionInfo.Lightning));
+        if (options.Username is not null)
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")));
+        else if (options.Token is not null)
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+        _retry = BuildRetry(options, time ?? TimeProvider.System);
+    }
+
+    public JsonObject Get(string path, IEnumerable<KeyValuePair<string, string>> query) =>
+        Send(() => new HttpRequestMessage(HttpMethod.Get, path + "?" + string.Join('&', query.Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}"))));
+
+    public JsonObject Post(string path, JsonObject body)
+    {
+        var json = body.ToJsonString();
+        return Send(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+    }
+
+    public JsonObject Put(string path, string file) =>
+        Send(() => new HttpRequestMessage(HttpMethod.Put, path)
+        {
+            // A fresh stream per attempt: PUT is idempotent (it overwrites), so a retry resends the whole file.
+            Content = new StreamContent(File.OpenRead(file)) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } },
+        });
+
+    public JsonObject Delete(string path) => Send(() => new HttpRequestMessage(HttpMethod.Delete, path));
+
+    public void Dispose() => _http.Dispose();
+
+    private JsonObject Send(Func<HttpRequestMessage> request)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = _retry.Execute(static (state, token) => state.Http.Send(state.Request(), HttpCompletionOption.ResponseContentRead, token),
+                (Http: _http, Request: request), CancellationToken.None);
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException)
+        {
+            throw new MlflowException($"MLflow server {_http.BaseAddress} did not answer: {error.Message}", "TEMPORARILY_UNAVAILABLE", 0, error);
+        }
+        using (response)
+        {
+            var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            if (response.IsSuccessStatusCode) return text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? [];
+            JsonObject? error = null;
+            try
+            {
+                error = JsonNode.Parse(text) as JsonObject;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+            var code = error?["error_code"]?.GetValue<string>() ?? $"HTTP_{(int)response.StatusCode}";
+            var message = error?["message"]?.GetValue<string>() ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            throw new MlflowException(message, code, (int)response.StatusCode);
+        }
+    }
+
+    private static ResiliencePipeline<HttpResponseMessage> BuildRetry(RestOptions options, TimeProvider time)
+    {
+        if (options.MaxRetries == 0) return ResiliencePipeline<HttpResponseMessage>.Empty;
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<IOException>()
+                    .Handle<TaskCanceledException>()
+                    .HandleResult(r => Retryable.Contains(r.StatusCode)),
+                DelayGenerator = arguments => ValueTask.FromResult<TimeSpan?>(Delay(options, arguments.AttemptNumber, arguments.Outcome.Result)),
+                OnRetry = arguments =>
+                {
+                    arguments.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    // factor·2^n plus up to `jitter` at random, capped at 120 s; a Retry-After longer than that wins.
+    private static TimeSpan Delay(RestOptions options, int attempt, HttpResponseMessage? response)
+    {
+        var backoff = options.BackoffFactor * Math.Pow(2, attempt) + options.BackoffJitter * Random.Shared.NextDouble();
+        if (backoff > TimeSpan.FromSeconds(120)) backoff = TimeSpan.FromSeconds(120);
+        var retryAfter = response?.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => TimeSpan.Zero,
+        };
+        return retryAfter > backoff ? retryAfter : backoff;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using Lightning.Core.Checkpoints;
+using Lightning.Core.Tracking;
+
+namespace Lightning.Mlflow.Stores;
+
+/// <summary>
+/// An MLflow tracking server over its REST API (PROTOCOL.md §1): get-or-create experiment, runs, log-batch within the
+/// limits, status, and artifacts through the <c>mlflow-artifacts</c> proxy or directly for <c>file:</c> roots.
+/// </summary>
+public sealed class RestStore : IRunStore
+{
+    private const string Api = "api/2.0/mlflow/";
+    private readonly RestClient _client;
+    private readonly Uri _uri;
+    private readonly string _localRoot;
+
+    /// <summary>A store for the server at <paramref name="uri"/>; run folders (checkpoints, spool) go under <paramref name="localRoot"/>.</summary>
+    public RestStore(Uri uri, RestOptions options, string localRoot, TimeProvider? time = null)
+    {
+        _uri = uri;
+        _client = new RestClient(uri, options, time);
+        _localRoot = Path.GetFullPath(localRoot);
+    }
+
+    /// <inheritdoc />
+    public string Uri => _uri.AbsoluteUri.TrimEnd('/');
+
+    /// <inheritdoc />
+    public bool IsRemote => true;
+
+    /// <inheritdoc />
+    public RunHandle CreateRun(RunRequest request)
+    {
+        var experimentId = EnsureExperiment(request.Experiment);
+        var response = _client.Post(Api + "runs/create", new JsonObject
+        {
+            ["experiment_id"] = experimentId,
+            ["user_id"] = request.User,
+            ["run_name"] = request.RunName,
+            ["start_time"] = request.StartTimeMs,
+            ["tags"] = new JsonArray(request.Tags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray()),
+        });
+        var info = response["run"]!["info"]!;
+        var run = new RunHandle(info["run_id"]!.GetValue<string>(), experimentId, info["artifact_uri"]!.GetValue<string>());
+        ArtifactRoot.Check(run.ArtifactUri);
+        return run;
+    }
+
+    /// <summary>The id of the active experiment named <paramref name="name"/>, created when missing.</summary>
+    public string EnsureExperiment(string name)
+    {
+        if (Find(name) is { } found) return found;
+        try
+        {
+            return _client.Post(Api + "experiments/create", new JsonObject { ["name"] = name })["experiment_id"]!.GetValue<string>();
+        }
+        catch (MlflowException error) when (error.ErrorCode == "RESOURCE_ALREADY_EXISTS")
+        {
+            // Another process created it between our lookup and our create: use theirs.
+            if (Find(name) is { } winner) return winner;
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void LogBatch(string runId, IReadOnlyList<MetricPoint> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags)
+    {
+        foreach (var body in LogBatchChunker.Chunk(runId, metrics, parameters, tags)) _client.Post(Api + "runs/log-batch", body);
+    }
+
+    /// <inheritdoc />
+    public void UpdateRun(string runId, RunStatus status, long endTimeMs) =>
+        _client.Post(Api + "runs/update", new JsonObject
+        {
+            ["run_id"] = runId,
+            ["status"] = status.ToString().ToUpperInvariant(),
+            ["end_time"] = endTimeMs,
+        });
+
+    /// <inheritdoc />
+    public void UploadArtifact(RunHandle run, string localPath, string artifactPath)
+    {
+        var path = ArtifactPaths.Validate(artifactPath);
+        switch (ArtifactRoot.Check(run.ArtifactUri))
+        {
+            case ArtifactRootKind.Proxy:
+                _client.Put(ProxyPath(run, path), localPath);
+                break;
+            case ArtifactRootKind.File:
+                var target = ArtifactPaths.Resolve(new System.Uri(run.ArtifactUri).LocalPath, path);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (Path.GetFullPath(localPath) != target) File.Copy(localPath, target, overwrite: true);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public void DeleteArtifact(RunHandle run, string artifactPath)
+    {
+        var path = ArtifactPaths.Validate(artifactPath);
+        switch (ArtifactRoot.Check(run.ArtifactUri))
+        {
+            case ArtifactRootKind.Proxy:
+                try
+                {
+                    _client.Delete(ProxyPath(run, path));
+                }
+                catch (MlflowException error) when (error.Status == 404)
+                {
+                }
+                break;
+            case ArtifactRootKind.File:
+                var target = ArtifactPaths.Resolve(new System.Uri(run.ArtifactUri).LocalPath, path);
+                if (File.Exists(target)) File.Delete(target);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<MetricPoint> MetricHistory(string runId, string key)
+    {
+        var points = new List<MetricPoint>();
+        string? token = null;
+        do
+        {
+            var query = new List<KeyValuePair<string, string>> { new("run_id", runId), new("metric_key", key) };
+            if (token is not null) query.Add(new("page_token", token));
+            var response = _client.Get(Api + "metrics/get-history", query);
+            foreach (var metric in response["metrics"]?.AsArray() ?? [])
+                points.Add(new MetricPoint(key, JsonNumbers.Read(metric!["value"]) ?? double.NaN, metric["step"]?.GetValue<long>() ?? 0, metric["timestamp"]!.GetValue<long>()));
+            token = response["next_page_token"]?.GetValue<string>();
+        } while (!string.IsNullOrEmpty(token));
+        return points;
+    }
+
+    /// <inheritdoc />
+    public string LocalRunDirectory(RunHandle run) => Path.Combine(_localRoot, run.RunId);
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+
+    private string? Find(string name)
+    {
+        try
+        {
+            var experiment = _client.Get(Api + "experiments/get-by-name", [new("experiment_name", name)])["experiment"]!;
+            if (experiment["lifecycle_stage"]?.GetValue<string>() == "deleted")
+            {
+                var id = experiment["experiment_id"]!.GetValue<string>();
+                throw new MlflowException(
+                    $"Experiment '{name}' (id {id}) is deleted on {_uri}. Restore it with 'mlflow experiments restore --experiment-id {id}', or set tracking.experiment to another name.",
+                    "INVALID_STATE");
+            }
+            return experiment["experiment_id"]!.GetValue<string>();
+        }
+        catch (MlflowException error) when (error.ErrorCode == "RESOURCE_DOES_NOT_EXIST")
+        {
+            return null;
+        }
+    }
+
+    // mlflow-artifacts:/<path> (or mlflow-artifacts://host/<path>) maps to the tracking server's proxy.
+    private static string ProxyPath(RunHandle run, string artifactPath)
+    {
+        var root = new System.Uri(run.ArtifactUri).AbsolutePath.Trim('/');
+        var segments = root.Split('/').Concat(artifactPath.Split('/')).Select(System.Uri.EscapeDataString);
+        return "api/2.0/mlflow-artifacts/artifacts/" + string.Join('/', segments);
+    }
+}

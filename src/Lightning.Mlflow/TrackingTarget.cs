@@ -1,0 +1,32 @@
+using Lightning.Core.Configuration;
+
+namespace Lightning.Mlflow;
+
+/// <summary>Where runs go: a tracking server (REST) or a file store folder.</summary>
+/// <param name="IsServer">True for http(s) URIs.</param>
+/// <param name="Location">The server URI, or the file store's absolute folder.</param>
+public sealed record TrackingTarget(bool IsServer, string Location)
+{
+    /// <summary>The environment variable the MLflow client reads.</summary>
+    public const string UriVariable = "MLFLOW_TRACKING_URI";
+
+    /// <summary>
+    /// <c>tracking.uri</c>, else <c>MLFLOW_TRACKING_URI</c>, else <c>mlruns</c> under <paramref name="rootDirectory"/>:
+    /// <c>http(s)://</c> is a server; a <c>file:</c> URI or a plain path is a file store.
+    /// </summary>
+    /// <exception cref="LightningConfigException">A scheme this client does not write (sqlite:, databricks, ...).</exception>
+    public static TrackingTarget Resolve(string? configured, string? environment, string rootDirectory)
+    {
+        var (value, source) = !string.IsNullOrWhiteSpace(configured) ? (configured, "tracking.uri")
+            : !string.IsNullOrWhiteSpace(environment) ? (environment, UriVariable)
+            : (Path.Combine(rootDirectory, "mlruns"), "default");
+        if (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            return new TrackingTarget(true, value.TrimEnd('/'));
+        if (value.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            return new TrackingTarget(false, Path.GetFullPath(value.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(value).LocalPath : value[5..]));
+        if (value.Contains("://", StringComparison.Ordinal) || value.StartsWith("databricks", StringComparison.Ordinal))
+            throw new LightningConfigException([new ConfigIssue("tracking.uri", value, source,
+                "is not a store this client writes: use http(s)://host:port for a tracking server, or a folder (or file: URI) for the embedded file store.")]);
+        return new TrackingTarget(false, Path.GetFullPath(value));
+    }
+}
