@@ -156,6 +156,7 @@ public sealed partial class MlflowTracker : ITracker
         lock (_options.Log) _options.Log.WriteLine(message);
     }
 
+    // Unreachable (no answer) or an answer that says "try again": what the retry policy retries.
     private static bool IsTransient(MlflowException error) =>
-        error.Status is 0 or 408 or 429 or >= 500 && error.ErrorCode != "NOT_IMPLEMENTED";
+        error.ErrorCode == "TEMPORARILY_UNAVAILABLE" || error.Status is 408 or 429 or (>= 500 and not 501);
 }
