@@ -25,6 +25,7 @@ public sealed partial class ReplayServer : IDisposable
     private readonly Lock _gate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private volatile bool _unreachable;
+    private volatile bool _disposed;
     private long _nextExperiment = 1;
 
     public ReplayServer()
@@ -47,11 +48,20 @@ public sealed partial class ReplayServer : IDisposable
     /// <summary>Artifact root scheme given to new runs; tests set "s3://bucket" to check the client refuses it.</summary>
     public string ArtifactScheme { get; set; } = "mlflow-artifacts:";
 
-    /// <summary>While true, every connection is reset without an answer, as when the server is down.</summary>
+    /// <summary>While true the port is closed, so connections are refused, as when the server is down.</summary>
     public bool Unreachable
     {
         get => _unreachable;
-        set => _unreachable = value;
+        set
+        {
+            lock (_gate)
+            {
+                if (value == _unreachable) return;
+                _unreachable = value;
+                if (value) _listener.Stop();
+                else _listener.Start();
+            }
+        }
     }
 
     /// <summary>Answers the next <paramref name="times"/> requests whose path contains <paramref name="route"/> with <paramref name="status"/>.</summary>
@@ -76,11 +86,19 @@ public sealed partial class ReplayServer : IDisposable
             return true;
         });
 
-    /// <summary>Resets the connection of the next request to <paramref name="route"/> after reading it, before processing it.</summary>
+    /// <summary>
+    /// Breaks the connection of the next request to <paramref name="route"/> before processing it: the answer promises
+    /// a body and the connection closes after a few bytes, so the client sees the exchange fail mid-flight.
+    /// </summary>
     public void DropNext(string route) =>
         _faults.Enqueue(context =>
         {
             if (!context.Request.Url!.AbsolutePath.Contains(route, StringComparison.Ordinal)) return false;
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength64 = 1000;
+            context.Response.OutputStream.Write("{\"trunc"u8);
+            context.Response.OutputStream.Flush();
             context.Response.Abort();
             return true;
         });
@@ -93,6 +111,7 @@ public sealed partial class ReplayServer : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         Assert.Empty(ServerErrors);
         _listener.Stop();
         _listener.Close();
@@ -100,8 +119,13 @@ public sealed partial class ReplayServer : IDisposable
 
     private void Serve()
     {
-        while (_listener.IsListening)
+        while (!_disposed)
         {
+            if (!_listener.IsListening)
+            {
+                Thread.Sleep(5);
+                continue;
+            }
             HttpListenerContext context;
             try
             {
@@ -109,7 +133,7 @@ public sealed partial class ReplayServer : IDisposable
             }
             catch (Exception error) when (error is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
-                return;
+                continue;
             }
             ThreadPool.QueueUserWorkItem(_ => Handle(context));
         }
@@ -122,11 +146,6 @@ public sealed partial class ReplayServer : IDisposable
             var body = ReadBody(context.Request);
             Requests.Enqueue(new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery,
                 context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!), body, _clock.Elapsed));
-            if (_unreachable)
-            {
-                context.Response.Abort();
-                return;
-            }
             var pending = _faults.Count;
             for (var i = 0; i < pending && _faults.TryDequeue(out var fault); i++)
             {
