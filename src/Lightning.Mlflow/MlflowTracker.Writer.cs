@@ -50,6 +50,9 @@ public sealed partial class MlflowTracker
     {
         switch (command)
         {
+            case ArtifactCommand artifact when !File.Exists(artifact.LocalPath):
+                // Dropped locally (a checkpoint that left the top-k) before its turn came: its delete follows.
+                break;
             case ArtifactCommand artifact:
                 Deliver(() => _store.UploadArtifact(_run!, artifact.LocalPath, artifact.ArtifactPath), () => _spool!.AppendArtifact(artifact.LocalPath, artifact.ArtifactPath), 0, 1);
                 break;

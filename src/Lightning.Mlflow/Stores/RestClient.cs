@@ -61,7 +61,7 @@ internal sealed class RestClient : IDisposable
             response = _retry.Execute(static (state, token) => state.Http.Send(state.Request(), HttpCompletionOption.ResponseContentRead, token),
                 (Http: _http, Request: request), CancellationToken.None);
         }
-        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException and not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new MlflowException($"MLflow server {_http.BaseAddress} did not answer: {error.Message}", "TEMPORARILY_UNAVAILABLE", 0, error);
         }
@@ -92,7 +92,7 @@ internal sealed class RestClient : IDisposable
                 MaxRetryAttempts = options.MaxRetries,
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
-                    .Handle<IOException>()
+                    .Handle<IOException>(e => e is not FileNotFoundException and not DirectoryNotFoundException)
                     .Handle<TaskCanceledException>()
                     .HandleResult(r => Retryable.Contains(r.StatusCode)),
                 DelayGenerator = arguments => ValueTask.FromResult<TimeSpan?>(Delay(options, arguments.AttemptNumber, arguments.Outcome.Result)),
