@@ -31,6 +31,7 @@ public sealed partial class MlflowTracker
             }
             SendBatches(pending);
             if (_offline && _options.Time.GetElapsedTime(_lastProbe) >= _options.ProbeInterval) TryDeliverSpool();
+            if (!_ended) Thread.Sleep(_options.FlushInterval);
         }
     }
 

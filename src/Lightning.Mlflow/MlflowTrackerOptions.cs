@@ -15,6 +15,12 @@ public sealed record MlflowTrackerOptions
     /// <summary>While offline, how often the writer tries to deliver the spool. Default 30 s.</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the writer gathers writes before sending them. Default 200 ms: per-step logging then costs one request
+    /// (or one append per metric file) per interval, not per step, and the writer stays off the training thread's core.
+    /// </summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Clock for probes and timestamps.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

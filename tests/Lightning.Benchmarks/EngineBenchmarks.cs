@@ -72,7 +72,7 @@ public static class EngineBenchmarks
         return watch.Elapsed.TotalSeconds / StepsPerRepeat;
     }
 
-    private static TrainerOptions Options(long maxSteps) => new()
+    internal static TrainerOptions Options(long maxSteps) => new()
     {
         MaxEpochs = null,
         MaxSteps = maxSteps,

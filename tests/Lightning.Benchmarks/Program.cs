@@ -3,6 +3,7 @@ using Lightning.Benchmarks;
 var suites = new Dictionary<string, Action<BenchReport>>
 {
     ["engine"] = EngineBenchmarks.Run,
+    ["tracking"] = TrackingBenchmarks.Run,
 };
 if (args.Length == 0 || !suites.ContainsKey(args[0]))
 {

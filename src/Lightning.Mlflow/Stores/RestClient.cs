@@ -36,11 +36,13 @@ internal sealed class RestClient : IDisposable
     public JsonObject Get(string path, IEnumerable<KeyValuePair<string, string>> query) =>
         Send(() => new HttpRequestMessage(HttpMethod.Get, path + "?" + string.Join('&', query.Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}"))));
 
-    public JsonObject Post(string path, JsonObject body)
-    {
-        var json = body.ToJsonString();
-        return Send(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
-    }
+    public JsonObject Post(string path, JsonObject body) => Post(path, Encoding.UTF8.GetBytes(body.ToJsonString()));
+
+    public JsonObject Post(string path, byte[] json) =>
+        Send(() => new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
+        });
 
     public JsonObject Put(string path, string file) =>
         Send(() => new HttpRequestMessage(HttpMethod.Put, path)

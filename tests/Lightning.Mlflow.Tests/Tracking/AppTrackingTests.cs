@@ -1,5 +1,5 @@
 using System.Text;
-using Lightning.Mlflow.Tests.Replay;
+using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Tests.Support;
 
 namespace Lightning.Mlflow.Tests.Tracking;

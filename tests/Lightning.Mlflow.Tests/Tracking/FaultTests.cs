@@ -1,6 +1,6 @@
 using Lightning.Core.Tracking;
 using Lightning.Mlflow.Stores;
-using Lightning.Mlflow.Tests.Replay;
+using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Tests.Support;
 using Lightning.Mlflow.Writing;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Lightning.Core.Tracking;
 using Lightning.Mlflow.Stores;
-using Lightning.Mlflow.Tests.Replay;
+using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Tests.Support;
 
 namespace Lightning.Mlflow.Tests.Tracking;

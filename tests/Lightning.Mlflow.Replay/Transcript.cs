@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Lightning.Mlflow.Tests.Replay;
+namespace Lightning.Mlflow.Replay;
 
 /// <summary>One recorded exchange with a real MLflow 2.12.2 server: the request line, status, headers and body of the answer.</summary>
 public sealed record Transcript(string Name, string Method, string Path, int Status, IReadOnlyDictionary<string, string> Headers, string Body)

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Lightning.Mlflow.Tests.Replay;
+namespace Lightning.Mlflow.Replay;
 
 public sealed partial class ReplayServer
 {

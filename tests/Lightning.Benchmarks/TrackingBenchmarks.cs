@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Lightning.Core.Data;
+using Lightning.Core.Modules;
+using Lightning.Core.Tracking;
+using Lightning.Core.Training;
+using Lightning.Mlflow;
+using Lightning.Mlflow.Replay;
+using Lightning.Mlflow.Stores;
+using static TorchSharp.torch;
+
+namespace Lightning.Benchmarks;
+
+/// <summary>
+/// Tracking overhead: the same training loop logging 5 metrics every step, with no tracker, with the MLflow file store,
+/// and with the REST store against the loopback replay server. Interleaved repeats, medians, ratios to no tracker.
+/// </summary>
+public static class TrackingBenchmarks
+{
+    private const int Steps = 2000;
+
+    public static void Run(BenchReport report)
+    {
+        set_num_threads(1);
+        report.Note($"CPU, 1 thread, MLP 32-64-10, batch 64, 5 metrics logged every step (log_every_n_steps=1), {Steps} steps per repeat");
+        using var server = new ReplayServer();
+        var root = Directory.CreateTempSubdirectory("lightning-bench-").FullName;
+        var data = new BenchData(64 * Steps, 64);
+        var none = new List<double>();
+        var file = new List<double>();
+        var rest = new List<double>();
+        Time(data, new NullTracker(root));
+        for (var repeat = 0; repeat < 7; repeat++)
+        {
+            none.Add(Time(data, new NullTracker(root)));
+            file.Add(Time(data, new MlflowTracker(new FileStore(Path.Combine(root, "mlruns")), new MlflowTrackerOptions { Experiment = "bench" })));
+            rest.Add(Time(data, new MlflowTracker(new RestStore(server.Uri, new RestOptions(), Path.Combine(root, "rest")), new MlflowTrackerOptions { Experiment = "bench" })));
+        }
+        report.Figure("no_tracker_step_us", BenchReport.Median(none) * 1e6);
+        report.Figure("tracking_overhead_ratio_file", BenchReport.Median(file) / BenchReport.Median(none));
+        report.Figure("tracking_overhead_ratio_rest", BenchReport.Median(rest) / BenchReport.Median(none));
+        Directory.Delete(root, recursive: true);
+    }
+
+    // Time per step of the training loop; the tracker's final flush happens after the clock stops, as the loop only enqueues.
+    private static double Time(BenchData data, ITracker tracker)
+    {
+        using (tracker)
+        {
+            random.manual_seed(1);
+            var trainer = new Trainer(EngineBenchmarks.Options(Steps) with { LogEveryNSteps = 1 }, [new StepClock()], tracker);
+            trainer.Fit(new FiveMetrics(), data);
+            return ((StepClock)trainer.Callbacks.First(c => c is StepClock)).SecondsPerStep;
+        }
+    }
+
+    private sealed class FiveMetrics : LightningModule<TensorBatch>
+    {
+        private readonly BenchModel _model = new();
+
+        public FiveMetrics() : base("five") => RegisterComponents();
+
+        public override Tensor TrainingStep(TensorBatch batch, long batchIndex)
+        {
+            var logits = _model.Forward(batch.Input);
+            var loss = nn.functional.cross_entropy(logits, batch.Target);
+            Log("train_loss", loss);
+            Log("train_acc", logits.argmax(1).eq(batch.Target).to(ScalarType.Float32).mean());
+            Log("logit_mean", logits.mean());
+            Log("logit_std", logits.std());
+            Log("batch_index", batchIndex);
+            return loss;
+        }
+
+        public override OptimizerSetup ConfigureOptimizers() => optim.Adam(parameters(), 1e-3);
+    }
+
+    private sealed class StepClock : Lightning.Core.Callbacks.Callback
+    {
+        private long _start;
+        public double SecondsPerStep { get; private set; }
+        public override void OnTrainStart(ITrainerView trainer) => _start = Stopwatch.GetTimestamp();
+        public override void OnTrainEnd(ITrainerView trainer) => SecondsPerStep = Stopwatch.GetElapsedTime(_start).TotalSeconds / trainer.GlobalStep;
+    }
+}
