@@ -2,7 +2,7 @@
 # Entry points for a fresh machine (see README.md):
 #   ./build.sh test         restore, build and run every test project; ends with "N passed, N failed"
 #   ./build.sh quickstart   train the sample app once and show where the run is
-#   ./build.sh bench SUITE  run a benchmark suite (engine), printing BENCH lines
+#   ./build.sh bench SUITE  run a benchmark suite (engine, tracking), printing BENCH lines
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -50,10 +50,14 @@ quickstart() {
   mkdir -p "$demo"
   local app
   app="$(pwd)/tests/Lightning.TestApp/bin/$configuration/net10.0/Lightning.TestApp.dll"
-  (cd "$demo" && dotnet "$app" fit --trainer.max_epochs=3 --events events.jsonl)
+  (cd "$demo" && TESTAPP_TRACKER=mlflow dotnet "$app" fit --trainer.max_epochs=3 --events events.jsonl)
+  local store
+  store="$(cd "$demo" && pwd)/mlruns"
   echo
-  echo "The run is in $demo/lightning_logs (metrics.csv, hparams.yaml, checkpoints/)."
-  echo "Resume it with: (cd $demo && dotnet $app fit --trainer.max_epochs=5 --ckpt-path last)"
+  echo "The run is in the MLflow file store $store (experiment Lightning.TestApp):"
+  echo "  params, metrics, checkpoints/ (last.ckpt and the best), config.yaml, plots/learning_curves.png."
+  echo "Browse it with: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file://$store"
+  echo "Resume it with: (cd $demo && TESTAPP_TRACKER=mlflow dotnet $app fit --trainer.max_epochs=5 --ckpt-path last)"
 }
 
 case "${1:-}" in

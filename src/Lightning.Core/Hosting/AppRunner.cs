@@ -97,7 +97,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
                 return ExitCodes.Stopped;
             default:
                 if (result.Message is not null) host.Output.WriteLine(result.Message);
-                host.Output.WriteLine($"Run recorded in {trainer.Tracker.RunDirectory}");
+                host.Output.WriteLine($"Run {trainer.Tracker.RunId} recorded in {trainer.Tracker.TrackingUri}; its files are in {trainer.Tracker.RunDirectory}");
                 return ExitCodes.Finished;
         }
     }
