@@ -21,6 +21,9 @@ public sealed record AppHostOptions
     /// </summary>
     public Func<TrackingOptions, TrainerOptions, string, ITracker> TrackerFactory { get; init; } = DefaultTracker;
 
+    /// <summary>The project's own callbacks, added to those lightning.yaml configures.</summary>
+    public IReadOnlyList<Callbacks.Callback> Callbacks { get; init; } = [];
+
     /// <summary>Grace period between a stop signal and a forced exit, for the checkpoint to be written.</summary>
     public TimeSpan SignalGracePeriod { get; init; } = TimeSpan.FromSeconds(120);
 

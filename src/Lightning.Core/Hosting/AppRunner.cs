@@ -37,7 +37,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         using var tracker = host.TrackerFactory(config.Tracking, config.Trainer, _module.ProjectName);
         var requeue = new RequeueCallback(host.Error);
         using var signals = new StopSignals(host.SignalGracePeriod, requeue.Request);
-        var callbacks = config.Callbacks.Create().Append(new EventsCallback(events, config.ToYaml())).Append(requeue).ToList();
+        var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml())).Append(requeue).ToList();
         if (config.Trainer.EnableProgressBar)
             callbacks.Add(new Callbacks.ProgressBar(host.Output, Callbacks.ProgressModes.Choose(host.OutputIsTerminal, Environment.GetEnvironmentVariable(Callbacks.ProgressModes.Variable))));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.

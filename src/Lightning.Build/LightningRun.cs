@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.Build.Framework;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace Lightning.Build;
+
+/// <summary>
+/// Runs the built app (<c>dotnet exec App.dll COMMAND ARGS</c>) and logs each output line as it arrives. A failing
+/// run fails the build with the app's own error lines; exit code 2 is reported as a configuration error. On cancel
+/// (Ctrl+C, an IDE's stop) the app gets SIGINT, has a grace period to save its checkpoint, then is killed.
+/// </summary>
+public sealed partial class LightningRun : MSBuildTask, ICancelableTask
+{
+    private const int Sigint = 2;
+    private Process? _process;
+    private int _cancelled;
+
+    /// <summary>The app's built assembly.</summary>
+    [Required]
+    public string AppPath { get; set; } = "";
+
+    /// <summary>fit, validate or test.</summary>
+    [Required]
+    public string Command { get; set; } = "";
+
+    /// <summary>Arguments after the command, one per item (no shell quoting).</summary>
+    public ITaskItem[] Arguments { get; set; } = [];
+
+    /// <summary>The folder the app runs in (the project folder, where lightning.yaml and mlruns/ live).</summary>
+    [Required]
+    public string WorkingDirectory { get; set; } = "";
+
+    /// <summary>Seconds between SIGINT and a hard kill when the build is cancelled.</summary>
+    public int CancelGraceSeconds { get; set; } = 60;
+
+    /// <summary>The app's exit code.</summary>
+    [Output]
+    public int ExitCode { get; private set; }
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = WorkingDirectory,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(AppPath);
+        info.ArgumentList.Add(Command);
+        foreach (var argument in Arguments) info.ArgumentList.Add(argument.ItemSpec);
+        // A build log is not a terminal: one plain line per epoch.
+        info.Environment["LIGHTNING_PROGRESS"] = Environment.GetEnvironmentVariable("LIGHTNING_PROGRESS") ?? "plain";
+
+        var lines = new BlockingCollection<(bool IsError, string Text)>();
+        var errors = new List<string>();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Add((false, e.Data)); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Add((true, e.Data)); };
+        Log.LogMessage(MessageImportance.High, $"Lightning: {Command} {Path.GetFileName(AppPath)} {string.Join(" ", Arguments.Select(a => a.ItemSpec))}");
+        process.Start();
+        _process = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _ = System.Threading.Tasks.Task.Run(() =>
+        {
+            process.WaitForExit();
+            lines.CompleteAdding();
+        });
+        // MSBuild's logging must happen on the task's thread; lines are handed over as they arrive.
+        foreach (var (isError, text) in lines.GetConsumingEnumerable())
+        {
+            if (isError) errors.Add(text);
+            Log.LogMessage(MessageImportance.High, text);
+        }
+        ExitCode = process.ExitCode;
+        return Report(errors);
+    }
+
+    /// <inheritdoc />
+    public void Cancel()
+    {
+        // MSBuild calls Cancel repeatedly; only the first call acts.
+        if (Interlocked.Exchange(ref _cancelled, 1) == 1 || _process is not { } process) return;
+        System.Threading.Tasks.Task.Run(() =>
+        {
+            try
+            {
+                if (!OperatingSystem.IsWindows()) _ = SendSignal(process.Id, Sigint);
+                if (!process.WaitForExit(CancelGraceSeconds * 1000)) process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+        });
+    }
+
+    private bool Report(List<string> errors)
+    {
+        var detail = errors.Count > 0 ? string.Join(Environment.NewLine, errors.TakeLast(20)) : "(no error output)";
+        switch (ExitCode)
+        {
+            case 0:
+                return true;
+            case 130 when Volatile.Read(ref _cancelled) == 1:
+                Log.LogWarning("Lightning: {0} was cancelled; the app saved a checkpoint (resume with -p:CkptPath=last).", Command);
+                return false;
+            case 130:
+                Log.LogError("Lightning: {0} was interrupted (exit code 130); resume with -p:CkptPath=last.", Command);
+                return false;
+            case 2:
+                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0, "Lightning configuration error: {0}", detail);
+                return false;
+            case 3:
+                Log.LogWarning("Lightning: {0} was stopped on request (exit code 3).", Command);
+                return true;
+            default:
+                Log.LogError(null, "LTN001", null, AppPath, 0, 0, 0, 0, "Lightning {0} failed (exit code {1}): {2}", Command, ExitCode, detail);
+                return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}
