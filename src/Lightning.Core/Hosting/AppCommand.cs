@@ -13,4 +13,6 @@ public enum AppCommand
     Predict,
     /// <summary>Print the resolved configuration.</summary>
     PrintConfig,
+    /// <summary>Check that torch loads here: native library, libtorch, CUDA.</summary>
+    Doctor,
 }

@@ -16,6 +16,7 @@ internal static class AppCommandLine
         root.Subcommands.Add(Create(AppCommand.Test, "test", "Run the test loader once (weights from --ckpt-path).", run));
         root.Subcommands.Add(Create(AppCommand.Predict, "predict", "Run the predict loader and save the predictions as safetensors.", run));
         root.Subcommands.Add(Create(AppCommand.PrintConfig, "print-config", "Print the resolved configuration as YAML and exit.", run));
+        root.Subcommands.Add(Create(AppCommand.Doctor, "doctor", "Check that torch loads here: native library (and the libstdc++ fix), libtorch, CUDA.", run));
         return root;
     }
 
@@ -27,7 +28,7 @@ internal static class AppCommandLine
         var predictions = new Option<string?>("--predictions") { Description = "predict: output file (default: predictions.safetensors in trainer.default_root_dir)." };
         var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
         command.Options.Add(config);
-        if (kind != AppCommand.PrintConfig)
+        if (kind is not (AppCommand.PrintConfig or AppCommand.Doctor))
         {
             command.Options.Add(checkpoint);
             command.Options.Add(events);

@@ -18,6 +18,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
 
     public int Run(AppInvocation invocation)
     {
+        if (invocation.Command == AppCommand.Doctor) return Doctor();
         var config = ResolveConfig(invocation);
         if (invocation.Command == AppCommand.PrintConfig)
         {
@@ -54,6 +55,13 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test"),
             _ => Predict(trainer, module, data, checkpoint, invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
         };
+    }
+
+    private int Doctor()
+    {
+        var findings = NativeDiagnostics.Check();
+        foreach (var finding in findings) host.Output.WriteLine($"{(finding.Ok ? "ok  " : "FAIL")} {finding.Name}: {finding.Detail}");
+        return findings.All(f => f.Ok) ? ExitCodes.Finished : ExitCodes.Failed;
     }
 
     private AppConfig ResolveConfig(AppInvocation invocation)

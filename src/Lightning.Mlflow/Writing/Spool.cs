@@ -75,6 +75,9 @@ public sealed class Spool
     /// <summary>Appends the run's final status.</summary>
     public void AppendStatus(RunStatus status, long endTimeMs) => Append(sequence => new SpoolRecord(sequence, "status", Status: status, EndTimeMs: endTimeMs));
 
+    /// <summary>The server the spooled writes were meant for.</summary>
+    public string Server => ReadHeader()?["server"]?.GetValue<string>() ?? throw new InvalidOperationException($"{_folder} is not a spool folder.");
+
     /// <summary>The server's run, once the spool created it (or it existed from the start).</summary>
     public RunHandle? Run() =>
         ReadHeader() is { } header && header["run_id"]?.GetValue<string>() is { } runId

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Lightning.Mlflow.Stores;
+
+namespace Lightning.Cli.Commands;
+
+/// <summary>doctor: one line per check (.NET, project, build, torch native load and CUDA in the built app, tracking store); exit 0 only if all pass.</summary>
+internal static class DoctorCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var project = new Option<string?>("--project") { Description = "The project (.csproj or its folder); default: the one in the current folder." };
+        var command = new Command("doctor", "Check .NET, the project build, TorchSharp's native load (with the libstdc++ fix), CUDA and the tracking store.") { project };
+        command.SetAction(result =>
+        {
+            var failures = 0;
+            void Line(bool ok, string name, string detail)
+            {
+                if (!ok) failures++;
+                output.WriteLine($"{(ok ? "ok  " : "FAIL")} {name}: {detail}");
+            }
+
+            Line(true, "dotnet", $".NET {Environment.Version} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+            string? folder = null;
+            try
+            {
+                var app = new ProjectApp(ProjectLocator.Find(result.GetValue(project), Environment.CurrentDirectory));
+                folder = app.Folder;
+                Line(true, "project", app.Project);
+                var path = app.Build(TextWriter.Null);
+                Line(true, "build", path);
+                var report = ProcessRunner.Capture("dotnet", ["exec", path, "doctor"], app.Folder);
+                foreach (var line in report.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) output.WriteLine(line.TrimEnd());
+                if (report.ExitCode != 0) failures++;
+            }
+            catch (Exception error) when (error is CliException or BuildFailedException)
+            {
+                Line(false, "project", error.Message);
+            }
+            Tracking(folder ?? Environment.CurrentDirectory, Line);
+            return failures == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static void Tracking(string folder, Action<bool, string, string> line)
+    {
+        try
+        {
+            var target = StoreResolver.Resolve(null, folder);
+            if (target.IsServer)
+            {
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                var health = client.GetAsync(target.Location.TrimEnd('/') + "/health").GetAwaiter().GetResult();
+                line(health.IsSuccessStatusCode, "tracking", $"{target.Location} answered {(int)health.StatusCode} to /health");
+                return;
+            }
+            Directory.CreateDirectory(target.Location);
+            var probe = Path.Combine(target.Location, $".doctor-{Environment.ProcessId}");
+            File.WriteAllText(probe, "ok");
+            File.Delete(probe);
+            line(true, "tracking", $"file store {target.Location} is writable ({FileStoreReader.Runs(target.Location).Count} runs)");
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException or UnauthorizedAccessException or Core.Configuration.LightningConfigException)
+        {
+            line(false, "tracking", error.Message);
+        }
+    }
+}
