@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Entry points for a fresh machine (see README.md):
 #   ./build.sh test         restore, build and run every test project; ends with "N passed, N failed"
-#   ./build.sh quickstart   train the sample app once and show where the run is
+#   ./build.sh quickstart   pack, install the template and tool, scaffold artifacts/quickstart/Demo, dotnet build -t:Train
+#   ./build.sh pack         pack every package into artifacts/packages with a fresh version
 #   ./build.sh bench SUITE  run a benchmark suite (engine, tracking), printing BENCH lines
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -44,25 +45,46 @@ print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped e
 PY
 }
 
+# Packs every package into artifacts/packages with a version no earlier pack used (NuGet never re-extracts a cached one).
+pack() {
+  local version="${LIGHTNING_VERSION:-0.1.0-local.$(date -u +%Y%m%d%H%M%S)}"
+  rm -rf artifacts/packages
+  for project in src/Lightning.Core src/Lightning.Mlflow src/Lightning.Build src/Lightning.Cli templates/Lightning.Templates.csproj; do
+    dotnet pack "$project" -c Release -o artifacts/packages -p:Version="$version" -nologo -v:q >&2
+  done
+  echo "$version"
+}
+
 quickstart() {
-  build
-  local demo="artifacts/quickstart"
-  mkdir -p "$demo"
-  local app
-  app="$(pwd)/tests/Lightning.TestApp/bin/$configuration/net10.0/Lightning.TestApp.dll"
-  (cd "$demo" && TESTAPP_TRACKER=mlflow dotnet "$app" fit --trainer.max_epochs=3 --events events.jsonl)
+  local version feed demo
+  version="$(pack)"
+  feed="$(pwd)/artifacts/packages"
+  demo="artifacts/quickstart"
+  rm -rf "$demo" && mkdir -p "$demo"
+  # The demo lives inside this repo: stop the repo's build props and central versions from applying to it.
+  printf '<Project />\n' > artifacts/Directory.Build.props
+  printf '<Project />\n' > artifacts/Directory.Build.targets
+  printf '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n' > artifacts/Directory.Packages.props
+  # A folder-local nuget.config adds the package folder as a source; the user's own NuGet config is left alone.
+  printf '<configuration><packageSources><add key="lightning-local" value="%s" /></packageSources></configuration>\n' "$feed" > "$demo/nuget.config"
+  dotnet new install "$feed/Lightning.Templates.$version.nupkg" --force
+  (cd "$demo" && dotnet new lightning -n Demo -o Demo && cd Demo \
+    && dotnet tool restore --add-source "$feed" \
+    && dotnet build -t:Train -p:MaxEpochs=5)
   local store
-  store="$(cd "$demo" && pwd)/mlruns"
+  store="$(cd "$demo/Demo" && pwd)/mlruns"
   echo
-  echo "The run is in the MLflow file store $store (experiment Lightning.TestApp):"
-  echo "  params, metrics, checkpoints/ (last.ckpt and the best), config.yaml, plots/learning_curves.png."
-  echo "Browse it with: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file://$store"
-  echo "Resume it with: (cd $demo && TESTAPP_TRACKER=mlflow dotnet $app fit --trainer.max_epochs=5 --ckpt-path last)"
+  echo "Trained artifacts/quickstart/Demo (Lightning $version). Its runs are in the MLflow file store $store:"
+  echo "  params, metrics, checkpoints/, config.yaml, plots/learning_curves.png."
+  echo "List them:  (cd $demo/Demo && dotnet lightning runs list)"
+  echo "Browse:     (cd $demo/Demo && dotnet lightning ui)   # or: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file://$store"
+  echo "Resume:     (cd $demo/Demo && dotnet build -t:Train -p:MaxEpochs=8 -p:CkptPath=last)"
 }
 
 case "${1:-}" in
   test) run_tests ;;
   quickstart) quickstart ;;
+  pack) pack ;;
   bench) build && dotnet run -c "$configuration" --no-build --project tests/Lightning.Benchmarks -- "${2:-engine}" ;;
-  *) echo "usage: ./build.sh test|quickstart|bench [suite]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh test|quickstart|pack|bench [suite]" >&2; exit 2 ;;
 esac
