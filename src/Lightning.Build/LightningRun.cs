@@ -28,6 +28,9 @@ public sealed partial class LightningRun : MSBuildTask, ICancelableTask
     /// <summary>Arguments after the command, one per item (no shell quoting).</summary>
     public ITaskItem[] Arguments { get; set; } = [];
 
+    /// <summary>Free overrides (LightningArgs), separated by spaces, appended after <see cref="Arguments"/>.</summary>
+    public string ExtraArguments { get; set; } = "";
+
     /// <summary>The folder the app runs in (the project folder, where lightning.yaml and mlruns/ live).</summary>
     [Required]
     public string WorkingDirectory { get; set; } = "";
@@ -53,6 +56,7 @@ public sealed partial class LightningRun : MSBuildTask, ICancelableTask
         info.ArgumentList.Add(AppPath);
         info.ArgumentList.Add(Command);
         foreach (var argument in Arguments) info.ArgumentList.Add(argument.ItemSpec);
+        foreach (var argument in ExtraArguments.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries)) info.ArgumentList.Add(argument);
         // A build log is not a terminal: one plain line per epoch.
         info.Environment["LIGHTNING_PROGRESS"] = Environment.GetEnvironmentVariable("LIGHTNING_PROGRESS") ?? "plain";
 
@@ -61,7 +65,7 @@ public sealed partial class LightningRun : MSBuildTask, ICancelableTask
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Add((false, e.Data)); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Add((true, e.Data)); };
-        Log.LogMessage(MessageImportance.High, $"Lightning: {Command} {Path.GetFileName(AppPath)} {string.Join(" ", Arguments.Select(a => a.ItemSpec))}");
+        Log.LogMessage(MessageImportance.High, $"Lightning: {Command} {Path.GetFileName(AppPath)} {string.Join(" ", info.ArgumentList.Skip(3))}");
         process.Start();
         _process = process;
         process.BeginOutputReadLine();
