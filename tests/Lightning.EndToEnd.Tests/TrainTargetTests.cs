@@ -1,0 +1,100 @@
+using Lightning.Core.Checkpoints;
+using Lightning.Mlflow.Stores;
+
+namespace Lightning.EndToEnd.Tests;
+
+/// <summary>dotnet new lightning, then dotnet build -t:Train, as a user does it.</summary>
+[Collection(WorkspaceCollection.Name)]
+public sealed class TrainTargetTests(Workspace workspace)
+{
+    [Fact]
+    public void Train_StreamsEpochLinesAndRecordsAFinishedRun()
+    {
+        var project = workspace.Scaffold("Digits");
+        Workspace.Must(Workspace.Run(project, "dotnet", ["restore"]));
+        string? statusWhileStreaming = null;
+        var result = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:MaxEpochs=3", "-p:LightningArgs=--data.generated_rows=30000"], onLine: (line, _) =>
+        {
+            // Streamed means the first epoch's line arrives while the run is still going (meta.yaml status 1 = RUNNING).
+            if (statusWhileStreaming is null && line.Contains("Epoch 1/3", StringComparison.Ordinal))
+                statusWhileStreaming = FileStoreReader.Runs(Path.Combine(project, "mlruns")).SingleOrDefault()?.Status;
+        });
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal("RUNNING", statusWhileStreaming);
+        Assert.Contains("Epoch 3/3", result.Output);
+
+        var run = Assert.Single(FileStoreReader.Runs(Path.Combine(project, "mlruns")));
+        Assert.Equal("FINISHED", run.Status);
+        Assert.Equal("Digits", run.ExperimentName);
+        Assert.Equal("0.01", run.Params["model/lr"]);
+        Assert.Equal("3", run.Params["trainer/max_epochs"]);
+        var metrics = run.Metrics().ToList();
+        var steps = metrics.Where(m => m.Key == "train_loss").Select(m => m.Step).ToList();
+        Assert.Equal(steps.Order(), steps);
+        Assert.True(steps.Count >= 3 * 10, $"train_loss was logged {steps.Count} times");
+        Assert.Equal(3, metrics.Count(m => m.Key == "val_loss"));
+        Assert.Equal(3, metrics.Count(m => m.Key == "val_acc"));
+        var checkpoints = Directory.GetFiles(Path.Combine(run.Artifacts, "checkpoints"), "*.ckpt");
+        Assert.Contains(checkpoints, c => Path.GetFileName(c) == "last.ckpt");
+        Assert.Contains(checkpoints, c => Path.GetFileName(c).StartsWith("epoch=", StringComparison.Ordinal));
+        // 30000 rows, 20 % validation and 20 % test: 18000 training rows, 563 batches of 32 per epoch.
+        Assert.Equal(3 * 563, CheckpointFile.Read(Path.Combine(run.Artifacts, "checkpoints", "last.ckpt")).State["progress"]!["global_step"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void Regression_LogsValMae()
+    {
+        var project = workspace.Scaffold("Prices", "--task", "regression");
+        Workspace.Must(Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:MaxEpochs=1"]));
+        var run = Assert.Single(FileStoreReader.Runs(Path.Combine(project, "mlruns")));
+        Assert.Contains(run.Metrics(), m => m.Key == "val_mae");
+        Assert.DoesNotContain(run.Metrics(), m => m.Key == "val_acc");
+    }
+
+    [Theory]
+    [InlineData("my-model")]
+    [InlineData("3d")]
+    public void NamesThatAreNotIdentifiers_StillBuild(string name)
+    {
+        var project = workspace.Scaffold(name);
+        Workspace.Must(Workspace.Run(project, "dotnet", ["build"]));
+    }
+
+    [Fact]
+    public void BadMaxEpochs_FailsTheBuildNamingTheKey()
+    {
+        var project = workspace.Scaffold("Bad");
+        var negative = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:MaxEpochs=-1"]);
+        Assert.NotEqual(0, negative.ExitCode);
+        Assert.Contains("MaxEpochs is '-1'", negative.Output);
+        Assert.Contains("trainer.max_epochs", negative.Output);
+        var text = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:LightningArgs=--trainer.maxEpochs=abc"]);
+        Assert.NotEqual(0, text.ExitCode);
+        Assert.Contains("Lightning configuration error", text.Output);
+        Assert.Contains("'trainer.max_epochs'", text.Output);
+        Assert.False(Directory.Exists(Path.Combine(project, "mlruns")), "nothing may start on a configuration error");
+    }
+
+    [Fact]
+    public void Cancel_SigintToTheBuild_LeavesALoadableCheckpointAndAKilledRun()
+    {
+        var project = workspace.Scaffold("Stopper");
+        Workspace.Must(Workspace.Run(project, "dotnet", ["build"]));
+        var sent = false;
+        var result = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:MaxEpochs=1000", "-p:LightningArgs=--data.generated_rows=20000"], onLine: (line, build) =>
+        {
+            // An IDE-style cancel: only the build process gets SIGINT; the task must forward it to the app.
+            if (sent || !line.Contains("Epoch 2/1000", StringComparison.Ordinal)) return;
+            sent = true;
+            Signals.Send(build.Id, Signals.Interrupt);
+        });
+        Assert.True(sent, result.Output);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("cancelled", result.Output);
+        var run = Assert.Single(FileStoreReader.Runs(Path.Combine(project, "mlruns")));
+        Assert.Equal("KILLED", run.Status);
+        Assert.NotNull(run.EndTimeMs);
+        var progress = CheckpointFile.Read(Path.Combine(run.Artifacts, "checkpoints", "last.ckpt")).State["progress"]!;
+        Assert.True(progress["global_step"]!.GetValue<long>() > 0);
+    }
+}
