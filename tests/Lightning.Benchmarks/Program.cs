@@ -4,12 +4,21 @@ var suites = new Dictionary<string, Action<BenchReport>>
 {
     ["engine"] = EngineBenchmarks.Run,
     ["tracking"] = TrackingBenchmarks.Run,
+    ["gpu"] = GpuBenchmarks.Run,
 };
 if (args.Length == 0 || !suites.ContainsKey(args[0]))
 {
     Console.Error.WriteLine($"Usage: dotnet run -c Release --project tests/Lightning.Benchmarks -- <{string.Join("|", suites.Keys)}>");
     return 2;
 }
-Lightning.Core.Native.TorchNative.EnsureLoadable();
+try
+{
+    Lightning.Core.Native.TorchNative.EnsureLoadable();
+}
+catch (Lightning.Core.Native.NativeLoadException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 1;
+}
 suites[args[0]](new BenchReport(Console.Out));
 return 0;

@@ -22,7 +22,7 @@ public static class NativeDiagnostics
             using var probe = torch.ones(2) * 2;
             var libtorch = LoadedLibrary("libtorch_cpu.so") ?? "(not found in this process)";
             findings.Add(new Finding("libtorch", true, $"{libtorch} (TorchSharp {Checkpoints.VersionInfo.TorchSharp} is built for libtorch {torch.__version__})"));
-            var cuda = torch.cuda.is_available();
+            var cuda = torch.TryInitializeDeviceType(DeviceType.CUDA) && torch.cuda.is_available();
             findings.Add(new Finding("cuda", true, cuda
                 ? $"available: {torch.cuda.device_count()} device(s), libtorch_cuda from {LoadedLibrary("libtorch_cuda.so")}"
                 : "not available (CPU only): no CUDA libtorch loaded or no GPU visible"));

@@ -37,7 +37,16 @@ public static class TorchNative
             if (report.Fix == NativeFix.WeakGlibcxxCopy)
             {
                 PreloadNeighbours(library, ElfDependencies.Read(library));
-                _copyHandle = NativeLibrary.Load(report.LoadedFrom);
+                try
+                {
+                    _copyHandle = NativeLibrary.Load(report.LoadedFrom);
+                }
+                catch (DllNotFoundException error)
+                {
+                    throw new NativeLoadException(
+                        $"{library} could not be loaded ({error.Message}). Its libtorch (libtorch_cpu.so, libc10.so, libtorch.so) must be beside it, " +
+                        "from the libtorch-cpu-linux-x64 package, or on LD_LIBRARY_PATH (for example a Python torch install's torch/lib).");
+                }
             }
             return _report = report;
         }

@@ -9,7 +9,8 @@ internal static class DeviceSelection
 {
     public static Device Resolve(TrainerOptions options)
     {
-        var cuda = options.Accelerator != AcceleratorKind.Cpu && torch.cuda.is_available();
+        // TorchSharp loads its CUDA backend lazily: try it before asking, or is_available() says false on a GPU machine.
+        var cuda = options.Accelerator != AcceleratorKind.Cpu && torch.TryInitializeDeviceType(DeviceType.CUDA) && torch.cuda.is_available();
         if (options.Accelerator == AcceleratorKind.Cuda && !cuda)
             throw Invalid("accelerator", "cuda", "TorchSharp sees no CUDA device on this machine (no CUDA libtorch loaded or no GPU visible); use cpu or auto.");
         if (!cuda) return CPU;
