@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using Lightning.Core.Callbacks;
 using Lightning.Core.Checkpoints;
 using Lightning.Core.Tests.Support;

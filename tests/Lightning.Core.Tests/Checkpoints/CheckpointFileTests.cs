@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;

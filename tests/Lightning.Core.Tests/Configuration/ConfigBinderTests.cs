@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using System.Collections;
 using Lightning.Core.Configuration;
 using Lightning.Core.Hosting;

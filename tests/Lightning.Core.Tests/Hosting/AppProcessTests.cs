@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Lightning.Core.Checkpoints;

@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Lightning.Core.Native;

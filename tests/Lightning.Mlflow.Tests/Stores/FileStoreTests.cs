@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using System.Text.RegularExpressions;
 using Lightning.Core.Tracking;
 using Lightning.Mlflow.Stores;

@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using System.Text;
 using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class AppTrackingTests : IDisposable
     [Fact]
     public void Fit_RecordsAFinishedRunWithParamsMetricsAndArtifacts()
     {
-        var run = TestApp.Run(_work.Path, ["fit", .. Fast, "--tracking.run_name=first"]);
+        var run = TestApp.Run(_work.Path, ["fit", .. Fast, "--tracking.run_name=first"], TestApp.Mlflow);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("nothing spooled", run.Output);
         var recorded = OnlyRun();
@@ -47,7 +48,7 @@ public sealed class AppTrackingTests : IDisposable
     [Fact]
     public void Failure_RecordsFailedWithTheMessage()
     {
-        var run = TestApp.Run(_work.Path, ["fit", .. Fast, "--model.nan_from_step=3"]);
+        var run = TestApp.Run(_work.Path, ["fit", .. Fast, "--model.nan_from_step=3"], TestApp.Mlflow);
         Assert.Equal(1, run.ExitCode);
         var recorded = OnlyRun();
         Assert.Equal(4, recorded.Status);
@@ -58,7 +59,7 @@ public sealed class AppTrackingTests : IDisposable
     [Fact]
     public void Interrupt_RecordsKilledWithAnEndTime()
     {
-        using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=100", "--model.step_delay_ms=10", "--trainer.enable_model_summary=false", "--events", "events.jsonl"]);
+        using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=100", "--model.step_delay_ms=10", "--trainer.enable_model_summary=false", "--events", "events.jsonl"], TestApp.Mlflow);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (!File.Exists(_work.Combine("events.jsonl")) || !File.ReadAllText(_work.Combine("events.jsonl")).Contains("epoch_end", StringComparison.Ordinal))
         {
@@ -78,7 +79,7 @@ public sealed class AppTrackingTests : IDisposable
     [Fact]
     public void ParallelProcesses_ShareOneExperiment()
     {
-        var runs = Enumerable.Range(0, 3).Select(_ => TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=1", "--trainer.enable_model_summary=false", "--trainer.threads=1"])).ToList();
+        var runs = Enumerable.Range(0, 3).Select(_ => TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=1", "--trainer.enable_model_summary=false", "--trainer.threads=1"], TestApp.Mlflow)).ToList();
         foreach (var process in runs)
         {
             Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)));
@@ -92,7 +93,7 @@ public sealed class AppTrackingTests : IDisposable
     public void Server_RecordsTheRunOverRest()
     {
         using var server = new ReplayServer();
-        var run = TestApp.Run(_work.Path, ["fit", .. Fast, $"--tracking.uri={server.Uri}", "--tracking.experiment=remote"]);
+        var run = TestApp.Run(_work.Path, ["fit", .. Fast, $"--tracking.uri={server.Uri}", "--tracking.experiment=remote"], TestApp.Mlflow);
         Assert.Contains("nothing spooled", run.Output);
         Assert.True(run.ExitCode == 0, run.Output);
         var recorded = Assert.Single(server.Runs.Values);
@@ -108,7 +109,7 @@ public sealed class AppTrackingTests : IDisposable
     public void Secrets_AppearNowhere()
     {
         const string user = "sekrit-user-7f3a", password = "sekrit-pass-91bc", token = "sekrit-token-44de";
-        var credentials = new Dictionary<string, string> { ["MLFLOW_TRACKING_USERNAME"] = user, ["MLFLOW_TRACKING_PASSWORD"] = password, ["MLFLOW_TRACKING_TOKEN"] = token };
+        var credentials = new Dictionary<string, string>(TestApp.Mlflow) { ["MLFLOW_TRACKING_USERNAME"] = user, ["MLFLOW_TRACKING_PASSWORD"] = password, ["MLFLOW_TRACKING_TOKEN"] = token };
         using var server = new ReplayServer();
         var outputs = new List<string>
         {

@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using Lightning.Core.Tracking;
 using Lightning.Mlflow.Stores;
 using Lightning.Mlflow.Replay;

@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lightning.Core.Tracking;

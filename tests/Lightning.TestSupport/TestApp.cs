@@ -1,18 +1,21 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Lightning.Core.Tests.Support;
+namespace Lightning.TestSupport;
 
 /// <summary>Runs tests/Lightning.TestApp as a real child process.</summary>
 public static class TestApp
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
+    /// <summary>Environment that makes the test app record its runs in MLflow (./mlruns unless tracking.uri says otherwise).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Mlflow = new Dictionary<string, string> { ["TESTAPP_TRACKER"] = "mlflow" };
+
     public static string Dll
     {
         get
         {
-            // tests/Lightning.Core.Tests/bin/<Configuration>/net10.0/ → tests/Lightning.TestApp/bin/<Configuration>/net10.0/
+            // tests/<test project>/bin/<Configuration>/net10.0/ → tests/Lightning.TestApp/bin/<Configuration>/net10.0/
             var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
             var configuration = output.Parent!.Name;
             var path = Path.GetFullPath(Path.Combine(output.FullName, "..", "..", "..", "..", "Lightning.TestApp", "bin", configuration, output.Name, "Lightning.TestApp.dll"));
@@ -26,6 +29,7 @@ public static class TestApp
         info.ArgumentList.Add(Dll);
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         info.Environment["LIGHTNING_PROGRESS"] = "plain";
+        info.Environment.Remove("MLFLOW_TRACKING_URI");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         return Process.Start(info)!;
     }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Lightning.Core.Tests.Support;
+namespace Lightning.TestSupport;
 
 public static partial class Signals
 {
