@@ -10,7 +10,7 @@ foreach (var command in TrainingCommands.Create(output, error)) root.Subcommands
 root.Subcommands.Add(RunsCommand.Create(output));
 root.Subcommands.Add(UiCommand.Create(output));
 root.Subcommands.Add(DoctorCommand.Create(output));
-root.Subcommands.Add(SweepCommand.Create(error));
+root.Subcommands.Add(SweepCommand.Create(output, error));
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

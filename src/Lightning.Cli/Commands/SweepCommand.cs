@@ -1,18 +1,119 @@
 using System.CommandLine;
+using Lightning.Core.Configuration;
+using Lightning.Mlflow;
+using Lightning.Mlflow.Stores;
+using Lightning.Sweeps.Configuration;
+using Lightning.Sweeps.Executors;
+using Lightning.Sweeps.Running;
 
 namespace Lightning.Cli.Commands;
 
-/// <summary>sweep: reserved for hyperparameter sweeps, which this version does not run yet; it says so and exits 2.</summary>
+/// <summary>sweep: tune the project with sweep.yaml; trials are processes of the built app, nested under one parent run.</summary>
 internal static class SweepCommand
 {
-    public static Command Create(TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("sweep", "Hyperparameter sweeps over sweep.yaml (not available in this version).") { TreatUnmatchedTokensAsErrors = false };
-        command.SetAction(_ =>
+        var project = new Option<string?>("--project") { Description = "The project (.csproj or its folder); default: the one in the current folder." };
+        var config = new Option<string?>("--config") { Description = "The sweep file (default: the project's sweep.yaml)." };
+        var trials = new Option<int?>("--trials") { Description = "Trials in all (default: run_cap, or the grid's size)." };
+        var parallel = new Option<int>("--parallel") { Description = "Trials at once (default 1).", DefaultValueFactory = _ => 1 };
+        var executor = new Option<string>("--executor") { Description = "local (default) or slurm.", DefaultValueFactory = _ => "local" };
+        executor.AcceptOnlyFromAmong("local", "slurm");
+        var resume = new Option<string?>("--resume") { Description = "Continue the sweep with this id after its controller died." };
+        var command = new Command("sweep", "Tune hyperparameters with sweep.yaml: grid, random or tpe, with asha or median pruning.")
         {
-            error.WriteLine("Sweeps are not available in this version of dotnet-lightning yet. Meanwhile, run trials with overrides, e.g. dotnet lightning fit --model.lr=0.001, and compare them with dotnet lightning runs list.");
-            return 2;
+            project, config, trials, parallel, executor, resume,
+        };
+        command.SetAction((result, cancel) =>
+        {
+            if (result.GetValue(parallel) < 1) throw new CliException($"--parallel {result.GetValue(parallel)} is not allowed: run 1 or more trials at a time.");
+            if (result.GetValue(trials) is < 1) throw new CliException($"--trials {result.GetValue(trials)} is not allowed: 1 or more.");
+            if (result.GetValue(executor) == "slurm")
+                throw new CliException("The slurm executor is not available in this version; use --executor local.");
+            var app = new ProjectApp(ProjectLocator.Find(result.GetValue(project), Environment.CurrentDirectory));
+            var configPath = Path.GetFullPath(result.GetValue(config) ?? Path.Combine(app.Folder, "sweep.yaml"));
+            SweepConfig sweep;
+            try
+            {
+                sweep = SweepConfigReader.Read(configPath);
+            }
+            catch (SweepConfigException problem)
+            {
+                throw new CliException(problem.Message);
+            }
+            var path = app.Build(error);
+            CheckKeys(app, path, sweep);
+            var target = StoreResolver.Resolve(null, app.Folder);
+            using IRunStore store = target.IsServer
+                ? new RestStore(new Uri(target.Location), RestOptions.FromEnvironment(), MlflowTracking.LocalRunsRoot(app.Folder))
+                : new FileStore(target.Location, error.WriteLine);
+            var runner = new SweepRunner(new SweepOptions
+            {
+                ProjectFolder = app.Folder,
+                Config = sweep,
+                ConfigPath = configPath,
+                Executor = new LocalExecutor(path, app.Folder, LocalExecutor.CountGpus()),
+                Parallel = result.GetValue(parallel),
+                Trials = result.GetValue(trials),
+                ResumeId = result.GetValue(resume),
+                Store = store,
+                Experiment = Experiment(app),
+                Output = output,
+            });
+            SweepResult outcome;
+            try
+            {
+                outcome = runner.Run(cancel);
+            }
+            catch (InvalidOperationException refused)
+            {
+                throw new CliException(refused.Message);
+            }
+            SweepReport.Write(output, outcome, app.Folder, sweep.Metric);
+            return Task.FromResult(outcome.Stopped is null ? 0 : outcome.Stopped == "cancelled" ? 130 : 1);
         });
         return command;
+    }
+
+    // The app's print-config is the source of truth for which keys exist: a typo fails before any trial starts.
+    private static void CheckKeys(ProjectApp app, string path, SweepConfig sweep)
+    {
+        var printed = ProcessRunner.Capture("dotnet", ["exec", path, "print-config"], app.Folder);
+        if (printed.ExitCode != 0) throw new CliException($"The app's print-config failed:{Environment.NewLine}{printed.Output}");
+        var keys = Flatten(printed.Output);
+        foreach (var parameter in sweep.Parameters)
+        {
+            var wanted = string.Join('.', parameter.Key.Split('.').Select(KeyNames.Normalize));
+            if (keys.Any(k => string.Join('.', k.Split('.').Select(KeyNames.Normalize)) == wanted)) continue;
+            var suggestion = KeyNames.Suggest(parameter.Key, keys);
+            throw new CliException($"sweep.yaml parameter '{parameter.Key}' is not a key of the app's configuration." +
+                                   (suggestion is null ? " Run 'dotnet run -- print-config' to see the keys." : $" Did you mean '{suggestion}'?"));
+        }
+    }
+
+    private static List<string> Flatten(string yaml)
+    {
+        var keys = new List<string>();
+        var path = new List<(int Indent, string Name)>();
+        foreach (var line in yaml.Split('\n'))
+        {
+            var trimmed = line.TrimEnd();
+            var colon = trimmed.IndexOf(':');
+            if (colon <= 0 || trimmed.TrimStart().StartsWith('#')) continue;
+            var indent = trimmed.Length - trimmed.TrimStart().Length;
+            path.RemoveAll(p => p.Indent >= indent);
+            var name = trimmed[..colon].Trim();
+            path.Add((indent, name));
+            if (trimmed[(colon + 1)..].Trim().Length > 0 || !yaml.Contains(trimmed + "\n" + new string(' ', indent + 2), StringComparison.Ordinal))
+                keys.Add(string.Join('.', path.Select(p => p.Name)));
+        }
+        return keys;
+    }
+
+    private static string Experiment(ProjectApp app)
+    {
+        var yaml = Path.Combine(app.Folder, "lightning.yaml");
+        var configured = File.Exists(yaml) ? ConfigSources.FromYamlFile(yaml).FirstOrDefault(e => e.NormalizedKey == "tracking.experiment")?.Value : null;
+        return configured ?? Path.GetFileNameWithoutExtension(app.Project);
     }
 }

@@ -39,13 +39,14 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var requeue = new RequeueCallback(host.Error);
         using var signals = new StopSignals(host.SignalGracePeriod, requeue.Request);
         var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml())).Append(requeue).ToList();
+        if (IsSweepTrial) callbacks.Add(new PrunedTagCallback());
         if (config.Trainer.EnableProgressBar)
             callbacks.Add(new Callbacks.ProgressBar(host.Output, Callbacks.ProgressModes.Choose(host.OutputIsTerminal, Environment.GetEnvironmentVariable(Callbacks.ProgressModes.Variable))));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
         var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
         var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
         {
-            Run = new RunStart(config.Tracking.RunName, config.ToParams(), SystemTags.Collect(config.Tracking.RunName, Environment.CurrentDirectory)),
+            Run = new RunStart(config.Tracking.RunName, config.ToParams(), RunTags(config.Tracking)),
         };
 
         return invocation.Command switch
@@ -62,6 +63,14 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var findings = NativeDiagnostics.Check();
         foreach (var finding in findings) host.Output.WriteLine($"{(finding.Ok ? "ok  " : "FAIL")} {finding.Name}: {finding.Detail}");
         return findings.All(f => f.Ok) ? ExitCodes.Finished : ExitCodes.Failed;
+    }
+
+    private static Dictionary<string, string> RunTags(TrackingOptions tracking)
+    {
+        var tags = SystemTags.Collect(tracking.RunName, Environment.CurrentDirectory);
+        if (tracking.ParentRunId is { } parent) tags["mlflow.parentRunId"] = parent;
+        foreach (var (key, value) in tracking.TagPairs()) tags[key] = value;
+        return tags;
     }
 
     private AppConfig ResolveConfig(AppInvocation invocation)
@@ -82,13 +91,22 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return config;
     }
 
+    /// <summary>Set by the sweep executors for the trial processes they start.</summary>
+    internal const string SweepTrialVariable = "LIGHTNING_SWEEP_TRIAL";
+
+    private static bool IsSweepTrial => Environment.GetEnvironmentVariable(SweepTrialVariable) is { Length: > 0 };
+
     private int Fit(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events, CancellationToken stop)
     {
         var result = trainer.Fit(module, data, checkpoint, stop);
+        // A sweep stops a trial it prunes with SIGTERM: that is a stop on request (exit 3), not an interruption.
+        if (result.Outcome == RunOutcome.Interrupted && IsSweepTrial)
+            result = result with { Outcome = RunOutcome.Stopped, Message = "Stopped by the sweep's pruner." };
         var status = result.Outcome switch
         {
             RunOutcome.Finished => "FINISHED",
             RunOutcome.Failed => "FAILED",
+            RunOutcome.Stopped => "PRUNED",
             _ => "KILLED",
         };
         events.Finished(status, EventsCallback.Best(trainer.Callbacks), result.Metrics, result.Message);

@@ -1,0 +1,9 @@
+namespace Lightning.Sweeps.Executors;
+
+/// <summary>What an executor starts: the app with its <c>fit</c> arguments, in the project folder, reporting to an events file.</summary>
+/// <param name="Number">Trial number.</param>
+/// <param name="Arguments">Arguments after the app (fit, overrides, --events).</param>
+/// <param name="EventsPath">The events file the trial writes.</param>
+/// <param name="LogPath">Where the trial's output goes.</param>
+/// <param name="Slot">Which of the parallel slots runs it (picks the GPU when there are several).</param>
+public sealed record TrialLaunch(int Number, IReadOnlyList<string> Arguments, string EventsPath, string LogPath, int Slot);

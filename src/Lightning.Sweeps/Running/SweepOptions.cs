@@ -1,0 +1,45 @@
+using Lightning.Mlflow.Stores;
+using Lightning.Sweeps.Configuration;
+using Lightning.Sweeps.Executors;
+
+namespace Lightning.Sweeps.Running;
+
+/// <summary>What a sweep needs: the project, its configuration, how trials run, and where the parent run goes.</summary>
+public sealed record SweepOptions
+{
+    /// <summary>The project folder (its app runs there; state goes to .lightning/sweeps/).</summary>
+    public required string ProjectFolder { get; init; }
+
+    /// <summary>The parsed sweep.yaml.</summary>
+    public required SweepConfig Config { get; init; }
+
+    /// <summary>Where sweep.yaml is (stored with the parent run).</summary>
+    public required string ConfigPath { get; init; }
+
+    /// <summary>Starts the trials.</summary>
+    public required ITrialExecutor Executor { get; init; }
+
+    /// <summary>Trials at once. Default 1.</summary>
+    public int Parallel { get; init; } = 1;
+
+    /// <summary>Trials in all; default run_cap, or the grid's size.</summary>
+    public int? Trials { get; init; }
+
+    /// <summary>Continue this sweep instead of starting one.</summary>
+    public string? ResumeId { get; init; }
+
+    /// <summary>The tracking store for the parent run, or null to record none.</summary>
+    public IRunStore? Store { get; init; }
+
+    /// <summary>The experiment the trials record into (the parent run goes there too).</summary>
+    public string Experiment { get; init; } = "sweeps";
+
+    /// <summary>When the first this-many trials all fail, the sweep stops. Default 3.</summary>
+    public int FailFast { get; init; } = 3;
+
+    /// <summary>Where progress lines go.</summary>
+    public TextWriter Output { get; init; } = TextWriter.Null;
+
+    /// <summary>How often running trials are polled.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+}

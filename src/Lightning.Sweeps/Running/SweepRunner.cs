@@ -1,0 +1,226 @@
+using System.Globalization;
+using Lightning.Core.Tracking;
+using Lightning.Mlflow.Stores;
+using Lightning.Sweeps.Executors;
+using Lightning.Sweeps.Samplers;
+using Lightning.Sweeps.Spaces;
+using Lightning.Sweeps.State;
+
+namespace Lightning.Sweeps.Running;
+
+/// <summary>
+/// The sweep controller: proposes trials with the sampler, keeps up to <c>Parallel</c> trial processes running,
+/// follows their events files, asks the pruner at every epoch and stops pruned trials with SIGTERM, records a parent
+/// MLflow run with the trials nested under it, and keeps its state in a file so a dead controller can be resumed.
+/// </summary>
+public sealed class SweepRunner(SweepOptions options)
+{
+    private readonly Dictionary<int, (ITrialProcess Process, TrialEvents Events, bool Pruning)> _running = [];
+
+    /// <summary>Runs the sweep until every planned trial ended, or <paramref name="cancel"/> stops it (running trials are stopped cleanly).</summary>
+    public SweepResult Run(CancellationToken cancel)
+    {
+        var state = options.ResumeId is { } id ? SweepState.Load(options.ProjectFolder, id) : NewState();
+        using var held = SweepLock.Acquire(options.ProjectFolder, state.Id);
+        foreach (var trial in state.Trials.Where(t => t.State == TrialState.Running))
+            trial.State = TrialState.Pending;
+        StartParentRun(state);
+        state.Save(options.ProjectFolder);
+        options.Output.WriteLine($"Sweep {state.Id}: {options.Config.Method}, {state.Planned} trials, {options.Parallel} at a time, optimising {options.Config.Metric} ({options.Config.Goal.ToString().ToLowerInvariant()}).");
+
+        var sampler = options.Config.CreateSampler();
+        var pruner = options.Config.CreatePruner();
+        string? stopped = null;
+        var exhausted = false;
+        while (true)
+        {
+            Poll(state, pruner);
+            if (cancel.IsCancellationRequested && stopped is null)
+            {
+                stopped = "cancelled";
+                foreach (var (_, running) in _running) running.Process.Stop();
+            }
+            if (stopped is null && FirstTrialsAllFailed(state))
+                stopped = $"the first {options.FailFast} trials all failed; see their logs in {state.Folder(options.ProjectFolder)}";
+            while (stopped is null && _running.Count < options.Parallel && Launch(state, sampler, ref exhausted))
+            {
+            }
+            if (_running.Count == 0 && (stopped is not null || exhausted || Remaining(state) == 0)) break;
+            Thread.Sleep(options.PollInterval);
+        }
+
+        var result = Summarize(state, stopped);
+        EndParentRun(state, result);
+        state.Save(options.ProjectFolder);
+        return result;
+    }
+
+    private SweepState NewState()
+    {
+        var planned = options.Trials ?? options.Config.RunCap ?? (options.Config.CreateSampler() is GridSampler grid ? (int)grid.Size : 0);
+        if (options.Config.CreateSampler() is GridSampler all) planned = (int)Math.Min(planned, all.Size);
+        return new SweepState
+        {
+            Id = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}",
+            ConfigPath = Path.GetFullPath(options.ConfigPath),
+            Planned = planned,
+        };
+    }
+
+    private int Remaining(SweepState state) =>
+        state.Planned - state.Trials.Count(t => t.State is TrialState.Finished or TrialState.Pruned or TrialState.Failed or TrialState.Running);
+
+    private bool FirstTrialsAllFailed(SweepState state)
+    {
+        var first = state.Trials.OrderBy(t => t.Number).Take(Math.Min(options.FailFast, state.Planned)).ToList();
+        return first.Count == Math.Min(options.FailFast, state.Planned) && first.All(t => t.State == TrialState.Failed);
+    }
+
+    private bool Launch(SweepState state, ISampler sampler, ref bool exhausted)
+    {
+        if (Remaining(state) <= 0) return false;
+        var trial = state.Trials.Where(t => t.State == TrialState.Pending).OrderBy(t => t.Number).FirstOrDefault();
+        if (trial is null)
+        {
+            if (exhausted) return false;
+            var proposal = sampler.Next(state.Trials.OrderBy(t => t.Number).Select(t => t.ToTrial()).ToList());
+            if (proposal is null)
+            {
+                exhausted = true;
+                return false;
+            }
+            trial = new TrialRecord { Number = state.Trials.Count, Params = proposal.ToDictionary(p => p.Key, p => p.Value) };
+            state.Trials.Add(trial);
+        }
+        trial.State = TrialState.Running;
+        trial.Attempts++;
+        trial.Curve.Clear();
+        var folder = Path.Combine(state.Folder(options.ProjectFolder), $"trial-{trial.Number}");
+        Directory.CreateDirectory(folder);
+        var events = Path.Combine(folder, $"events-{trial.Attempts}.jsonl");
+        var arguments = new List<string> { "fit", "--events", events, $"--tracking.run_name={state.Id}-trial-{trial.Number}",
+            $"--tracking.tags=sweep.id={state.Id},sweep.trial={trial.Number}", $"--tracking.experiment={options.Experiment}", "--trainer.enable_model_summary=false" };
+        if (state.ParentRunId is { } parent) arguments.Add($"--tracking.parent_run_id={parent}");
+        arguments.AddRange(trial.Params.Select(p => $"--{p.Key}={Parameter.Format(p.Value)}"));
+        var slot = Enumerable.Range(0, options.Parallel).First(s => !UsedSlots().Contains(s));
+        var process = options.Executor.Start(new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot));
+        _running[trial.Number] = (process, new TrialEvents(events), false);
+        _slots[trial.Number] = slot;
+        state.Save(options.ProjectFolder);
+        options.Output.WriteLine($"trial {trial.Number} started: {Describe(trial.Params)}");
+        return true;
+    }
+
+    private readonly Dictionary<int, int> _slots = [];
+
+    private HashSet<int> UsedSlots() => _running.Keys.Select(n => _slots[n]).ToHashSet();
+
+    private void Poll(SweepState state, Pruners.IPruner? pruner)
+    {
+        foreach (var number in _running.Keys.ToList())
+        {
+            var (process, events, pruning) = _running[number];
+            var trial = state.Trials.Single(t => t.Number == number);
+            foreach (var line in events.ReadNew()) pruning |= Observe(state, trial, line, pruner, process, pruning);
+            _running[number] = (process, events, pruning);
+            if (!process.HasExited) continue;
+            foreach (var line in events.ReadNew()) Observe(state, trial, line, pruner, process, true);
+            Finish(trial, process.ExitCode, pruning, state);
+            process.Dispose();
+            _running.Remove(number);
+            state.Save(options.ProjectFolder);
+        }
+    }
+
+    private bool Observe(SweepState state, TrialRecord trial, System.Text.Json.Nodes.JsonObject line, Pruners.IPruner? pruner, ITrialProcess process, bool pruning)
+    {
+        switch (line["event"]?.GetValue<string>())
+        {
+            case "run_started":
+                trial.RunId = line["run_id"]?.GetValue<string>();
+                return false;
+            case "epoch_end" when (line["metrics"]?[options.Config.Metric]) is { } metric:
+                var epoch = line["epoch"]!.GetValue<int>() + 1;
+                var value = Core.Checkpoints.JsonNumbers.Read(metric) ?? double.NaN;
+                trial.Curve[epoch] = value;
+                trial.Value = value;
+                options.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number} epoch {epoch}: {options.Config.Metric}={value:G5}"));
+                if (pruning || pruner is null || !pruner.ShouldPrune(trial.ToTrial(), epoch, state.Trials.Select(t => t.ToTrial()).ToList())) return false;
+                options.Output.WriteLine($"trial {trial.Number} pruned at epoch {epoch}");
+                process.Stop();
+                return true;
+            case "finished" when (line["metrics"]?[options.Config.Metric]) is { } final:
+                trial.Value = Core.Checkpoints.JsonNumbers.Read(final);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private void Finish(TrialRecord trial, int exitCode, bool pruning, SweepState state)
+    {
+        trial.ExitCode = exitCode;
+        trial.State = exitCode switch
+        {
+            0 => TrialState.Finished,
+            3 => TrialState.Pruned,
+            130 when pruning => TrialState.Pruned,
+            _ => TrialState.Failed,
+        };
+        if (trial.State == TrialState.Failed)
+        {
+            var log = Path.Combine(state.Folder(options.ProjectFolder), $"trial-{trial.Number}", "output.log");
+            trial.Error = File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(5)) : $"exit code {exitCode}";
+            options.Output.WriteLine($"trial {trial.Number} failed (exit code {exitCode}): {trial.Error}");
+        }
+        else options.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"trial {trial.Number} {trial.State.ToString().ToLowerInvariant()}: {options.Config.Metric}={trial.Value:G5}"));
+    }
+
+    private SweepResult Summarize(SweepState state, string? stopped)
+    {
+        var ranked = state.Trials.Where(t => t.State == TrialState.Finished && t.Value is { } v && double.IsFinite(v))
+            .OrderBy(t => options.Config.Goal.Loss(t.Value!.Value)).ToList();
+        var best = ranked.FirstOrDefault();
+        return new SweepResult(state.Id, state.Trials.Count(t => t.State == TrialState.Finished), state.Trials.Count(t => t.State == TrialState.Pruned),
+            state.Trials.Count(t => t.State == TrialState.Failed), best?.Number, best?.Value, best?.Params ?? [], stopped);
+    }
+
+    private void StartParentRun(SweepState state)
+    {
+        if (options.Store is not { } store || state.ParentRunId is not null) return;
+        var tags = new Dictionary<string, string> { ["sweep.id"] = state.Id, ["mlflow.source.type"] = "LOCAL", ["mlflow.user"] = Environment.UserName };
+        var run = store.CreateRun(new RunRequest(options.Experiment, $"sweep-{state.Id}", Environment.UserName, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), tags));
+        state.ParentRunId = run.RunId;
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new("sweep/method", options.Config.Method), new("sweep/metric", options.Config.Metric), new("sweep/goal", options.Config.Goal.ToString().ToLowerInvariant()),
+            new("sweep/trials", state.Planned.ToString(CultureInfo.InvariantCulture)), new("sweep/seed", options.Config.Seed.ToString(CultureInfo.InvariantCulture)),
+        };
+        parameters.AddRange(options.Config.Parameters.Select(p => KeyValuePair.Create("sweep/space/" + p.Key, Describe(p))));
+        store.LogBatch(run.RunId, [], parameters, []);
+        store.UploadArtifact(run, options.ConfigPath, "sweep.yaml");
+    }
+
+    private void EndParentRun(SweepState state, SweepResult result)
+    {
+        if (options.Store is not { } store || state.ParentRunId is not { } parentId) return;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var metrics = new List<MetricPoint> { new("trials_finished", result.Finished, 0, now), new("trials_pruned", result.Pruned, 0, now), new("trials_failed", result.Failed, 0, now) };
+        if (result.BestValue is { } value) metrics.Add(new MetricPoint("best_" + options.Config.Metric, value, 0, now));
+        var tags = result.BestParams.Select(p => KeyValuePair.Create("best." + p.Key, Parameter.Format(p.Value))).ToList();
+        if (result.BestTrial is { } bestTrial) tags.Add(KeyValuePair.Create("best.trial", bestTrial.ToString(CultureInfo.InvariantCulture)));
+        store.LogBatch(parentId, metrics, [], tags);
+        store.UpdateRun(parentId, result.Stopped == "cancelled" ? RunStatus.Killed : result.Stopped is null ? RunStatus.Finished : RunStatus.Failed, now);
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, object> parameters) => string.Join(" ", parameters.Select(p => $"{p.Key}={Parameter.Format(p.Value)}"));
+
+    private static string Describe(Parameter parameter) => parameter switch
+    {
+        Categorical c => "values " + string.Join(",", c.Choices.Select(Parameter.Format)),
+        Constant c => "value " + Parameter.Format(c.Value),
+        Numeric n => string.Create(CultureInfo.InvariantCulture, $"{(n.Log ? "log_uniform_values" : n.IsInteger ? "int_uniform" : n.Step is null ? "uniform" : "q_uniform")} {n.Low}..{n.High}{(n.Step is { } q ? $" q={q}" : "")}"),
+        _ => parameter.ToString(),
+    };
+}
