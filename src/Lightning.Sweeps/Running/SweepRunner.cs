@@ -38,6 +38,7 @@ public sealed class SweepRunner(SweepOptions options)
             if (cancel.IsCancellationRequested && stopped is null)
             {
                 stopped = "cancelled";
+                _cancelled = true;
                 foreach (var (_, running) in _running) running.Process.Stop();
             }
             if (stopped is null && FirstTrialsAllFailed(state))
@@ -112,6 +113,7 @@ public sealed class SweepRunner(SweepOptions options)
     }
 
     private readonly Dictionary<int, int> _slots = [];
+    private bool _cancelled;
 
     private HashSet<int> UsedSlots() => _running.Keys.Select(n => _slots[n]).ToHashSet();
 
@@ -163,10 +165,17 @@ public sealed class SweepRunner(SweepOptions options)
         trial.State = exitCode switch
         {
             0 => TrialState.Finished,
+            3 or 130 when pruning => TrialState.Pruned,
+            // Stopped because the sweep was cancelled: it runs again on --resume.
+            3 or 130 when _cancelled => TrialState.Pending,
             3 => TrialState.Pruned,
-            130 when pruning => TrialState.Pruned,
             _ => TrialState.Failed,
         };
+        if (trial.State == TrialState.Pending)
+        {
+            options.Output.WriteLine($"trial {trial.Number} stopped; it runs again when the sweep is resumed (--resume {state.Id})");
+            return;
+        }
         if (trial.State == TrialState.Failed)
         {
             var log = Path.Combine(state.Folder(options.ProjectFolder), $"trial-{trial.Number}", "output.log");
