@@ -15,7 +15,7 @@ public sealed class Workspace : IDisposable
         Feed = Path.Combine(Root, "feed");
         Hive = Path.Combine(Root, "hive");
         Version = $"0.1.0-e2e.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
-        foreach (var project in new[] { "src/Lightning.Core", "src/Lightning.Mlflow", "src/Lightning.Build", "src/Lightning.Cli", "templates/Lightning.Templates.csproj" })
+        foreach (var project in new[] { "src/Lightning.Core", "src/Lightning.Mlflow", "src/Lightning.Sweeps", "src/Lightning.Build", "src/Lightning.Cli", "templates/Lightning.Templates.csproj" })
             Must(Run(RepositoryRoot, "dotnet", ["pack", Path.Combine(RepositoryRoot, project), "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nologo", "-v:q"]));
         // A workspace-local nuget.config adds the feed; the user's NuGet configuration is not touched.
         File.WriteAllText(Path.Combine(Root, "nuget.config"),
