@@ -5,6 +5,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["engine"] = EngineBenchmarks.Run,
     ["tracking"] = TrackingBenchmarks.Run,
     ["gpu"] = GpuBenchmarks.Run,
+    ["sweeps"] = SweepBenchmarks.Run,
 };
 if (args.Length == 0 || !suites.ContainsKey(args[0]))
 {
