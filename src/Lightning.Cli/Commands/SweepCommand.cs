@@ -20,16 +20,15 @@ internal static class SweepCommand
         var executor = new Option<string>("--executor") { Description = "local (default) or slurm.", DefaultValueFactory = _ => "local" };
         executor.AcceptOnlyFromAmong("local", "slurm");
         var resume = new Option<string?>("--resume") { Description = "Continue the sweep with this id after its controller died." };
+        var slurmArgs = new Option<string?>("--slurm-args") { Description = "Extra sbatch arguments for --executor slurm, e.g. \"--partition=gpu --time=01:00:00\"." };
         var command = new Command("sweep", "Tune hyperparameters with sweep.yaml: grid, random or tpe, with asha or median pruning.")
         {
-            project, config, trials, parallel, executor, resume,
+            project, config, trials, parallel, executor, resume, slurmArgs,
         };
         command.SetAction((result, cancel) =>
         {
             if (result.GetValue(parallel) < 1) throw new CliException($"--parallel {result.GetValue(parallel)} is not allowed: run 1 or more trials at a time.");
             if (result.GetValue(trials) is < 1) throw new CliException($"--trials {result.GetValue(trials)} is not allowed: 1 or more.");
-            if (result.GetValue(executor) == "slurm")
-                throw new CliException("The slurm executor is not available in this version; use --executor local.");
             var app = new ProjectApp(ProjectLocator.Find(result.GetValue(project), Environment.CurrentDirectory));
             var configPath = Path.GetFullPath(result.GetValue(config) ?? Path.Combine(app.Folder, "sweep.yaml"));
             SweepConfig sweep;
@@ -52,7 +51,7 @@ internal static class SweepCommand
                 ProjectFolder = app.Folder,
                 Config = sweep,
                 ConfigPath = configPath,
-                Executor = new LocalExecutor(path, app.Folder, LocalExecutor.CountGpus()),
+                Executor = CreateExecutor(result.GetValue(executor)!, path, app.Folder, result.GetValue(slurmArgs)),
                 Parallel = result.GetValue(parallel),
                 Trials = result.GetValue(trials),
                 ResumeId = result.GetValue(resume),
@@ -73,6 +72,19 @@ internal static class SweepCommand
             return Task.FromResult(outcome.Stopped is null ? 0 : outcome.Stopped == "cancelled" ? 130 : 1);
         });
         return command;
+    }
+
+    private static ITrialExecutor CreateExecutor(string kind, string app, string folder, string? slurmArguments)
+    {
+        if (kind != "slurm") return new LocalExecutor(app, folder, LocalExecutor.CountGpus());
+        try
+        {
+            return new SlurmExecutor(app, folder, (slurmArguments ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+        catch (InvalidOperationException unavailable)
+        {
+            throw new CliException(unavailable.Message);
+        }
     }
 
     // The app's print-config is the source of truth for which keys exist: a typo fails before any trial starts.

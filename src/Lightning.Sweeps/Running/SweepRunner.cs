@@ -165,7 +165,8 @@ public sealed class SweepRunner(SweepOptions options)
         trial.State = exitCode switch
         {
             0 => TrialState.Finished,
-            3 or 130 when pruning => TrialState.Pruned,
+            // Stopped by the pruner: however it ended (3, a signal, Slurm's CANCELLED), it was pruned.
+            _ when pruning => TrialState.Pruned,
             // Stopped because the sweep was cancelled: it runs again on --resume.
             3 or 130 when _cancelled => TrialState.Pending,
             3 => TrialState.Pruned,
