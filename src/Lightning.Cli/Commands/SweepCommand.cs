@@ -57,7 +57,9 @@ internal static class SweepCommand
                 ResumeId = result.GetValue(resume),
                 Store = store,
                 Experiment = Experiment(app),
-                Output = output,
+                // In a terminal a live table; redirected (CI, Slurm logs), one plain line per event.
+                Output = Console.IsOutputRedirected ? output : TextWriter.Null,
+                OnChange = Console.IsOutputRedirected ? null : new LiveTable(output, sweep.Metric).Render,
             });
             SweepResult outcome;
             try

@@ -40,6 +40,9 @@ public sealed record SweepOptions
     /// <summary>Where progress lines go.</summary>
     public TextWriter Output { get; init; } = TextWriter.Null;
 
+    /// <summary>Called with every trial after each change (a live table in a terminal); null for none.</summary>
+    public Action<IReadOnlyList<TrialSnapshot>>? OnChange { get; init; }
+
     /// <summary>How often running trials are polled.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 }

@@ -107,7 +107,7 @@ public sealed class SweepRunner(SweepOptions options)
         var process = options.Executor.Start(new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot));
         _running[trial.Number] = (process, new TrialEvents(events), false);
         _slots[trial.Number] = slot;
-        state.Save(options.ProjectFolder);
+        Save(state);
         options.Output.WriteLine($"trial {trial.Number} started: {Describe(trial.Params)}");
         return true;
     }
@@ -130,7 +130,7 @@ public sealed class SweepRunner(SweepOptions options)
             Finish(trial, process.ExitCode, pruning, state);
             process.Dispose();
             _running.Remove(number);
-            state.Save(options.ProjectFolder);
+            Save(state);
         }
     }
 
@@ -146,6 +146,7 @@ public sealed class SweepRunner(SweepOptions options)
                 var value = Core.Checkpoints.JsonNumbers.Read(metric) ?? double.NaN;
                 trial.Curve[epoch] = value;
                 trial.Value = value;
+                options.OnChange?.Invoke(Snapshot(state));
                 options.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number} epoch {epoch}: {options.Config.Metric}={value:G5}"));
                 if (pruning || pruner is null || !pruner.ShouldPrune(trial.ToTrial(), epoch, state.Trials.Select(t => t.ToTrial()).ToList())) return false;
                 options.Output.WriteLine($"trial {trial.Number} pruned at epoch {epoch}");
@@ -223,6 +224,15 @@ public sealed class SweepRunner(SweepOptions options)
         store.LogBatch(parentId, metrics, [], tags);
         store.UpdateRun(parentId, result.Stopped == "cancelled" ? RunStatus.Killed : result.Stopped is null ? RunStatus.Finished : RunStatus.Failed, now);
     }
+
+    private void Save(SweepState state)
+    {
+        state.Save(options.ProjectFolder);
+        options.OnChange?.Invoke(Snapshot(state));
+    }
+
+    private static List<TrialSnapshot> Snapshot(SweepState state) =>
+        state.Trials.OrderBy(t => t.Number).Select(t => new TrialSnapshot(t.Number, t.State, t.Params, t.Value, t.Curve.Count)).ToList();
 
     private static string Describe(IReadOnlyDictionary<string, object> parameters) => string.Join(" ", parameters.Select(p => $"{p.Key}={Parameter.Format(p.Value)}"));
 
