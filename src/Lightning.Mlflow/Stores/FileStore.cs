@@ -19,6 +19,8 @@ public sealed class FileStore : IRunStore
 
     private readonly string _root;
     private readonly Action<string> _warn;
+    // Runs never move, so each run's folder is looked up once rather than at every batch.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _runFolders = new();
 
     /// <summary>A store in <paramref name="root"/>; <paramref name="warn"/> hears about skipped writes.</summary>
     public FileStore(string root, Action<string>? warn = null)
@@ -222,11 +224,12 @@ public sealed class FileStore : IRunStore
 
     private string RunFolder(string runId)
     {
+        if (_runFolders.TryGetValue(runId, out var known)) return known;
         if (runId.Length != 32 || !runId.All(char.IsAsciiHexDigit)) throw new MlflowException($"Run id '{runId}' is not a 32-character hex id.", "INVALID_PARAMETER_VALUE");
         foreach (var experiment in Directory.EnumerateDirectories(_root))
         {
             var candidate = Path.Combine(experiment, runId);
-            if (Directory.Exists(candidate)) return candidate;
+            if (Directory.Exists(candidate)) return _runFolders[runId] = candidate;
         }
         throw new MlflowException($"Run with id={runId} not found in {_root}.", "RESOURCE_DOES_NOT_EXIST", 404);
     }
