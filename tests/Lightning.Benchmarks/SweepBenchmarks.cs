@@ -26,13 +26,14 @@ public static class SweepBenchmarks
               model.hidden: {values: [4, 8, 16, 32, 64]}
               trainer.max_epochs: {value: 9}
               trainer.threads: {value: 1}
+              trainer.seed: {value: 1}
               trainer.enable_checkpointing: {value: false}
               model.step_lr: {value: false}
               model.step_delay_ms: {value: 20}
             """;
         report.Note($"test app, random search seed 11 (the same 12 configurations with and without ASHA), {Trials} trials of 9 epochs; ASHA min_iter 1, eta 3");
         var plain = Sweep(app, SweepConfigReader.Parse(yaml), parallel: 1);
-        var asha = Sweep(app, SweepConfigReader.Parse(yaml + "\nearly_terminate: {type: asha, min_iter: 1, eta: 3}"), parallel: 1);
+        var asha = Sweep(app, SweepConfigReader.Parse(yaml + "\nearly_terminate: {type: asha, min_iter: 1, eta: 3, bootstrap: 3}"), parallel: 1);
         report.Figure("epochs_without_asha", plain.Epochs);
         report.Figure("epochs_with_asha", asha.Epochs);
         report.Figure("asha_compute_ratio", (double)asha.Epochs / plain.Epochs);

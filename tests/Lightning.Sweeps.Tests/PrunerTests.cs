@@ -56,6 +56,16 @@ public sealed class PrunerTests
     }
 
     [Fact]
+    public void Asha_Bootstrap_WaitsForEnoughTrialsAtARung()
+    {
+        var asha = new AshaPruner(Goal.Minimize, minResource: 1, reductionFactor: 3, bootstrap: 3);
+        var script = new Scripted();
+        Assert.False(script.Report(asha, 0, 1, 1.0));
+        Assert.False(script.Report(asha, 1, 1, 2.0)); // only 2 at the rung: not judged yet
+        Assert.True(script.Report(asha, 2, 1, 3.0));  // 3 at the rung: top 1 of 3 is 1.0
+    }
+
+    [Fact]
     public void Asha_Maximize_KeepsTheHighest()
     {
         var asha = new AshaPruner(Goal.Maximize, minResource: 1, reductionFactor: 2);

@@ -27,7 +27,7 @@ public sealed record SweepConfig(string Method, string Metric, Goal Goal, IReadO
     {
         null => null,
         { Type: "median" } median => new MedianPruner(Goal, median.StartupTrials, median.WarmupEpochs),
-        var asha => new AshaPruner(Goal, asha.MinIter, asha.Eta),
+        var asha => new AshaPruner(Goal, asha.MinIter, asha.Eta, asha.Bootstrap),
     };
 }
 
@@ -37,4 +37,5 @@ public sealed record SweepConfig(string Method, string Metric, Goal Goal, IReadO
 /// <param name="Eta">Reduction factor (asha).</param>
 /// <param name="StartupTrials">Finished trials before pruning starts (median).</param>
 /// <param name="WarmupEpochs">Epochs before a trial can be pruned (median).</param>
-public sealed record EarlyTerminate(string Type, int MinIter = 1, int Eta = 3, int StartupTrials = 5, int WarmupEpochs = 0);
+/// <param name="Bootstrap">Trials that must reach a rung before any is stopped there (asha). Default 0.</param>
+public sealed record EarlyTerminate(string Type, int MinIter = 1, int Eta = 3, int StartupTrials = 5, int WarmupEpochs = 0, int Bootstrap = 0);

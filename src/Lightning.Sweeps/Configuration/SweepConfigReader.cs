@@ -130,7 +130,8 @@ public static class SweepConfigReader
         var eta = Integer(map, "eta", source + ": early_terminate", problems, minimum: 2) ?? 3;
         var startup = Integer(map, "startup_trials", source + ": early_terminate", problems, minimum: 0) ?? 5;
         var warmup = Integer(map, "warmup_epochs", source + ": early_terminate", problems, minimum: 0) ?? 0;
-        return new EarlyTerminate(type == "hyperband" ? "asha" : type, (int)minIter, (int)eta, (int)startup, (int)warmup);
+        var bootstrap = Integer(map, "bootstrap", source + ": early_terminate", problems, minimum: 0) ?? 0;
+        return new EarlyTerminate(type == "hyperband" ? "asha" : type, (int)minIter, (int)eta, (int)startup, (int)warmup, (int)bootstrap);
     }
 
     private static object Value(string text) =>
