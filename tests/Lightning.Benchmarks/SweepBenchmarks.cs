@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using System.Diagnostics;
 using Lightning.Sweeps.Configuration;
 using Lightning.Sweeps.Executors;
@@ -15,7 +16,7 @@ public static class SweepBenchmarks
 
     public static void Run(BenchReport report)
     {
-        var app = TestAppDll();
+        var app = TestApp.Dll;
         var yaml = """
             method: random
             metric: {name: val_loss, goal: minimize}
@@ -66,12 +67,5 @@ public static class SweepBenchmarks
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string TestAppDll()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        var path = Path.GetFullPath(Path.Combine(output.FullName, "..", "..", "..", "..", "Lightning.TestApp", "bin", output.Parent!.Name, output.Name, "Lightning.TestApp.dll"));
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build tests/Lightning.TestApp first: {path} is missing.");
     }
 }

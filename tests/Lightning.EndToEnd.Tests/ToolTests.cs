@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using Lightning.Mlflow.Stores;
 
 namespace Lightning.EndToEnd.Tests;
@@ -54,6 +55,17 @@ public sealed class ToolTests(Workspace workspace)
     }
 
     [Fact]
+    public void Ui_WithoutMlflow_SaysHowToStartIt()
+    {
+        var folder = Path.Combine(workspace.Root, "ui");
+        Directory.CreateDirectory(folder);
+        var result = Workspace.Run(folder, "dotnet", [ToolDll(), "ui"], new Dictionary<string, string> { ["PATH"] = Path.GetDirectoryName(Environment.ProcessPath)! });
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("MLflow is not installed here", result.Output);
+        Assert.Contains($"MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file://{folder}/mlruns", result.Output);
+    }
+
+    [Fact]
     public void Help_IsOnEveryCommand()
     {
         foreach (var command in new[] { "fit", "validate", "test", "predict", "runs", "ui", "doctor", "sweep" })
@@ -63,9 +75,5 @@ public sealed class ToolTests(Workspace workspace)
         }
     }
 
-    private static string ToolDll()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        return Path.Combine(Workspace.RepositoryRoot, "src", "Lightning.Cli", "bin", output.Parent!.Name, output.Name, "Lightning.Cli.dll");
-    }
+    private static string ToolDll() => Repository.Built(Path.Combine("src", "Lightning.Cli"), "Lightning.Cli.dll");
 }

@@ -13,7 +13,7 @@ public sealed class TrainTargetTests(Workspace workspace)
         var project = workspace.Scaffold("Digits");
         Workspace.Must(Workspace.Run(project, "dotnet", ["restore"]));
         string? statusWhileStreaming = null;
-        var result = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:MaxEpochs=3", "-p:LightningArgs=--data.generated_rows=30000"], onLine: (line, _) =>
+        var result = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:MaxEpochs=3", "-p:LightningArgs=--data.generated_rows=30000 --model.dropout=0.2"], onLine: (line, _) =>
         {
             // Streamed means the first epoch's line arrives while the run is still going (meta.yaml status 1 = RUNNING).
             if (statusWhileStreaming is null && line.Contains("Epoch 1/3", StringComparison.Ordinal))
@@ -28,6 +28,9 @@ public sealed class TrainTargetTests(Workspace workspace)
         Assert.Equal("Digits", run.ExperimentName);
         Assert.Equal("0.01", run.Params["model/lr"]);
         Assert.Equal("3", run.Params["trainer/max_epochs"]);
+        // LightningArgs carries several overrides, each reaching the app as its own argument.
+        Assert.Equal("0.2", run.Params["model/dropout"]);
+        Assert.Equal("30000", run.Params["data/generated_rows"]);
         var metrics = run.Metrics().ToList();
         var steps = metrics.Where(m => m.Key == "train_loss").Select(m => m.Step).ToList();
         Assert.Equal(steps.Order(), steps);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Lightning.TestSupport;
 
 namespace Lightning.EndToEnd.Tests;
 
@@ -28,15 +29,7 @@ public sealed class Workspace : IDisposable
     public string Hive { get; }
     public string Version { get; }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-                if (File.Exists(Path.Combine(folder.FullName, "Runner.sln"))) return folder.FullName;
-            throw new InvalidOperationException("Runner.sln not found above the test's folder.");
-        }
-    }
+    public static string RepositoryRoot => Repository.Root;
 
     /// <summary>Runs <c>dotnet new lightning -n NAME</c> into a fresh folder and returns it.</summary>
     public string Scaffold(string name, params string[] options)

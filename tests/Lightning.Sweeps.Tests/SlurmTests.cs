@@ -25,7 +25,7 @@ public sealed class SlurmTests : IDisposable
 
     private static (int Code, string Output) Cluster(string verb)
     {
-        var script = Path.Combine(RepositoryRoot(), "scripts", "slurm-single-node.sh");
+        var script = Path.Combine(Repository.Root, "scripts", "slurm-single-node.sh");
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(verb);
@@ -84,12 +84,5 @@ public sealed class SlurmTests : IDisposable
             new SlurmExecutor(TestApp.Dll, _folder.Path, [], new Dictionary<string, string> { ["SLURM_CONF"] = _folder.Combine("missing.conf") }));
         Assert.Contains("Slurm is not installed or not answering", error.Message);
         Assert.Contains("nothing was submitted", error.Message);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "Runner.sln"))) return folder.FullName;
-        throw new InvalidOperationException("Runner.sln not found above the test's folder.");
     }
 }

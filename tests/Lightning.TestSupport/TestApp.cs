@@ -11,17 +11,7 @@ public static class TestApp
     /// <summary>Environment that makes the test app record its runs in MLflow (./mlruns unless tracking.uri says otherwise).</summary>
     public static readonly IReadOnlyDictionary<string, string> Mlflow = new Dictionary<string, string> { ["TESTAPP_TRACKER"] = "mlflow" };
 
-    public static string Dll
-    {
-        get
-        {
-            // tests/<test project>/bin/<Configuration>/net10.0/ → tests/Lightning.TestApp/bin/<Configuration>/net10.0/
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-            var configuration = output.Parent!.Name;
-            var path = Path.GetFullPath(Path.Combine(output.FullName, "..", "..", "..", "..", "Lightning.TestApp", "bin", configuration, output.Name, "Lightning.TestApp.dll"));
-            return File.Exists(path) ? path : throw new FileNotFoundException($"Build tests/Lightning.TestApp first; {path} is missing.");
-        }
-    }
+    public static string Dll => Repository.Built(Path.Combine("tests", "Lightning.TestApp"), "Lightning.TestApp.dll");
 
     public static Process Start(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {

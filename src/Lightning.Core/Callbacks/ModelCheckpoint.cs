@@ -71,7 +71,7 @@ public sealed class ModelCheckpoint : Callback
     /// <inheritdoc />
     public override void OnInterrupt(ITrainerView trainer)
     {
-        var path = Path.Combine(Directory(trainer), "last.ckpt");
+        var path = Path.Combine(Folder(trainer), "last.ckpt");
         trainer.SaveCheckpoint(path);
         LastModelPath = path;
         trainer.ReportCheckpoint(path, null);
@@ -81,7 +81,7 @@ public sealed class ModelCheckpoint : Callback
     public override void OnException(ITrainerView trainer, Exception error)
     {
         if (!_options.SaveOnException || trainer.Optimizer is null) return;
-        var path = Path.Combine(Directory(trainer), "on_exception.ckpt");
+        var path = Path.Combine(Folder(trainer), "on_exception.ckpt");
         trainer.SaveCheckpoint(path);
         trainer.ReportCheckpoint(path, null);
     }
@@ -112,7 +112,7 @@ public sealed class ModelCheckpoint : Callback
     private void Save(ITrainerView trainer)
     {
         _lastSavedStep = trainer.GlobalStep;
-        var folder = Directory(trainer);
+        var folder = Folder(trainer);
         double? score = Score(trainer);
         if (KeepTopK(trainer, folder, score) is { } kept) trainer.ReportCheckpoint(kept, score);
         if (!_options.SaveLast) return;
@@ -176,6 +176,6 @@ public sealed class ModelCheckpoint : Callback
     private Comparer<double> Comparer() => Comparer<double>.Create((a, b) =>
         double.IsNaN(a) ? (double.IsNaN(b) ? 0 : 1) : double.IsNaN(b) ? -1 : _options.Mode == MonitorMode.Min ? a.CompareTo(b) : b.CompareTo(a));
 
-    private string Directory(ITrainerView trainer) =>
+    private string Folder(ITrainerView trainer) =>
         Path.GetFullPath(_options.DirPath ?? Path.Combine(trainer.RunDirectory, "checkpoints"));
 }

@@ -56,7 +56,6 @@ internal static class ValueConverter
     {
         value = null;
         allowed = $"must be {Describe(target)}.";
-        var invariant = CultureInfo.InvariantCulture;
         if (target.IsEnum) return TryParseEnum(text, target, out value, out allowed);
         switch (Type.GetTypeCode(target))
         {
@@ -68,24 +67,23 @@ internal static class ValueConverter
                 value = flag;
                 return ok;
             case TypeCode.Int32:
-                ok = int.TryParse(text, NumberStyles.Integer, invariant, out var i32);
-                value = i32;
-                return ok;
+                return Number<int>(text, NumberStyles.Integer, out value);
             case TypeCode.Int64:
-                ok = long.TryParse(text, NumberStyles.Integer, invariant, out var i64);
-                value = i64;
-                return ok;
+                return Number<long>(text, NumberStyles.Integer, out value);
             case TypeCode.Double:
-                ok = double.TryParse(text, NumberStyles.Float, invariant, out var d);
-                value = d;
-                return ok;
+                return Number<double>(text, NumberStyles.Float, out value);
             case TypeCode.Single:
-                ok = float.TryParse(text, NumberStyles.Float, invariant, out var f);
-                value = f;
-                return ok;
+                return Number<float>(text, NumberStyles.Float, out value);
         }
         if (target == typeof(TimeSpan)) return TryParseDuration(text, out value, out allowed);
         return TryParseParsable(text, target, out value, out allowed);
+    }
+
+    private static bool Number<T>(string text, NumberStyles styles, out object? value) where T : System.Numerics.INumber<T>
+    {
+        var ok = T.TryParse(text, styles, CultureInfo.InvariantCulture, out var parsed);
+        value = parsed;
+        return ok;
     }
 
     private static bool TryParseEnum(string text, Type target, out object? value, out string allowed)

@@ -1,0 +1,49 @@
+using System.Text;
+using Lightning.Core.Tracking;
+using Lightning.Mlflow.Replay;
+using Lightning.Mlflow.Stores;
+using Lightning.Mlflow.Tests.Support;
+using Lightning.TestSupport;
+
+namespace Lightning.Mlflow.Tests.Stores;
+
+/// <summary>runs push --from: a file-store run copied into a server keeps every point, param, tag, artifact and its status.</summary>
+public sealed class RunExporterTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+    private readonly ReplayServer _server = new();
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _root.Dispose();
+    }
+
+    [Fact]
+    public void Push_CopiesTheWholeRun()
+    {
+        using (var tracker = new MlflowTracker(new FileStore(_root.Combine("mlruns")), new MlflowTrackerOptions { Experiment = "local" }))
+        {
+            tracker.StartRun(Rest.Start(parameters: new() { ["model/lr"] = "0.01" }, tags: new() { ["mlflow.user"] = "alice" }));
+            tracker.LogMetrics([.. Rest.Points("loss", 5), new MetricPoint("val_loss", double.NaN, 5, 9)]);
+            var checkpoint = _root.Combine("last.ckpt");
+            File.WriteAllText(checkpoint, "weights");
+            tracker.LogArtifact(checkpoint, "checkpoints/last.ckpt");
+            tracker.EndRun(RunStatus.Failed, "boom");
+            tracker.Flush(TimeSpan.FromSeconds(10));
+        }
+        var stored = Assert.Single(FileStoreReader.Runs(_root.Combine("mlruns")));
+        using var target = new RestStore(_server.Uri, Rest.Fast, _root.Combine("local"));
+        var pushed = RunExporter.Push(stored, target);
+
+        var run = _server.Runs[pushed];
+        Assert.Equal("FAILED", run.Status);
+        Assert.Equal("0.01", run.Params["model/lr"]);
+        Assert.Equal("boom", run.Tags["mlflow.note.content"]);
+        Assert.Equal(stored.RunId, run.Tags["lightning.pushed_from"]);
+        Assert.Equal(Rest.Points("loss", 5).Select(p => (p.Value, p.Step, p.TimestampMs)), _server.Points(pushed, "loss"));
+        Assert.True(double.IsNaN(Assert.Single(_server.Points(pushed, "val_loss")).Value));
+        Assert.Equal("weights", Encoding.UTF8.GetString(_server.Artifacts.Single(a => a.Key.EndsWith("/checkpoints/last.ckpt", StringComparison.Ordinal)).Value));
+        Assert.Equal("local", Assert.Single(_server.Experiments.Values).Name);
+    }
+}
