@@ -24,6 +24,10 @@ public static class SampleData
             csv.AppendLine(string.Join(",", x.Select(v => v.ToString("0.#####", CultureInfo.InvariantCulture))) + "," + target.ToString(CultureInfo.InvariantCulture));
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, csv.ToString());
+        // Written aside and renamed into place: sweep trials starting together may all generate it, and none may
+        // read a half-written file.
+        var partial = $"{path}.{Environment.ProcessId}.partial";
+        File.WriteAllText(partial, csv.ToString());
+        File.Move(partial, path, overwrite: true);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lightning.Mlflow.Stores;
+using Lightning.TestSupport;
 
 namespace Lightning.EndToEnd.Tests;
 
@@ -33,6 +34,34 @@ public sealed class SweepTests(Workspace workspace)
             Assert.Equal(parent.Tags["sweep.id"], child.Tags["sweep.id"]);
         });
         Assert.Equal(4, children.Select(c => c.Params["model/lr"] + c.Params["model/hidden_size"] + c.Params["data/batch_size"]).Distinct().Count());
+    }
+
+    [Fact]
+    public void SlurmSweep_RecordsAParentAndItsTrials()
+    {
+        using var cluster = new SlurmCluster();
+        var project = workspace.Scaffold("Queued");
+        Workspace.Must(Workspace.Run(project, "dotnet", ["tool", "restore", "--add-source", workspace.Feed]));
+        var sweep = Workspace.Run(project, "dotnet", ["lightning", "sweep", "--trials", "4", "--parallel", "2", "--executor", "slurm"],
+            cluster.Environment, timeout: TimeSpan.FromMinutes(8));
+        Assert.True(sweep.ExitCode == 0, sweep.Output);
+        Assert.Contains("Train it: dotnet lightning fit --model.lr=", sweep.Output);
+
+        var runs = FileStoreReader.Runs(Path.Combine(project, "mlruns"));
+        var parent = Assert.Single(runs, r => r.RunName.StartsWith("sweep-", StringComparison.Ordinal));
+        Assert.Equal("FINISHED", parent.Status);
+        var children = runs.Where(r => r.Tags.GetValueOrDefault("mlflow.parentRunId") == parent.RunId).ToList();
+        Assert.True(children.Count == 4, sweep.Output);
+        Assert.All(children, child =>
+        {
+            Assert.True(child.Status == "FINISHED" || child.Tags.GetValueOrDefault("sweep.state") == "pruned", $"{child.RunName}: {child.Status}");
+            Assert.True(child.Params.ContainsKey("model/lr"));
+        });
+        // Each trial ran as a Slurm array task: its output went where sbatch's -o pattern put it.
+        var logs = Directory.GetFiles(Path.Combine(project, ".lightning", "sweeps"), "output.log", SearchOption.AllDirectories);
+        Assert.Equal(4, logs.Length);
+        Assert.All(Directory.GetFiles(Path.Combine(project, ".lightning", "sweeps"), "*.sbatch", SearchOption.AllDirectories),
+            script => Assert.Contains("exec dotnet exec", File.ReadAllText(script)));
     }
 
     [Fact]

@@ -7,11 +7,19 @@ namespace Lightning.Sweeps.Tests;
 /// Trials without processes: each writes the events a real trial writes (one epoch_end per poll) from a scripted
 /// curve, and exits 0 at the end, 3 when stopped, or with a scripted failure.
 /// </summary>
-public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLaunch, int?>? failWith = null) : ITrialExecutor
+/// <param name="queues">Acts as a batch scheduler that queues and throttles trials itself (as Slurm does).</param>
+public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLaunch, int?>? failWith = null, bool queues = false) : ITrialExecutor
 {
     public List<TrialLaunch> Launched { get; } = [];
     public int MaxConcurrent { get; private set; }
+
+    /// <summary>Each StartMany call: the trial numbers and the parallel limit it was given.</summary>
+    public List<(int[] Numbers, int Parallel)> Batches { get; } = [];
+
+    public List<string> Abandoned { get; } = [];
     private int _running;
+
+    public bool QueuesTrials => queues;
 
     public ITrialProcess Start(TrialLaunch launch)
     {
@@ -21,8 +29,18 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
         return new FakeTrial(launch, curve(launch), failWith?.Invoke(launch), () => _running--);
     }
 
+    public IReadOnlyList<ITrialProcess> StartMany(IReadOnlyList<TrialLaunch> launches, int parallel)
+    {
+        Batches.Add(([.. launches.Select(l => l.Number)], parallel));
+        return [.. launches.Select(Start)];
+    }
+
+    public void Abandon(string handle) => Abandoned.Add(handle);
+
     private sealed class FakeTrial(TrialLaunch launch, double[] curve, int? failure, Action exited) : ITrialProcess
     {
+        public string Handle => $"fake {launch.EventsPath}";
+
         private int _epoch;
         private bool _stopped;
         private int? _exit;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lightning.Sweeps.Configuration;
 using Lightning.Sweeps.Executors;
 using Lightning.Sweeps.Running;
@@ -16,38 +15,11 @@ public sealed class SlurmTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static IReadOnlyDictionary<string, string> StartCluster()
-    {
-        var (code, output) = Cluster("up");
-        Assert.True(code == 0, $"The single-node Slurm cluster could not start:\n{output}");
-        return new Dictionary<string, string> { ["SLURM_CONF"] = "/tmp/lightning-slurm/slurm.conf" };
-    }
-
-    private static (int Code, string Output) Cluster(string verb)
-    {
-        var script = Path.Combine(Repository.Root, "scripts", "slurm-single-node.sh");
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(script);
-        info.ArgumentList.Add(verb);
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), $"slurm-single-node.sh {verb} did not finish in 5 minutes");
-        return (process.ExitCode, output + error.Result);
-    }
-
     [Fact]
-    public void Sweep_RunsItsTrialsAsSlurmJobs()
+    public void Sweep_RunsItsTrialsAsOneSlurmJobArray()
     {
-        var environment = StartCluster();
-        try
-        {
-            RunSweep(environment);
-        }
-        finally
-        {
-            Cluster("down");
-        }
+        using var cluster = new SlurmCluster();
+        RunSweep(cluster.Environment);
     }
 
     private void RunSweep(IReadOnlyDictionary<string, string> environment)
@@ -74,7 +46,9 @@ public sealed class SlurmTests : IDisposable
         Assert.True(result.Finished >= 1);
         var logs = Directory.GetFiles(_folder.Path, "output.log", SearchOption.AllDirectories);
         Assert.Equal(4, logs.Length);
-        Assert.All(Directory.GetFiles(_folder.Path, "*.sbatch", SearchOption.AllDirectories), s => Assert.Contains("exec dotnet exec", File.ReadAllText(s)));
+        // Grid trials are known up front: one array of all four, Slurm running two at a time.
+        var script = File.ReadAllText(Assert.Single(Directory.GetFiles(_folder.Path, "*.sbatch", SearchOption.AllDirectories)));
+        Assert.All(Enumerable.Range(0, 4), n => Assert.Contains($"  {n}) exec dotnet exec ", script));
     }
 
     [Fact]

@@ -98,6 +98,72 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void QueueingExecutor_GetsEveryGridTrialAsOneBatch_ThrottledToTheParallelLimit()
+    {
+        var executor = new FakeExecutor(Curve, queues: true);
+        var result = new SweepRunner(Options(executor, Config(), parallel: 2)).Run(CancellationToken.None);
+        var batch = Assert.Single(executor.Batches);
+        Assert.Equal([0, 1, 2, 3], batch.Numbers);
+        Assert.Equal(2, batch.Parallel);
+        Assert.Equal(4, result.Finished);
+    }
+
+    [Fact]
+    public void QueueingExecutor_WithTpe_GetsTrialsOnlyAsSlotsFree()
+    {
+        // TPE learns from results: queueing all trials up front would make every proposal blind.
+        var config = SweepConfigReader.Parse("""
+            method: tpe
+            metric: {name: val_loss, goal: minimize}
+            run_cap: 5
+            parameters:
+              model.lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}
+            """);
+        var executor = new FakeExecutor(Curve, queues: true);
+        new SweepRunner(Options(executor, config, parallel: 2)).Run(CancellationToken.None);
+        Assert.Equal(5, executor.Launched.Count);
+        Assert.All(executor.Batches, b => Assert.True(b.Numbers.Length <= 2, $"batch {string.Join(",", b.Numbers)}"));
+        Assert.Equal(2, executor.MaxConcurrent);
+    }
+
+    [Fact]
+    public void Resume_StopsWhatTheDeadControllerLeftRunning_BeforeStartingItAgain()
+    {
+        var first = new FakeExecutor(Curve);
+        using var cancel = new CancellationTokenSource();
+        var interrupted = new SweepRunner(Options(first, Config(), parallel: 1) with { Output = new CancelAfterLines(cancel, "trial 1 epoch 2") }).Run(cancel.Token);
+        var state = Path.Combine(_folder, ".lightning", "sweeps", interrupted.Id, "state.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(state))!;
+        // As if the controller had been killed while trial 1's first attempt ran: running, with its handle recorded.
+        var trial = json["trials"]!.AsArray().Single(t => t!["number"]!.GetValue<int>() == 1)!;
+        trial["state"] = "Running";
+        trial["handle"] = "pid-of-attempt-1";
+        File.WriteAllText(state, json.ToJsonString());
+
+        var resumed = new FakeExecutor(Curve);
+        var output = new StringWriter();
+        new SweepRunner(Options(resumed, Config(), parallel: 1) with { ResumeId = interrupted.Id, Output = output }).Run(CancellationToken.None);
+        Assert.Equal(["pid-of-attempt-1"], resumed.Abandoned);
+        Assert.Contains("trial 1: stopping what is left of attempt 1 (pid-of-attempt-1)", output.ToString());
+        Assert.Equal(1, resumed.Launched[0].Number);
+        // Every trial ended, so none keeps a handle a later resume would try to stop.
+        Assert.All(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(state))!["trials"]!.AsArray(), t => Assert.Null(t!["handle"]));
+    }
+
+    [Fact]
+    public void FailingFast_StopsTheTrialsStillRunning_SoResumeRunsThemAgain()
+    {
+        // Trials 0-2 crash at once; trial 3 would run its whole curve.
+        var executor = new FakeExecutor(_ => [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3], l => l.Number < 3 ? 1 : null);
+        var result = new SweepRunner(Options(executor, Config(), parallel: 4)).Run(CancellationToken.None);
+        Assert.Contains("the first 3 trials all failed", result.Stopped);
+        var state = File.ReadAllText(Path.Combine(_folder, ".lightning", "sweeps", result.Id, "state.json"));
+        var trial3 = System.Text.Json.Nodes.JsonNode.Parse(state)!["trials"]!.AsArray().Single(t => t!["number"]!.GetValue<int>() == 3)!;
+        Assert.Equal("Pending", trial3["state"]!.GetValue<string>());
+        Assert.True(trial3["curve"]!.AsObject().Count < 8);
+    }
+
+    [Fact]
     public void SecondSweepInTheSameFolder_RefusesNamingTheFirst()
     {
         var blocking = new FakeExecutor(Curve);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Lightning.Sweeps.Executors;
@@ -9,6 +10,9 @@ namespace Lightning.Sweeps.Executors;
 /// </summary>
 public sealed partial class LocalExecutor(string appPath, string workingDirectory, int gpus = 0) : ITrialExecutor
 {
+    private const int Terminate = 15;
+    private const int Kill = 9;
+
     /// <summary>GPUs nvidia-smi lists, or 0 when there is no nvidia-smi.</summary>
     public static int CountGpus()
     {
@@ -33,9 +37,9 @@ public sealed partial class LocalExecutor(string appPath, string workingDirector
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(appPath);
         foreach (var argument in launch.Arguments) info.ArgumentList.Add(argument);
-        info.Environment["LIGHTNING_SWEEP_TRIAL"] = launch.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["LIGHTNING_SWEEP_TRIAL"] = launch.Number.ToString(CultureInfo.InvariantCulture);
         info.Environment["LIGHTNING_PROGRESS"] = "plain";
-        if (gpus > 0) info.Environment["CUDA_VISIBLE_DEVICES"] = (launch.Slot % gpus).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (gpus > 0) info.Environment["CUDA_VISIBLE_DEVICES"] = (launch.Slot % gpus).ToString(CultureInfo.InvariantCulture);
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
         var log = new StreamWriter(launch.LogPath, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = info };
@@ -44,17 +48,48 @@ public sealed partial class LocalExecutor(string appPath, string workingDirector
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new LocalTrial(process, log);
+        // The events path makes the handle safe against a reused process id: Abandon checks the command line for it.
+        return new LocalTrial(process, log, $"{process.Id} {launch.EventsPath}");
     }
 
-    private sealed class LocalTrial(Process process, StreamWriter log) : ITrialProcess
+    /// <inheritdoc />
+    /// <remarks>A trial outlives a controller that was killed (it is not the trial's session leader). It gets SIGTERM,
+    /// so it checkpoints and exits, and SIGKILL if it is still there 30 seconds later.</remarks>
+    public void Abandon(string handle)
     {
+        var parts = handle.Split(' ', 2);
+        if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid) || !RunsTrial(pid, parts[1])) return;
+        _ = SendSignal(pid, Terminate);
+        if (SpinWait.SpinUntil(() => !RunsTrial(pid, parts[1]), TimeSpan.FromSeconds(30))) return;
+        _ = SendSignal(pid, Kill);
+        SpinWait.SpinUntil(() => !RunsTrial(pid, parts[1]), TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a live process (not a zombie) whose command line names the events file.</summary>
+    private static bool RunsTrial(int pid, string eventsPath)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // "pid (comm) S ...": the state letter follows the last parenthesis; Z and X have already exited.
+            if (stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X') return false;
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(eventsPath);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class LocalTrial(Process process, StreamWriter log, string handle) : ITrialProcess
+    {
+        public string Handle => handle;
         public bool HasExited => process.HasExited;
         public int ExitCode => process.ExitCode;
 
         public void Stop()
         {
-            if (!process.HasExited) _ = SendSignal(process.Id, 15);
+            if (!process.HasExited) _ = SendSignal(process.Id, Terminate);
         }
 
         public void Dispose()

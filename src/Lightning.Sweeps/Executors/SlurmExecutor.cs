@@ -5,16 +5,17 @@ using System.Text;
 namespace Lightning.Sweeps.Executors;
 
 /// <summary>
-/// Runs trials on Slurm: each trial is submitted with <c>sbatch --array=N</c> (the array task id is the trial number),
-/// followed with <c>scontrol show job</c>, and stopped with <c>scancel --signal=TERM --full</c>. Trials write their events
-/// files into the sweep folder, which must be on a file system the nodes share.
+/// Runs trials on Slurm. Trials that are ready together go in one job array (<c>sbatch --array=3,4,5%K</c>: the array
+/// task id is the trial number, Slurm runs at most K at once); they are followed with one <c>squeue</c> per poll, their
+/// exit codes read with <c>scontrol show job</c>, and they are stopped with <c>scancel --signal=TERM --full</c>. Trials
+/// write their events files into the sweep folder, which must be on a file system the nodes share.
 /// </summary>
 public sealed class SlurmExecutor : ITrialExecutor
 {
     private readonly string _appPath;
     private readonly string _workingDirectory;
     private readonly IReadOnlyList<string> _slurmArguments;
-    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly SlurmQueue _queue;
 
     /// <summary>Checks that Slurm answers before anything is submitted.</summary>
     /// <param name="appPath">The built app.</param>
@@ -27,85 +28,112 @@ public sealed class SlurmExecutor : ITrialExecutor
         _appPath = appPath;
         _workingDirectory = workingDirectory;
         _slurmArguments = slurmArguments;
-        _environment = environment ?? new Dictionary<string, string>();
-        var (code, output) = Run("sinfo", ["-h", "-o", "%P %a %D"], TimeSpan.FromSeconds(20), _environment);
+        _queue = new SlurmQueue(environment ?? new Dictionary<string, string>());
+        var (code, output) = SlurmCommand.Run("sinfo", ["-h", "-o", "%P %a %D"], TimeSpan.FromSeconds(20), _queue.Environment);
         if (code != 0)
             throw new InvalidOperationException($"Slurm is not installed or not answering (sinfo exited {code}: {output.Trim()}). Check SLURM_CONF and that slurmctld runs; nothing was submitted.");
     }
 
     /// <inheritdoc />
-    public ITrialProcess Start(TrialLaunch launch)
+    public bool QueuesTrials => true;
+
+    /// <inheritdoc />
+    public ITrialProcess Start(TrialLaunch launch) => StartMany([launch], 1)[0];
+
+    /// <inheritdoc />
+    public IReadOnlyList<ITrialProcess> StartMany(IReadOnlyList<TrialLaunch> launches, int parallel)
     {
-        var script = Path.Combine(Path.GetDirectoryName(launch.LogPath)!, $"trial-{launch.Number}.sbatch");
-        var text = new StringBuilder("#!/bin/bash\n")
-            .Append("export LIGHTNING_SWEEP_TRIAL=").Append(launch.Number.ToString(CultureInfo.InvariantCulture)).Append('\n')
-            .Append("export LIGHTNING_PROGRESS=plain\n")
-            .Append("cd ").Append(Quote(_workingDirectory)).Append('\n')
-            // exec: the signal scancel sends reaches the app, which checkpoints and exits 3.
-            .Append("exec dotnet exec ").Append(Quote(_appPath));
-        foreach (var argument in launch.Arguments) text.Append(' ').Append(Quote(argument));
-        File.WriteAllText(script, text.Append('\n').ToString());
-        var arguments = new List<string> { "--parsable", $"--array={launch.Number}", $"--job-name=lightning-trial-{launch.Number}", "-o", launch.LogPath, "-e", launch.LogPath };
+        if (launches.Count == 0) return [];
+        // One array needs one output pattern: <sweep folder>/trial-%a/output.log. Launches laid out otherwise go one by one.
+        var sweepFolder = Path.GetDirectoryName(Path.GetDirectoryName(launches[0].LogPath))!;
+        if (launches.Count > 1 && !launches.All(l => l.LogPath == LogPattern(sweepFolder, l.Number.ToString(CultureInfo.InvariantCulture))))
+            return [.. launches.SelectMany(l => StartMany([l], 1))];
+
+        var numbers = launches.Select(l => l.Number.ToString(CultureInfo.InvariantCulture)).ToList();
+        var script = Path.Combine(sweepFolder, $"trials-{numbers[0]}-{numbers[^1]}-{DateTime.UtcNow:HHmmssfff}.sbatch");
+        File.WriteAllText(script, Script(launches));
+        var log = LogPattern(sweepFolder, "%a");
+        var array = string.Join(',', numbers) + (launches.Count > parallel ? $"%{parallel}" : "");
+        var arguments = new List<string> { "--parsable", $"--array={array}", "--job-name=lightning-trials", "-o", log, "-e", log };
         arguments.AddRange(_slurmArguments);
         arguments.Add(script);
-        var (code, output) = Run("sbatch", arguments, TimeSpan.FromSeconds(60), _environment);
-        if (code != 0) throw new InvalidOperationException($"sbatch refused trial {launch.Number}: {output.Trim()}");
-        var job = output.Trim().Split(';')[0] + "_" + launch.Number.ToString(CultureInfo.InvariantCulture);
-        return new SlurmTrial(job, _environment);
+        var (code, output) = SlurmCommand.Run("sbatch", arguments, TimeSpan.FromSeconds(60), _queue.Environment);
+        if (code != 0) throw new InvalidOperationException($"sbatch refused trials {string.Join(", ", numbers)}: {output.Trim()}");
+        var job = output.Trim().Split(';')[0];
+        _queue.Invalidate();
+        return [.. numbers.Select(n => (ITrialProcess)new SlurmTrial($"{job}_{n}", _queue))];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Slurm jobs outlive the controller. A queued one is cancelled; a running one gets SIGTERM (it checkpoints
+    /// and exits) and is killed if it is still there a minute later.</remarks>
+    public void Abandon(string handle)
+    {
+        _queue.Refresh(force: true);
+        switch (_queue.StateOf(handle))
+        {
+            case null:
+                return;
+            case "PENDING":
+                SlurmCommand.Run("scancel", [handle], TimeSpan.FromSeconds(20), _queue.Environment);
+                return;
+            default:
+                SlurmCommand.Run("scancel", ["--signal=TERM", "--full", handle], TimeSpan.FromSeconds(20), _queue.Environment);
+                if (SpinWait.SpinUntil(() => _queue.Refresh(force: true) && _queue.StateOf(handle) is null, TimeSpan.FromSeconds(60))) return;
+                SlurmCommand.Run("scancel", [handle], TimeSpan.FromSeconds(20), _queue.Environment);
+                return;
+        }
+    }
+
+    private static string LogPattern(string sweepFolder, string number) => Path.Combine(sweepFolder, $"trial-{number}", "output.log");
+
+    private string Script(IReadOnlyList<TrialLaunch> launches)
+    {
+        var text = new StringBuilder("#!/bin/bash\n")
+            .Append("export LIGHTNING_SWEEP_TRIAL=\"$SLURM_ARRAY_TASK_ID\"\n")
+            .Append("export LIGHTNING_PROGRESS=plain\n")
+            .Append("cd ").Append(Quote(_workingDirectory)).Append('\n')
+            .Append("case \"$SLURM_ARRAY_TASK_ID\" in\n");
+        foreach (var launch in launches)
+        {
+            // exec: the signal scancel sends reaches the app, which checkpoints and exits 3.
+            text.Append("  ").Append(launch.Number.ToString(CultureInfo.InvariantCulture)).Append(") exec dotnet exec ").Append(Quote(_appPath));
+            foreach (var argument in launch.Arguments) text.Append(' ').Append(Quote(argument));
+            text.Append(" ;;\n");
+        }
+        return text.Append("esac\necho \"no trial for array task $SLURM_ARRAY_TASK_ID in $0\" >&2\nexit 2\n").ToString();
     }
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    internal static (int Code, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string> environment)
-    {
-        try
-        {
-            var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in arguments) info.ArgumentList.Add(argument);
-            foreach (var (key, value) in environment) info.Environment[key] = value;
-            using var process = Process.Start(info)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, $"{file} did not answer within {timeout.TotalSeconds:F0} s");
-            }
-            return (process.ExitCode, output + error.Result);
-        }
-        catch (System.ComponentModel.Win32Exception missing)
-        {
-            return (-1, $"{file} was not found ({missing.Message})");
-        }
-    }
-
-    private sealed class SlurmTrial(string job, IReadOnlyDictionary<string, string> environment) : ITrialProcess
+    private sealed class SlurmTrial(string job, SlurmQueue queue) : ITrialProcess
     {
         private int? _exit;
+
+        public string Handle => job;
 
         public bool HasExited
         {
             get
             {
                 if (_exit is not null) return true;
-                var (code, output) = Run("scontrol", ["show", "job", "-o", job], TimeSpan.FromSeconds(20), environment);
-                if (code != 0) return false;
-                var state = Field(output, "JobState");
-                if (state is "PENDING" or "RUNNING" or "COMPLETING" or "CONFIGURING" or "SUSPENDED" or "REQUEUED" or null) return false;
-                // ExitCode=3:0 is the exit status and the signal that ended the job, if any.
-                var exit = Field(output, "ExitCode")?.Split(':') ?? ["1"];
-                _exit = int.Parse(exit[0], CultureInfo.InvariantCulture) is var status and not 0 ? status : state == "COMPLETED" ? 0 : 1;
-                return true;
+                // squeue does not answer (a controller restart): not known to have ended, asked again next poll.
+                if (!queue.Refresh(force: false) || queue.StateOf(job) is not null) return false;
+                _exit = queue.ExitCodeOf(job);
+                return _exit is not null;
             }
         }
 
         public int ExitCode => _exit ?? throw new InvalidOperationException($"Slurm job {job} has not ended.");
 
-        public void Stop() => Run("scancel", ["--signal=TERM", "--full", job], TimeSpan.FromSeconds(20), environment);
+        public void Stop()
+        {
+            queue.Refresh(force: true);
+            // A job still queued has nothing to checkpoint: it is cancelled outright (scancel's signal would not reach it).
+            if (queue.StateOf(job) == "PENDING") SlurmCommand.Run("scancel", [job], TimeSpan.FromSeconds(20), queue.Environment);
+            else SlurmCommand.Run("scancel", ["--signal=TERM", "--full", job], TimeSpan.FromSeconds(20), queue.Environment);
+        }
 
         public void Dispose() { }
-
-        private static string? Field(string line, string name) =>
-            line.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
     }
 }

@@ -23,7 +23,16 @@ public sealed class SweepRunner(SweepOptions options)
         var state = options.ResumeId is { } id ? SweepState.Load(options.ProjectFolder, id) : NewState();
         using var held = SweepLock.Acquire(options.ProjectFolder, state.Id);
         foreach (var trial in state.Trials.Where(t => t.State == TrialState.Running))
+        {
+            // The dead controller's trial may still run (a local orphan, a Slurm job): stop it before it starts again.
+            if (trial.Handle is { } handle)
+            {
+                options.Output.WriteLine($"trial {trial.Number}: stopping what is left of attempt {trial.Attempts} ({handle})");
+                options.Executor.Abandon(handle);
+            }
             trial.State = TrialState.Pending;
+            trial.Handle = null;
+        }
         StartParentRun(state);
         state.Save(options.ProjectFolder);
         options.Output.WriteLine($"Sweep {state.Id}: {options.Config.Method}, {state.Planned} trials, {options.Parallel} at a time, optimising {options.Config.Metric} ({options.Config.Goal.ToString().ToLowerInvariant()}).");
@@ -38,14 +47,14 @@ public sealed class SweepRunner(SweepOptions options)
             if (cancel.IsCancellationRequested && stopped is null)
             {
                 stopped = "cancelled";
-                _cancelled = true;
-                foreach (var (_, running) in _running) running.Process.Stop();
+                StopAll();
             }
             if (stopped is null && FirstTrialsAllFailed(state))
-                stopped = $"the first {options.FailFast} trials all failed; see their logs in {state.Folder(options.ProjectFolder)}";
-            while (stopped is null && _running.Count < options.Parallel && Launch(state, sampler, ref exhausted))
             {
+                stopped = $"the first {options.FailFast} trials all failed; see their logs in {state.Folder(options.ProjectFolder)}";
+                StopAll();
             }
+            if (stopped is null) LaunchReady(state, sampler, ref exhausted);
             if (_running.Count == 0 && (stopped is not null || exhausted || Remaining(state) == 0)) break;
             Thread.Sleep(options.PollInterval);
         }
@@ -77,18 +86,40 @@ public sealed class SweepRunner(SweepOptions options)
         return first.Count == Math.Min(options.FailFast, state.Planned) && first.All(t => t.State == TrialState.Failed);
     }
 
-    private bool Launch(SweepState state, ISampler sampler, ref bool exhausted)
+    /// <summary>
+    /// Starts the trials that can start now, together, so a batch scheduler gets them as one array: up to the parallel
+    /// limit, or every remaining one when the executor queues trials itself and the sampler does not learn from results.
+    /// </summary>
+    private void LaunchReady(SweepState state, ISampler sampler, ref bool exhausted)
     {
-        if (Remaining(state) <= 0) return false;
+        var capacity = options.Executor.QueuesTrials && !sampler.LearnsFromResults ? int.MaxValue : options.Parallel - _running.Count;
+        var ready = new List<(TrialRecord Trial, TrialLaunch Launch)>();
+        while (ready.Count < capacity && Prepare(state, sampler, ref exhausted, ready.Count) is { } next) ready.Add(next);
+        if (ready.Count == 0) return;
+        var processes = options.Executor.StartMany([.. ready.Select(r => r.Launch)], options.Parallel);
+        foreach (var ((trial, launch), process) in ready.Zip(processes))
+        {
+            trial.Handle = process.Handle;
+            _running[trial.Number] = (process, new TrialEvents(launch.EventsPath), false);
+            _slots[trial.Number] = launch.Slot;
+            options.Output.WriteLine($"trial {trial.Number} started: {Describe(trial.Params)}");
+        }
+        Save(state);
+    }
+
+    /// <summary>The next trial to run (a pending one first, else a new proposal) marked running, or null when there is none.</summary>
+    private (TrialRecord, TrialLaunch)? Prepare(SweepState state, ISampler sampler, ref bool exhausted, int alreadyReady)
+    {
+        if (Remaining(state) <= 0) return null;
         var trial = state.Trials.Where(t => t.State == TrialState.Pending).OrderBy(t => t.Number).FirstOrDefault();
         if (trial is null)
         {
-            if (exhausted) return false;
+            if (exhausted) return null;
             var proposal = sampler.Next(state.Trials.OrderBy(t => t.Number).Select(t => t.ToTrial()).ToList());
             if (proposal is null)
             {
                 exhausted = true;
-                return false;
+                return null;
             }
             trial = new TrialRecord { Number = state.Trials.Count, Params = proposal.ToDictionary(p => p.Key, p => p.Value) };
             state.Trials.Add(trial);
@@ -103,17 +134,22 @@ public sealed class SweepRunner(SweepOptions options)
             $"--tracking.tags=sweep.id={state.Id},sweep.trial={trial.Number}", $"--tracking.experiment={options.Experiment}", "--trainer.enable_model_summary=false" };
         if (state.ParentRunId is { } parent) arguments.Add($"--tracking.parent_run_id={parent}");
         arguments.AddRange(trial.Params.Select(p => $"--{p.Key}={Parameter.Format(p.Value)}"));
-        var slot = Enumerable.Range(0, options.Parallel).First(s => !UsedSlots().Contains(s));
-        var process = options.Executor.Start(new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot));
-        _running[trial.Number] = (process, new TrialEvents(events), false);
-        _slots[trial.Number] = slot;
-        Save(state);
-        options.Output.WriteLine($"trial {trial.Number} started: {Describe(trial.Params)}");
-        return true;
+        // A slot no running trial holds; queued trials beyond the parallel limit share slots round the ring.
+        var used = UsedSlots();
+        var free = Enumerable.Range(0, options.Parallel).Where(s => !used.Contains(s)).ToList();
+        var slot = alreadyReady < free.Count ? free[alreadyReady] : alreadyReady % options.Parallel;
+        return (trial, new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot));
+    }
+
+    /// <summary>Stops every running trial; each goes back to pending, so --resume runs it again.</summary>
+    private void StopAll()
+    {
+        _stopping = true;
+        foreach (var (_, running) in _running) running.Process.Stop();
     }
 
     private readonly Dictionary<int, int> _slots = [];
-    private bool _cancelled;
+    private bool _stopping;
 
     private HashSet<int> UsedSlots() => _running.Keys.Select(n => _slots[n]).ToHashSet();
 
@@ -128,6 +164,7 @@ public sealed class SweepRunner(SweepOptions options)
             if (!process.HasExited) continue;
             foreach (var line in events.ReadNew()) Observe(state, trial, line, pruner, process, true);
             Finish(trial, process.ExitCode, pruning, state);
+            trial.Handle = null;
             process.Dispose();
             _running.Remove(number);
             Save(state);
@@ -168,8 +205,8 @@ public sealed class SweepRunner(SweepOptions options)
             0 => TrialState.Finished,
             // Stopped by the pruner: however it ended (3, a signal, Slurm's CANCELLED), it was pruned.
             _ when pruning => TrialState.Pruned,
-            // Stopped because the sweep was cancelled: it runs again on --resume.
-            3 or 130 when _cancelled => TrialState.Pending,
+            // Stopped because the sweep was cancelled or failed fast: it runs again on --resume.
+            3 or 130 when _stopping => TrialState.Pending,
             3 => TrialState.Pruned,
             _ => TrialState.Failed,
         };

@@ -22,6 +22,9 @@ public sealed class GridSampler : ISampler
     public long Size => _size;
 
     /// <inheritdoc />
+    public bool LearnsFromResults => false;
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, object>? Next(IReadOnlyList<Trial> trials)
     {
         long index = trials.Count;

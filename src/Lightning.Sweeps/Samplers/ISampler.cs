@@ -8,4 +8,10 @@ public interface ISampler
     /// <paramref name="trials"/> holds every trial so far, running ones included, so proposals can avoid them.
     /// </summary>
     IReadOnlyDictionary<string, object>? Next(IReadOnlyList<Trial> trials);
+
+    /// <summary>
+    /// Whether proposals depend on earlier trials' results. A sampler that does not (grid, random) can have every
+    /// planned trial proposed at once, so a queueing executor submits them together.
+    /// </summary>
+    bool LearnsFromResults => true;
 }

@@ -6,6 +6,9 @@ namespace Lightning.Sweeps.Samplers;
 public sealed class RandomSampler(IReadOnlyList<Parameter> parameters, int seed) : ISampler
 {
     /// <inheritdoc />
+    public bool LearnsFromResults => false;
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, object>? Next(IReadOnlyList<Trial> trials)
     {
         var random = TrialRandom.For(seed, trials.Count);

@@ -42,6 +42,7 @@ internal sealed class SweepState
                 ["error"] = t.Error,
                 ["run_id"] = t.RunId,
                 ["attempts"] = t.Attempts,
+                ["handle"] = t.Handle,
             }).ToArray()),
         };
         var path = Path.Combine(folder, "state.json");
@@ -71,6 +72,7 @@ internal sealed class SweepState
                 Error = t["error"]?.GetValue<string>(),
                 RunId = t["run_id"]?.GetValue<string>(),
                 Attempts = t["attempts"]?.GetValue<int>() ?? 0,
+                Handle = t["handle"]?.GetValue<string>(),
             }).ToList(),
         };
     }

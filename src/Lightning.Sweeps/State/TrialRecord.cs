@@ -15,6 +15,9 @@ internal sealed class TrialRecord
     public string? RunId { get; set; }
     public int Attempts { get; set; }
 
+    /// <summary>The running attempt's process id or Slurm job, so a resumed controller can stop what a dead one left.</summary>
+    public string? Handle { get; set; }
+
     /// <summary>The view samplers and pruners take.</summary>
     public Trial ToTrial() => new(Number, Params, State, Curve);
 }
