@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Lightning.Core.Hosting;
 using Lightning.Sweeps.Executors;
 
 namespace Lightning.Sweeps.Tests;
@@ -56,6 +57,7 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
                     return Exit(code);
                 }
                 if (_stopped) return Exit(3);
+                if (WaitingForDecision()) return false;
                 if (_epoch == curve.Length) return Exit(0);
                 File.AppendAllText(launch.EventsPath, new JsonObject
                 {
@@ -65,6 +67,20 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
                 return false;
             }
         }
+
+        /// <summary>As the app's gate does: after a decision epoch's event, no further epoch until the controller answers.</summary>
+        private bool WaitingForDecision()
+        {
+            var epochs = launch.Environment?.GetValueOrDefault(SweepTrialContract.DecisionEpochsVariable) ?? "";
+            var waiting = _epoch > 0 && epochs.Split(',').Contains(_epoch.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                && !File.Exists(SweepTrialContract.DecisionPath(launch.EventsPath, _epoch));
+            // The controller answers in the poll that reads the event; a missing answer must fail the test, not hang it.
+            _waitedPolls = waiting ? _waitedPolls + 1 : 0;
+            if (_waitedPolls > 1000) throw new InvalidOperationException($"trial {launch.Number} got no decision for epoch {_epoch}");
+            return waiting;
+        }
+
+        private int _waitedPolls;
 
         public int ExitCode => _exit ?? throw new InvalidOperationException("still running");
 

@@ -39,7 +39,15 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var requeue = new RequeueCallback(host.Error);
         using var signals = new StopSignals(host.SignalGracePeriod, requeue.Request);
         var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml())).Append(requeue).ToList();
-        if (IsSweepTrial) callbacks.Add(new PrunedTagCallback());
+        if (IsSweepTrial)
+        {
+            callbacks.Add(new PrunedTagCallback());
+            var decisionEpochs = SweepTrialContract.ParseEpochs(Environment.GetEnvironmentVariable(SweepTrialContract.DecisionEpochsVariable));
+            // Right after the events callback: the controller decides on the epoch_end event it has just read.
+            if (invocation.EventsPath is { } eventsPath && decisionEpochs.Count > 0)
+                callbacks.Insert(callbacks.FindIndex(c => c is EventsCallback) + 1,
+                    new DecisionGateCallback(Path.GetFullPath(eventsPath), decisionEpochs, signals.Token, DecisionTimeout(), host.Error));
+        }
         if (config.Trainer.EnableProgressBar)
             callbacks.Add(new Callbacks.ProgressBar(host.Output, Callbacks.ProgressModes.Choose(host.OutputIsTerminal, Environment.GetEnvironmentVariable(Callbacks.ProgressModes.Variable))));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
@@ -91,10 +99,11 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return config;
     }
 
-    /// <summary>Set by the sweep executors for the trial processes they start.</summary>
-    internal const string SweepTrialVariable = "LIGHTNING_SWEEP_TRIAL";
+    private static bool IsSweepTrial => Environment.GetEnvironmentVariable(SweepTrialContract.TrialVariable) is { Length: > 0 };
 
-    private static bool IsSweepTrial => Environment.GetEnvironmentVariable(SweepTrialVariable) is { Length: > 0 };
+    private static TimeSpan DecisionTimeout() =>
+        double.TryParse(Environment.GetEnvironmentVariable(SweepTrialContract.DecisionTimeoutVariable), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(5);
 
     private int Fit(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events, CancellationToken stop)
     {

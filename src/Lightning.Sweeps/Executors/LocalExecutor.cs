@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Sweeps.Executors;
 
@@ -37,7 +38,8 @@ public sealed partial class LocalExecutor(string appPath, string workingDirector
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(appPath);
         foreach (var argument in launch.Arguments) info.ArgumentList.Add(argument);
-        info.Environment["LIGHTNING_SWEEP_TRIAL"] = launch.Number.ToString(CultureInfo.InvariantCulture);
+        info.Environment[SweepTrialContract.TrialVariable] = launch.Number.ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         info.Environment["LIGHTNING_PROGRESS"] = "plain";
         if (gpus > 0) info.Environment["CUDA_VISIBLE_DEVICES"] = (launch.Slot % gpus).ToString(CultureInfo.InvariantCulture);
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Sweeps.Executors;
 
@@ -90,14 +91,16 @@ public sealed class SlurmExecutor : ITrialExecutor
     private string Script(IReadOnlyList<TrialLaunch> launches)
     {
         var text = new StringBuilder("#!/bin/bash\n")
-            .Append("export LIGHTNING_SWEEP_TRIAL=\"$SLURM_ARRAY_TASK_ID\"\n")
+            .Append("export ").Append(SweepTrialContract.TrialVariable).Append("=\"$SLURM_ARRAY_TASK_ID\"\n")
             .Append("export LIGHTNING_PROGRESS=plain\n")
             .Append("cd ").Append(Quote(_workingDirectory)).Append('\n')
             .Append("case \"$SLURM_ARRAY_TASK_ID\" in\n");
         foreach (var launch in launches)
         {
             // exec: the signal scancel sends reaches the app, which checkpoints and exits 3.
-            text.Append("  ").Append(launch.Number.ToString(CultureInfo.InvariantCulture)).Append(") exec dotnet exec ").Append(Quote(_appPath));
+            text.Append("  ").Append(launch.Number.ToString(CultureInfo.InvariantCulture)).Append(") ");
+            foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) text.Append("export ").Append(key).Append('=').Append(Quote(value)).Append("; ");
+            text.Append("exec dotnet exec ").Append(Quote(_appPath));
             foreach (var argument in launch.Arguments) text.Append(' ').Append(Quote(argument));
             text.Append(" ;;\n");
         }

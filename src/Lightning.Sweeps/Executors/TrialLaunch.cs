@@ -6,4 +6,6 @@ namespace Lightning.Sweeps.Executors;
 /// <param name="EventsPath">The events file the trial writes.</param>
 /// <param name="LogPath">Where the trial's output goes.</param>
 /// <param name="Slot">Which of the parallel slots runs it (picks the GPU when there are several).</param>
-public sealed record TrialLaunch(int Number, IReadOnlyList<string> Arguments, string EventsPath, string LogPath, int Slot);
+/// <param name="Environment">Variables of the sweep-trial contract for the app (besides the trial number), e.g. the decision epochs.</param>
+public sealed record TrialLaunch(int Number, IReadOnlyList<string> Arguments, string EventsPath, string LogPath, int Slot,
+    IReadOnlyDictionary<string, string>? Environment = null);

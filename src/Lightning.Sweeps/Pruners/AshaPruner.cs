@@ -21,6 +21,15 @@ public sealed class AshaPruner(Goal goal, int minResource = 1, int reductionFact
     }
 
     /// <inheritdoc />
+    /// <remarks>Every rung: a trial that runs on past a rung before the decision is compute ASHA promised to save.</remarks>
+    public IReadOnlyList<int> DecisionEpochs(int upTo)
+    {
+        var rungs = new List<int>();
+        for (long rung = minResource; rung <= upTo; rung *= reductionFactor) rungs.Add((int)rung);
+        return rungs;
+    }
+
+    /// <inheritdoc />
     public bool ShouldPrune(Trial trial, int epoch, IReadOnlyList<Trial> trials)
     {
         if (!IsRung(epoch) || !trial.Curve.TryGetValue(epoch, out var value)) return false;

@@ -43,6 +43,6 @@ public sealed record SweepOptions
     /// <summary>Called with every trial after each change (a live table in a terminal); null for none.</summary>
     public Action<IReadOnlyList<TrialSnapshot>>? OnChange { get; init; }
 
-    /// <summary>How often running trials are polled.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How often running trials are polled; a trial waiting at a decision epoch waits about half this long on average.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }

@@ -38,7 +38,7 @@ public sealed class SweepRunner(SweepOptions options)
         options.Output.WriteLine($"Sweep {state.Id}: {options.Config.Method}, {state.Planned} trials, {options.Parallel} at a time, optimising {options.Config.Metric} ({options.Config.Goal.ToString().ToLowerInvariant()}).");
 
         var sampler = options.Config.CreateSampler();
-        var pruner = options.Config.CreatePruner();
+        var pruner = _pruner = options.Config.CreatePruner();
         string? stopped = null;
         var exhausted = false;
         while (true)
@@ -138,7 +138,14 @@ public sealed class SweepRunner(SweepOptions options)
         var used = UsedSlots();
         var free = Enumerable.Range(0, options.Parallel).Where(s => !used.Contains(s)).ToList();
         var slot = alreadyReady < free.Count ? free[alreadyReady] : alreadyReady % options.Parallel;
-        return (trial, new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot));
+        return (trial, new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot, TrialEnvironment()));
+    }
+
+    private Dictionary<string, string> TrialEnvironment()
+    {
+        // Epochs past any sensible max_epochs cost nothing: the trial only waits at those it reaches.
+        var epochs = _pruner?.DecisionEpochs(upTo: 100_000) ?? [];
+        return epochs.Count == 0 ? [] : new() { [Core.Hosting.SweepTrialContract.DecisionEpochsVariable] = Core.Hosting.SweepTrialContract.FormatEpochs(epochs) };
     }
 
     /// <summary>Stops every running trial; each goes back to pending, so --resume runs it again.</summary>
@@ -150,6 +157,7 @@ public sealed class SweepRunner(SweepOptions options)
 
     private readonly Dictionary<int, int> _slots = [];
     private bool _stopping;
+    private Pruners.IPruner? _pruner;
 
     private HashSet<int> UsedSlots() => _running.Keys.Select(n => _slots[n]).ToHashSet();
 
@@ -159,10 +167,10 @@ public sealed class SweepRunner(SweepOptions options)
         {
             var (process, events, pruning) = _running[number];
             var trial = state.Trials.Single(t => t.Number == number);
-            foreach (var line in events.ReadNew()) pruning |= Observe(state, trial, line, pruner, process, pruning);
+            foreach (var line in events.ReadNew()) pruning |= Observe(state, trial, events, line, pruner, process, pruning);
             _running[number] = (process, events, pruning);
             if (!process.HasExited) continue;
-            foreach (var line in events.ReadNew()) Observe(state, trial, line, pruner, process, true);
+            foreach (var line in events.ReadNew()) Observe(state, trial, events, line, pruner, process, true);
             Finish(trial, process.ExitCode, pruning, state);
             trial.Handle = null;
             process.Dispose();
@@ -171,7 +179,7 @@ public sealed class SweepRunner(SweepOptions options)
         }
     }
 
-    private bool Observe(SweepState state, TrialRecord trial, System.Text.Json.Nodes.JsonObject line, Pruners.IPruner? pruner, ITrialProcess process, bool pruning)
+    private bool Observe(SweepState state, TrialRecord trial, TrialEvents events, System.Text.Json.Nodes.JsonObject line, Pruners.IPruner? pruner, ITrialProcess process, bool pruning)
     {
         switch (line["event"]?.GetValue<string>())
         {
@@ -185,10 +193,15 @@ public sealed class SweepRunner(SweepOptions options)
                 trial.Value = value;
                 options.OnChange?.Invoke(Snapshot(state));
                 options.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number} epoch {epoch}: {options.Config.Metric}={value:G5}"));
-                if (pruning || pruner is null || !pruner.ShouldPrune(trial.ToTrial(), epoch, state.Trials.Select(t => t.ToTrial()).ToList())) return false;
-                options.Output.WriteLine($"trial {trial.Number} pruned at epoch {epoch}");
-                process.Stop();
-                return true;
+                var prune = !pruning && pruner is not null && pruner.ShouldPrune(trial.ToTrial(), epoch, state.Trials.Select(t => t.ToTrial()).ToList());
+                if (prune)
+                {
+                    options.Output.WriteLine($"trial {trial.Number} pruned at epoch {epoch}");
+                    // The signal first: a trial waiting at this epoch reads stop and then expects to have been told.
+                    process.Stop();
+                }
+                if (pruner?.DecisionEpochs(epoch).Contains(epoch) == true) Core.Hosting.SweepTrialContract.WriteDecision(events.Path, epoch, prune || pruning);
+                return prune;
             case "finished" when (line["metrics"]?[options.Config.Metric]) is { } final:
                 trial.Value = Core.Checkpoints.JsonNumbers.Read(final);
                 return false;

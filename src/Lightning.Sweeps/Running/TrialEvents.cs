@@ -8,6 +8,9 @@ internal sealed class TrialEvents(string path)
 {
     private long _offset;
 
+    /// <summary>The events file (decision files for the trial sit beside it).</summary>
+    public string Path => path;
+
     public IEnumerable<JsonObject> ReadNew()
     {
         if (!File.Exists(path)) yield break;
