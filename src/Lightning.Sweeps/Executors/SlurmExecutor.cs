@@ -112,6 +112,7 @@ public sealed class SlurmExecutor : ITrialExecutor
     private sealed class SlurmTrial(string job, SlurmQueue queue) : ITrialProcess
     {
         private int? _exit;
+        private bool _cancelledWhileQueued;
 
         public string Handle => job;
 
@@ -122,7 +123,8 @@ public sealed class SlurmExecutor : ITrialExecutor
                 if (_exit is not null) return true;
                 // squeue does not answer (a controller restart): not known to have ended, asked again next poll.
                 if (!queue.Refresh(force: false) || queue.StateOf(job) is not null) return false;
-                _exit = queue.ExitCodeOf(job);
+                // A queued array task cancelled before it ran leaves no record of its own for scontrol to show.
+                _exit = _cancelledWhileQueued ? 130 : queue.ExitCodeOf(job);
                 return _exit is not null;
             }
         }
@@ -133,7 +135,11 @@ public sealed class SlurmExecutor : ITrialExecutor
         {
             queue.Refresh(force: true);
             // A job still queued has nothing to checkpoint: it is cancelled outright (scancel's signal would not reach it).
-            if (queue.StateOf(job) == "PENDING") SlurmCommand.Run("scancel", [job], TimeSpan.FromSeconds(20), queue.Environment);
+            if (queue.StateOf(job) == "PENDING")
+            {
+                SlurmCommand.Run("scancel", [job], TimeSpan.FromSeconds(20), queue.Environment);
+                _cancelledWhileQueued = true;
+            }
             else SlurmCommand.Run("scancel", ["--signal=TERM", "--full", job], TimeSpan.FromSeconds(20), queue.Environment);
         }
 
