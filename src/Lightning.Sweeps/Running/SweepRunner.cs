@@ -38,12 +38,11 @@ public sealed class SweepRunner(SweepOptions options)
         options.Output.WriteLine($"Sweep {state.Id}: {options.Config.Method}, {state.Planned} trials, {options.Parallel} at a time, optimising {options.Config.Metric} ({options.Config.Goal.ToString().ToLowerInvariant()}).");
 
         var sampler = options.Config.CreateSampler();
-        var pruner = _pruner = options.Config.CreatePruner();
         string? stopped = null;
         var exhausted = false;
         while (true)
         {
-            Poll(state, pruner);
+            Poll(state, _pruner);
             if (cancel.IsCancellationRequested && stopped is null)
             {
                 stopped = "cancelled";
@@ -157,7 +156,7 @@ public sealed class SweepRunner(SweepOptions options)
 
     private readonly Dictionary<int, int> _slots = [];
     private bool _stopping;
-    private Pruners.IPruner? _pruner;
+    private readonly Pruners.IPruner? _pruner = options.Config.CreatePruner();
 
     private HashSet<int> UsedSlots() => _running.Keys.Select(n => _slots[n]).ToHashSet();
 
