@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["gpu"] = GpuBenchmarks.Run,
     ["sweeps"] = SweepBenchmarks.Run,
 };
+if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();
 if (args.Length == 0 || !suites.ContainsKey(args[0]))
 {
     Console.Error.WriteLine($"Usage: dotnet run -c Release --project tests/Lightning.Benchmarks -- <{string.Join("|", suites.Keys)}>");

@@ -4,7 +4,6 @@ using Lightning.Core.Modules;
 using Lightning.Core.Tracking;
 using Lightning.Core.Training;
 using Lightning.Mlflow;
-using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Stores;
 using static TorchSharp.torch;
 
@@ -12,7 +11,7 @@ namespace Lightning.Benchmarks;
 
 /// <summary>
 /// Tracking overhead: the same training loop logging 5 metrics every step, with no tracker, with the MLflow file store,
-/// and with the REST store against the loopback replay server. Interleaved repeats in rotating order, the median of
+/// and with the REST store against the loopback replay server (in a process of its own, as a real server is). Interleaved repeats in rotating order, the median of
 /// each repeat's ratio to no tracker.
 /// </summary>
 public static class TrackingBenchmarks
@@ -24,7 +23,7 @@ public static class TrackingBenchmarks
     {
         set_num_threads(1);
         report.Note($"CPU, 1 thread, MLP 32-64-10, batch 64, 5 metrics logged every step (log_every_n_steps=1), {Steps} steps per repeat");
-        using var server = new ReplayServer();
+        using var server = new ReplayServerProcess();
         var root = Directory.CreateTempSubdirectory("lightning-bench-").FullName;
         var data = new BenchData(64 * Steps, 64);
         // Each repeat times the three variants back to back, in an order that rotates, and yields one ratio per store:
