@@ -26,7 +26,7 @@ try
 catch (Exception failure) when (failure is CliException or LightningConfigException)
 {
     error.WriteLine(failure.Message);
-    return 2;
+    return failure is CliException cli ? cli.ExitCode : 2;
 }
 catch (BuildFailedException failure)
 {

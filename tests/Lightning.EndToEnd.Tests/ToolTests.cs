@@ -1,4 +1,6 @@
 using Lightning.TestSupport;
+using Lightning.Core.Tracking;
+using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Stores;
 
 namespace Lightning.EndToEnd.Tests;
@@ -44,6 +46,42 @@ public sealed class ToolTests(Workspace workspace)
         var several = Workspace.Run(two, "dotnet", [tool, "fit"]);
         Assert.Equal(2, several.ExitCode);
         Assert.Contains("A.csproj, B.csproj", several.Output);
+    }
+
+    [Fact]
+    public void RunsListAndShow_ReadATrackingServer()
+    {
+        using var server = new ReplayServer();
+        string runId;
+        using (var store = new RestStore(server.Uri, new RestOptions(), Path.Combine(workspace.Root, "rest-local")))
+        {
+            var run = store.CreateRun(new RunRequest("Digits", "served-run", "alice", 1_700_000_000_000, new Dictionary<string, string>()));
+            store.LogBatch(run.RunId, [new MetricPoint("val_loss", 0.25, 3, 1_700_000_000_001)], [KeyValuePair.Create("model/lr", "0.01")], []);
+            var file = Path.Combine(workspace.Root, "served.ckpt");
+            File.WriteAllText(file, "weights");
+            store.UploadArtifact(run, file, "checkpoints/served.ckpt");
+            store.UpdateRun(run.RunId, RunStatus.Finished, 1_700_000_000_002);
+            runId = run.RunId;
+        }
+        var uri = server.Uri.AbsoluteUri;
+        var list = Workspace.Must(Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "runs", "list", "--tracking-uri", uri]));
+        Assert.Contains(runId, list.Output);
+        Assert.Contains("Digits", list.Output);
+        Assert.Contains("served-run", list.Output);
+        Assert.Contains("FINISHED", list.Output);
+        Assert.Contains("val_loss=0.25", list.Output);
+
+        // The server comes from MLFLOW_TRACKING_URI when no option names one.
+        var show = Workspace.Must(Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "runs", "show", runId[..10]], new Dictionary<string, string> { ["MLFLOW_TRACKING_URI"] = uri }));
+        Assert.Contains($"run {runId} (served-run) in experiment Digits: FINISHED", show.Output);
+        Assert.Contains("model/lr = 0.01", show.Output);
+        Assert.Contains("checkpoints/served.ckpt = 7 bytes", show.Output);
+        Assert.Empty(server.ServerErrors);
+
+        server.Unreachable = true;
+        var down = Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "runs", "list", "--tracking-uri", uri], new Dictionary<string, string> { ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0" });
+        Assert.Equal(1, down.ExitCode);
+        Assert.Contains($"Could not read the runs of {uri.TrimEnd('/')}", down.Output);
     }
 
     [Fact]

@@ -197,6 +197,8 @@ public sealed partial class ReplayServer : IDisposable
                 case "experiments/get-by-name": GetExperimentByName(context, query["experiment_name"] ?? ""); return;
                 case "metrics/get-history": GetHistory(context, query["run_id"] ?? "", query["metric_key"] ?? ""); return;
                 case "runs/get": GetRun(context, query["run_id"] ?? ""); return;
+                case "artifacts/list": ListArtifacts(context, query["run_id"] ?? "", query["path"]); return;
+                case "experiments/search": SearchExperiments(context, []); return;
             }
             Recorded(context, Transcript.Get("49"));
             return;
@@ -227,6 +229,8 @@ public sealed partial class ReplayServer : IDisposable
             case "runs/create": CreateRun(context, json); return;
             case "runs/log-batch": LogBatch(context, json); return;
             case "runs/update": UpdateRun(context, json); return;
+            case "experiments/search": SearchExperiments(context, json); return;
+            case "runs/search": SearchRuns(context, json); return;
         }
         Recorded(context, Transcript.Get("49"));
     }

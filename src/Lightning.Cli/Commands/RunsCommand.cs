@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Lightning.Mlflow;
 using Lightning.Mlflow.Stores;
 using Lightning.Mlflow.Writing;
 
 namespace Lightning.Cli.Commands;
 
-/// <summary>runs list | show RUN | push: read the runs of a file store, and deliver local runs or spools to a server.</summary>
+/// <summary>runs list | show RUN | push: read the runs of the store in use (server or file store), and deliver local runs or spools to a server.</summary>
 internal static class RunsCommand
 {
     public static Command Create(TextWriter output)
@@ -13,20 +14,20 @@ internal static class RunsCommand
         var uri = new Option<string?>("--tracking-uri") { Description = "The store (default: MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri, ./mlruns)." };
         var runs = new Command("runs", "List, show and push tracked runs.");
 
-        var list = new Command("list", "List the runs of the store, newest first.") { uri };
+        var list = new Command("list", "List the runs of the store (a tracking server or an mlruns folder), newest first.") { uri };
         list.SetAction(result =>
         {
-            var store = FileStoreRoot(result.GetValue(uri));
-            var all = FileStoreReader.Runs(store);
+            var target = StoreResolver.Resolve(result.GetValue(uri), Environment.CurrentDirectory);
+            var all = Read(target, reader => reader.Runs(), () => FileStoreReader.Runs(target.Location).Select(RunSummary.From).ToList());
             if (all.Count == 0)
             {
-                output.WriteLine($"No runs in {store}.");
+                output.WriteLine($"No runs in {target.Location}.");
                 return 0;
             }
             output.WriteLine($"{"run id",-32}  {"experiment",-20}  {"name",-24}  {"status",-9}  {"started (UTC)",-19}  metrics");
             foreach (var run in all)
             {
-                var metrics = string.Join(" ", run.LatestMetrics().Where(m => m.Key != "epoch").OrderBy(m => m.Key, StringComparer.Ordinal)
+                var metrics = string.Join(" ", run.LatestMetrics.Where(m => m.Key != "epoch").OrderBy(m => m.Key, StringComparer.Ordinal)
                     .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G4}")));
                 output.WriteLine($"{run.RunId,-32}  {Cut(run.ExperimentName, 20),-20}  {Cut(run.RunName, 24),-24}  {run.Status,-9}  {DateTimeOffset.FromUnixTimeMilliseconds(run.StartTimeMs):yyyy-MM-dd HH:mm:ss}  {metrics}");
             }
@@ -38,16 +39,18 @@ internal static class RunsCommand
         show.SetAction(result =>
         {
             var wanted = result.GetValue(id)!;
-            var matches = FileStoreReader.Runs(FileStoreRoot(result.GetValue(uri))).Where(r => r.RunId.StartsWith(wanted, StringComparison.Ordinal)).ToList();
-            if (matches.Count != 1) throw new CliException(matches.Count == 0 ? $"No run id starts with '{wanted}'." : $"'{wanted}' matches {matches.Count} runs; give more of the id.");
+            var target = StoreResolver.Resolve(result.GetValue(uri), Environment.CurrentDirectory);
+            var stored = target.IsServer ? [] : FileStoreReader.Runs(target.Location);
+            var runs = Read(target, reader => reader.Runs(), () => stored.Select(RunSummary.From).ToList());
+            var matches = runs.Where(r => r.RunId.StartsWith(wanted, StringComparison.Ordinal)).ToList();
+            if (matches.Count != 1) throw new CliException(matches.Count == 0 ? $"No run id in {target.Location} starts with '{wanted}'." : $"'{wanted}' matches {matches.Count} runs; give more of the id.");
             var run = matches[0];
             output.WriteLine($"run {run.RunId} ({run.RunName}) in experiment {run.ExperimentName}: {run.Status}");
             Section(output, "params", run.Params);
-            Section(output, "metrics (latest)", run.LatestMetrics().ToDictionary(m => m.Key, m => m.Value.ToString("G6", CultureInfo.InvariantCulture)));
+            Section(output, "metrics (latest)", run.LatestMetrics.ToDictionary(m => m.Key, m => m.Value.ToString("G6", CultureInfo.InvariantCulture)));
             Section(output, "tags", run.Tags);
-            if (Directory.Exists(run.Artifacts))
-                Section(output, "artifacts", Directory.EnumerateFiles(run.Artifacts, "*", SearchOption.AllDirectories)
-                    .ToDictionary(f => Path.GetRelativePath(run.Artifacts, f), f => $"{new FileInfo(f).Length} bytes"));
+            var artifacts = Read(target, reader => reader.Artifacts(run.RunId), () => LocalArtifacts(stored.Single(r => r.RunId == run.RunId).Artifacts));
+            Section(output, "artifacts", artifacts.ToDictionary(a => a.Path, a => a.Size is { } size ? $"{size} bytes" : "size unknown"));
             return 0;
         });
 
@@ -99,13 +102,25 @@ internal static class RunsCommand
         return failed == 0 ? 0 : 1;
     }
 
-    private static string FileStoreRoot(string? given)
+    /// <summary>Reads from the server through <paramref name="remote"/>, or from the file store through <paramref name="local"/>.</summary>
+    private static IReadOnlyList<T> Read<T>(TrackingTarget target, Func<RestRunReader, IReadOnlyList<T>> remote, Func<IReadOnlyList<T>> local)
     {
-        var target = StoreResolver.Resolve(given, Environment.CurrentDirectory);
-        return target.IsServer
-            ? throw new CliException($"runs list/show read a file store; {target.Location} is a server: open its UI in a browser, or pass --tracking-uri with an mlruns folder.")
-            : target.Location;
+        if (!target.IsServer) return local();
+        try
+        {
+            using var reader = new RestRunReader(new Uri(target.Location), RestOptions.FromEnvironment());
+            return remote(reader);
+        }
+        catch (MlflowException error)
+        {
+            throw new CliException($"Could not read the runs of {target.Location}: {error.Message}. Check the server is up and the tracking URI (--tracking-uri, MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri).", exitCode: 1);
+        }
     }
+
+    private static IReadOnlyList<ArtifactEntry> LocalArtifacts(string folder) =>
+        Directory.Exists(folder)
+            ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => new ArtifactEntry(Path.GetRelativePath(folder, f).Replace('\\', '/'), new FileInfo(f).Length))]
+            : [];
 
     private static void Section(TextWriter output, string title, IReadOnlyDictionary<string, string> values)
     {
