@@ -30,16 +30,29 @@ run_tests() {
   return $status
 }
 
-# Sums the outcomes of every TRX file into the one closing line CI reads.
+# Sums the outcomes of every TRX file into the one closing line CI reads. A test project whose run was aborted (its
+# test host crashed) or that left no TRX counts as one failure, so the line never says "0 failed" for a broken run.
 summarize() {
-  python3 - "$1" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
+  python3 - "$1" tests/*.Tests/*.csproj <<'PY'
+import glob, os, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
-    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+for project in sys.argv[2:]:
+    name = os.path.splitext(os.path.basename(project))[0]
+    path = os.path.join(sys.argv[1], name + ".trx")
+    if not os.path.exists(path):
+        failed += 1
+        print(f"{name}: no test results (the run did not complete)", file=sys.stderr)
+        continue
+    summary = ET.parse(path).getroot().find("t:ResultSummary", ns)
+    counters = summary.find("t:Counters", ns)
     passed += int(counters.get("passed", 0))
-    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    broken = int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    # An aborted run (the test host crashed) is outcome "Failed" with no failed test counted.
+    if summary.get("outcome") in ("Failed", "Aborted", "Error") and broken == 0:
+        broken = 1
+        print(f"{name}: the test run was aborted", file=sys.stderr)
+    failed += broken
     skipped += int(counters.get("notExecuted", 0))
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 PY

@@ -26,12 +26,26 @@ public sealed partial class MlflowTracker
                     pending.Add(batch);
                     continue;
                 }
-                SendBatches(pending);
-                Execute(command);
+                Guarded(() => SendBatches(pending));
+                Guarded(() => Execute(command));
             }
-            SendBatches(pending);
-            if (_offline && _options.Time.GetElapsedTime(_lastProbe) >= _options.ProbeInterval) TryDeliverSpool();
+            Guarded(() => SendBatches(pending));
+            if (_offline && _options.Time.GetElapsedTime(_lastProbe) >= _options.ProbeInterval) Guarded(TryDeliverSpool);
             if (!_ended) Thread.Sleep(_options.FlushInterval);
+        }
+    }
+
+    // An exception escaping the writer thread would end the process, and with it the training: whatever a command
+    // throws that Deliver does not expect (a bug, a full disk while spooling) is a warning, and the writer goes on.
+    private void Guarded(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception error)
+        {
+            Warn($"MLflow tracking skipped a write after an unexpected error (training goes on): {error.GetType().Name}: {error.Message}");
         }
     }
 

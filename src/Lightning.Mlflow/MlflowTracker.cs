@@ -157,6 +157,7 @@ public sealed partial class MlflowTracker : ITracker
     }
 
     // Unreachable (no answer) or an answer that says "try again": what the retry policy retries.
+    // An answer that is not MLflow's (INVALID_RESPONSE) may not have stored the write: kept in the spool, like an outage.
     private static bool IsTransient(MlflowException error) =>
-        error.ErrorCode == "TEMPORARILY_UNAVAILABLE" || error.Status is 408 or 429 or (>= 500 and not 501);
+        error.ErrorCode is "TEMPORARILY_UNAVAILABLE" or "INVALID_RESPONSE" || error.Status is 408 or 429 or (>= 500 and not 501);
 }

@@ -77,6 +77,21 @@ public sealed partial class ReplayServer : IDisposable
             });
     }
 
+    /// <summary>
+    /// Answers the next request to <paramref name="route"/> with 200 and an HTML page, as something that is not MLflow
+    /// does (a proxy's login page; HttpListener's own "Not Found" page, seen when a listener shuts down mid-request).
+    /// </summary>
+    public void AnswerHtmlNext(string route) =>
+        _faults.Enqueue(context =>
+        {
+            if (!context.Request.Url!.AbsolutePath.Contains(route, StringComparison.Ordinal)) return false;
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/html";
+            context.Response.OutputStream.Write("<h1>Not Found (Not Found)</h1>"u8);
+            context.Response.Close();
+            return true;
+        });
+
     /// <summary>Answers the next experiment lookup "missing" (transcript 03), as if another client created it just after.</summary>
     public void PretendMissingOnce(string name) =>
         _faults.Enqueue(context =>

@@ -17,6 +17,7 @@ internal sealed class RestClient : IDisposable
     private static readonly HashSet<HttpStatusCode> Retryable =
         [HttpStatusCode.RequestTimeout, HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
 
+    private static readonly TimeSpan RetryAfterMargin = TimeSpan.FromMilliseconds(50);
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
 
@@ -70,7 +71,7 @@ internal sealed class RestClient : IDisposable
         using (response)
         {
             var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-            if (response.IsSuccessStatusCode) return text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? [];
+            if (response.IsSuccessStatusCode) return Success(text, response);
             JsonObject? error = null;
             try
             {
@@ -82,6 +83,24 @@ internal sealed class RestClient : IDisposable
             var code = error?["error_code"]?.GetValue<string>() ?? $"HTTP_{(int)response.StatusCode}";
             var message = error?["message"]?.GetValue<string>() ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
             throw new MlflowException(message, code, (int)response.StatusCode);
+        }
+    }
+
+    // Something other than MLflow may answer (a proxy's login page, a web server on the wrong port): that is the
+    // server's error to report, never an exception the writer thread does not expect.
+    private JsonObject Success(string text, HttpResponseMessage response)
+    {
+        if (text.Length == 0) return [];
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            var start = text.Length > 120 ? text[..120] + "…" : text;
+            throw new MlflowException(
+                $"{_http.BaseAddress} answered {(int)response.StatusCode} to {response.RequestMessage?.RequestUri?.AbsolutePath} with a body that is not MLflow's JSON ({response.Content.Headers.ContentType}): {start}",
+                "INVALID_RESPONSE", (int)response.StatusCode);
         }
     }
 
@@ -114,8 +133,10 @@ internal sealed class RestClient : IDisposable
         if (backoff > TimeSpan.FromSeconds(120)) backoff = TimeSpan.FromSeconds(120);
         var retryAfter = response?.Headers.RetryAfter switch
         {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            // A margin over what the server asked: timers run on a coarse clock and may fire a few ms early, and the
+            // server counts whole seconds; "Retry-After: 2" means not before 2 s.
+            { Delta: { } delta } => delta + RetryAfterMargin,
+            { Date: { } date } => date - DateTimeOffset.UtcNow + RetryAfterMargin,
             _ => TimeSpan.Zero,
         };
         return retryAfter > backoff ? retryAfter : backoff;

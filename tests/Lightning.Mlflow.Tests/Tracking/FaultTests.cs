@@ -134,6 +134,28 @@ public sealed class FaultTests : IDisposable
     }
 
     [Fact]
+    public void AnAnswerThatIsNotMlflows_IsSpooledAndDelivered_NotAnExceptionThatEndsTheProcess()
+    {
+        // Before: the writer thread parsed the HTML as JSON, and the exception ended the test host (and a training run).
+        var (tracker, log) = Rest.Tracker(_server, _local.Path);
+        using (tracker)
+        {
+            tracker.StartRun(Rest.Start());
+            tracker.Flush(TimeSpan.FromSeconds(10));
+            _server.AnswerHtmlNext("runs/log-batch");
+            tracker.LogMetrics(Rest.Points("loss", 10));
+            tracker.Flush(TimeSpan.FromSeconds(10));
+            tracker.LogMetrics(Rest.Points("loss", 10, offset: 10));
+            tracker.EndRun(RunStatus.Finished);
+            tracker.Flush(TimeSpan.FromSeconds(10));
+        }
+        Assert.Contains("with a body that is not MLflow's JSON (text/html): <h1>Not Found (Not Found)</h1>", log.ToString());
+        Assert.Equal(Rest.Points("loss", 20).Select(p => (p.Value, p.Step, p.TimestampMs)), _server.Points(tracker.RunId!, "loss"));
+        Assert.Equal("FINISHED", _server.Runs[tracker.RunId!].Status);
+        Assert.False(tracker.Spool!.HasPending);
+    }
+
+    [Fact]
     public void Logging_ReturnsAtOnceWhileTheServerHangs()
     {
         var (tracker, _) = Rest.Tracker(_server, _local.Path, Rest.Fast with { MaxRetries = 0 });
