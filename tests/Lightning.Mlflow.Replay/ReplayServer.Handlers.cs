@@ -17,7 +17,13 @@ public sealed partial class ReplayServer
             return;
         }
         var body = Transcript.Get("06").Json;
-        var node = body["experiment"]!;
+        Fill(body["experiment"]!.AsObject(), experiment);
+        Json(context, Transcript.Get("06").Status, body);
+    }
+
+    /// <summary>Puts <paramref name="experiment"/>'s fields into a recorded experiment object (transcripts 06 and 54 share its shape).</summary>
+    private static JsonObject Fill(JsonObject node, ReplayExperiment experiment)
+    {
         node["experiment_id"] = experiment.Id;
         node["name"] = experiment.Name;
         node["artifact_location"] = $"mlflow-artifacts:/{experiment.Id}";
@@ -25,7 +31,7 @@ public sealed partial class ReplayServer
         node["creation_time"] = experiment.CreationTime;
         node["last_update_time"] = experiment.CreationTime;
         node["tags"] = new JsonArray();
-        Json(context, Transcript.Get("06").Status, body);
+        return node;
     }
 
     private void CreateExperiment(HttpListenerContext context, JsonObject json)

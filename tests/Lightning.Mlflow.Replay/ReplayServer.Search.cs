@@ -18,18 +18,7 @@ public sealed partial class ReplayServer
         var template = Transcript.Get("54");
         var body = template.Json;
         var shape = body["experiments"]![0]!.AsObject();
-        body["experiments"] = new JsonArray(page.Select(e =>
-        {
-            var node = shape.DeepClone().AsObject();
-            node["experiment_id"] = e.Id;
-            node["name"] = e.Name;
-            node["artifact_location"] = $"mlflow-artifacts:/{e.Id}";
-            node["lifecycle_stage"] = e.LifecycleStage;
-            node["creation_time"] = e.CreationTime;
-            node["last_update_time"] = e.CreationTime;
-            node["tags"] = new JsonArray();
-            return (JsonNode)node;
-        }).ToArray());
+        body["experiments"] = new JsonArray(page.Select(e => (JsonNode)Fill(shape.DeepClone().AsObject(), e)).ToArray());
         if (next is not null) body["next_page_token"] = next;
         Json(context, template.Status, body);
     }
