@@ -3,7 +3,8 @@
 #   ./build.sh test         restore, build and run every test project; ends with "N passed, N failed"
 #   ./build.sh quickstart   pack, install the template and tool, scaffold artifacts/quickstart/Demo, dotnet build -t:Train
 #   ./build.sh pack         pack every package into artifacts/packages with a fresh version
-#   ./build.sh bench SUITE  run a benchmark suite (engine, tracking), printing BENCH lines
+#   ./build.sh bench SUITE  run a benchmark suite (engine, tracking, sweeps, gpu), printing BENCH lines
+#   ./build.sh summarize D  the closing "N passed, N failed" line for a folder of TRX files (what test prints)
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -99,5 +100,6 @@ case "${1:-}" in
   quickstart) quickstart ;;
   pack) pack ;;
   bench) build && dotnet run -c "$configuration" --no-build --project tests/Lightning.Benchmarks -- "${2:-engine}" ;;
-  *) echo "usage: ./build.sh test|quickstart|pack|bench [suite]" >&2; exit 2 ;;
+  summarize) summarize "${2:?usage: ./build.sh summarize FOLDER_OF_TRX_FILES}" ;;
+  *) echo "usage: ./build.sh test|quickstart|pack|bench [suite]|summarize folder" >&2; exit 2 ;;
 esac

@@ -13,8 +13,6 @@ public sealed class Workspace : IDisposable
     public string Hive => _feed.Hive;
     public string Version => _feed.Version;
 
-    public static string RepositoryRoot => Repository.Root;
-
     /// <summary>Runs <c>dotnet new lightning -n NAME</c> into a fresh folder and returns it.</summary>
     public string Scaffold(string name, params string[] options) => _feed.Scaffold(name, options);
 

@@ -27,26 +27,16 @@ public sealed class SlurmTests : IDisposable
     {
         using var cluster = new SlurmCluster();
         var sweepFolder = _folder.Combine("sweep");
-        TrialLaunch Launch(int number, params string[] extra)
-        {
-            var folder = Path.Combine(sweepFolder, $"trial-{number}");
-            Directory.CreateDirectory(folder);
-            var events = Path.Combine(folder, "events-1.jsonl");
-            return new TrialLaunch(number, ["fit", "--events", events, "--trainer.max_epochs=1000", "--model.step_delay_ms=20", "--trainer.threads=1", .. extra],
-                events, Path.Combine(folder, "output.log"), 0);
-        }
-
         // A trial Slurm holds back (--begin in an hour) is still queued: stopping it cancels it, and it reads as stopped (130).
-        var held = new SlurmExecutor(TestApp.Dll, _folder.Path, ["--begin=now+3600"], cluster.Environment).Start(Launch(0));
+        var held = new SlurmExecutor(TestApp.Dll, _folder.Path, ["--begin=now+3600"], cluster.Environment).Start(LongTrial.In(sweepFolder, 0));
         held.Stop();
         Assert.True(SpinWait.SpinUntil(() => held.HasExited, TimeSpan.FromSeconds(60)), "the queued job was not cancelled");
         Assert.Equal(130, held.ExitCode);
 
         // A running trial whose controller died: a new controller knows it only by its handle, and stops it.
-        var running = new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment).Start(Launch(1));
-        var events = Path.Combine(sweepFolder, "trial-1", "events-1.jsonl");
-        Assert.True(SpinWait.SpinUntil(() => File.Exists(events) && File.ReadAllText(events).Contains("\"epoch_end\"", StringComparison.Ordinal), TimeSpan.FromMinutes(2)),
-            $"trial 1 never reported an epoch: {(File.Exists(Path.Combine(sweepFolder, "trial-1", "output.log")) ? File.ReadAllText(Path.Combine(sweepFolder, "trial-1", "output.log")) : "no output")}");
+        var launch = LongTrial.In(sweepFolder, 1);
+        var running = new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment).Start(launch);
+        LongTrial.WaitForFirstEpoch(launch);
         new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment).Abandon(running.Handle);
         Assert.True(running.HasExited, "the abandoned job is still in the queue");
         // It was stopped the pruner's way (SIGTERM, checkpoint, exit 3), not killed.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lightning.Sweeps.Executors;
 using Lightning.Sweeps.State;
 
 namespace Lightning.Sweeps.Tests;
@@ -32,7 +33,7 @@ public sealed class SweepLockTests : IDisposable
             Assert.Contains("--resume crashed-sweep", refused.Message);
 
             Lightning.TestSupport.Signals.Send(holder, Lightning.TestSupport.Signals.Kill);
-            Assert.True(SpinWait.SpinUntil(() => ProcessState(holder) == 'Z', TimeSpan.FromSeconds(10)), $"holder state {ProcessState(holder)}");
+            Assert.True(SpinWait.SpinUntil(() => ProcessTable.State(holder) == 'Z', TimeSpan.FromSeconds(10)), $"holder state {ProcessTable.State(holder)}");
 
             using (SweepLock.Acquire(_folder, "next-sweep"))
                 Assert.Equal($"next-sweep {Environment.ProcessId}", File.ReadAllText(Path.Combine(root, "active.owner")));
@@ -43,12 +44,5 @@ public sealed class SweepLockTests : IDisposable
         {
             parent.Kill(entireProcessTree: true);
         }
-    }
-
-    private static char ProcessState(int pid)
-    {
-        // /proc/<pid>/stat: "pid (comm) S ...": the state follows the closing parenthesis.
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return stat[stat.LastIndexOf(')') + 2];
     }
 }

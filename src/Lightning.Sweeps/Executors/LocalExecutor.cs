@@ -68,20 +68,8 @@ public sealed partial class LocalExecutor(string appPath, string workingDirector
     }
 
     /// <summary>Whether <paramref name="pid"/> is a live process (not a zombie) whose command line names the events file.</summary>
-    private static bool RunsTrial(int pid, string eventsPath)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // "pid (comm) S ...": the state letter follows the last parenthesis; Z and X have already exited.
-            if (stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X') return false;
-            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(eventsPath);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    private static bool RunsTrial(int pid, string eventsPath) =>
+        ProcessTable.State(pid) is not (null or 'Z' or 'X') && ProcessTable.Arguments(pid).Contains(eventsPath);
 
     private sealed class LocalTrial(Process process, StreamWriter log, string handle) : ITrialProcess
     {

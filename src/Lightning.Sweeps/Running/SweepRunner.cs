@@ -42,7 +42,7 @@ public sealed class SweepRunner(SweepOptions options)
         var exhausted = false;
         while (true)
         {
-            Poll(state, _pruner);
+            Poll(state);
             if (cancel.IsCancellationRequested && stopped is null)
             {
                 stopped = "cancelled";
@@ -140,12 +140,9 @@ public sealed class SweepRunner(SweepOptions options)
         return (trial, new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot, TrialEnvironment()));
     }
 
-    private Dictionary<string, string> TrialEnvironment()
-    {
-        // Epochs past any sensible max_epochs cost nothing: the trial only waits at those it reaches.
-        var epochs = _pruner?.DecisionEpochs(upTo: 100_000) ?? [];
-        return epochs.Count == 0 ? [] : new() { [Core.Hosting.SweepTrialContract.DecisionEpochsVariable] = Core.Hosting.SweepTrialContract.FormatEpochs(epochs) };
-    }
+    private Dictionary<string, string> TrialEnvironment() => DecisionEpochs.Count == 0
+        ? []
+        : new() { [Core.Hosting.SweepTrialContract.DecisionEpochsVariable] = Core.Hosting.SweepTrialContract.FormatEpochs(DecisionEpochs.Order()) };
 
     /// <summary>Stops every running trial; each goes back to pending, so --resume runs it again.</summary>
     private void StopAll()
@@ -158,18 +155,23 @@ public sealed class SweepRunner(SweepOptions options)
     private bool _stopping;
     private readonly Pruners.IPruner? _pruner = options.Config.CreatePruner();
 
+    // Where trials wait for the pruner's answer. Epochs past any sensible max_epochs cost nothing: a trial only waits
+    // at those it reaches.
+    private HashSet<int> DecisionEpochs => _decisionEpochs ??= [.. _pruner?.DecisionEpochs(upTo: 100_000) ?? []];
+    private HashSet<int>? _decisionEpochs;
+
     private HashSet<int> UsedSlots() => _running.Keys.Select(n => _slots[n]).ToHashSet();
 
-    private void Poll(SweepState state, Pruners.IPruner? pruner)
+    private void Poll(SweepState state)
     {
         foreach (var number in _running.Keys.ToList())
         {
             var (process, events, pruning) = _running[number];
             var trial = state.Trials.Single(t => t.Number == number);
-            foreach (var line in events.ReadNew()) pruning |= Observe(state, trial, events, line, pruner, process, pruning);
+            foreach (var line in events.ReadNew()) pruning |= Observe(state, trial, events, line, process, pruning);
             _running[number] = (process, events, pruning);
             if (!process.HasExited) continue;
-            foreach (var line in events.ReadNew()) Observe(state, trial, events, line, pruner, process, true);
+            foreach (var line in events.ReadNew()) Observe(state, trial, events, line, process, true);
             Finish(trial, process.ExitCode, pruning, state);
             trial.Handle = null;
             process.Dispose();
@@ -178,7 +180,7 @@ public sealed class SweepRunner(SweepOptions options)
         }
     }
 
-    private bool Observe(SweepState state, TrialRecord trial, TrialEvents events, System.Text.Json.Nodes.JsonObject line, Pruners.IPruner? pruner, ITrialProcess process, bool pruning)
+    private bool Observe(SweepState state, TrialRecord trial, TrialEvents events, System.Text.Json.Nodes.JsonObject line, ITrialProcess process, bool pruning)
     {
         switch (line["event"]?.GetValue<string>())
         {
@@ -192,14 +194,14 @@ public sealed class SweepRunner(SweepOptions options)
                 trial.Value = value;
                 options.OnChange?.Invoke(Snapshot(state));
                 options.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number} epoch {epoch}: {options.Config.Metric}={value:G5}"));
-                var prune = !pruning && pruner is not null && pruner.ShouldPrune(trial.ToTrial(), epoch, state.Trials.Select(t => t.ToTrial()).ToList());
+                var prune = !pruning && _pruner is not null && _pruner.ShouldPrune(trial.ToTrial(), epoch, state.Trials.Select(t => t.ToTrial()).ToList());
                 if (prune)
                 {
                     options.Output.WriteLine($"trial {trial.Number} pruned at epoch {epoch}");
                     // The signal first: a trial waiting at this epoch reads stop and then expects to have been told.
                     process.Stop();
                 }
-                if (pruner?.DecisionEpochs(epoch).Contains(epoch) == true) Core.Hosting.SweepTrialContract.WriteDecision(events.Path, epoch, prune || pruning);
+                if (DecisionEpochs.Contains(epoch)) Core.Hosting.SweepTrialContract.WriteDecision(events.Path, epoch, prune || pruning);
                 return prune;
             case "finished" when (line["metrics"]?[options.Config.Metric]) is { } final:
                 trial.Value = Core.Checkpoints.JsonNumbers.Read(final);
