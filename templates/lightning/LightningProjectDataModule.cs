@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lightning.Core.Data;
 using static TorchSharp.torch;
 
@@ -6,14 +5,14 @@ namespace ProjectIdentifier;
 
 /// <summary>
 /// Loads a CSV file (feature columns, then the target column; one header row) and splits it into train, validation
-/// and test sets. Point <c>data.path</c> at your own file; when the file is missing, a sample data set is generated.
+/// and test sets. Point <c>data.path</c> at your own file; only the default path gets a generated sample data set.
 /// </summary>
 public sealed class ProjectIdentifierDataModule(DataOptions options) : LightningDataModule<TensorBatch>
 {
-    /// <summary>Feature columns of the sample data set.</summary>
+    /// <summary>Feature columns the model takes (the sample data set has this many).</summary>
     public const int Features = 8;
 #if (task == classification)
-    /// <summary>Classes of the sample data set.</summary>
+    /// <summary>Classes the model tells apart: targets are 0 .. Classes - 1.</summary>
     public const int Classes = 3;
 #endif
 
@@ -21,16 +20,18 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
 
     public override void PrepareData()
     {
-        if (!File.Exists(options.Path)) SampleData.Write(options.Path, options.GeneratedRows);
+        if (File.Exists(options.Path)) return;
+        SampleData.Write(options.Path, options.GeneratedRows);
+        Console.WriteLine($"No file at {options.Path}: wrote a sample data set of {options.GeneratedRows} rows there. Point data.path at your own CSV to train on your data.");
     }
 
     public override void Setup(Stage stage)
     {
-        var rows = File.ReadLines(options.Path).Skip(1).Where(l => l.Length > 0)
-            .Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray())
-            .ToList();
-        if (rows.Count == 0) throw new InvalidDataException($"{options.Path} has no data rows below its header.");
+        var rows = CsvTable.Read(options.Path);
+        Check(rows);
         var holdout = (int)(rows.Count * options.ValidationFraction);
+        if (options.ValidationFraction > 0 && (holdout == 0 || rows.Count - 2 * holdout < 1))
+            throw new DataException($"{options.Path} has {rows.Count} data rows: too few to hold out {options.ValidationFraction} of them for validation and test and train on the rest.");
         _train = ToTensors(rows[..(rows.Count - 2 * holdout)]);
         _validation = ToTensors(rows[(rows.Count - 2 * holdout)..(rows.Count - holdout)]);
         _test = ToTensors(rows[(rows.Count - holdout)..]);
@@ -47,14 +48,32 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
     private TensorLoader Loader((Tensor X, Tensor Y) data, bool shuffle) =>
         new(data.X, data.Y, new LoaderOptions { BatchSize = options.BatchSize, Shuffle = shuffle });
 
-    private static (Tensor X, Tensor Y) ToTensors(List<float[]> rows)
+    // The model's shape is fixed by Features (and Classes): a file that does not fit it is named before training starts.
+    private void Check(List<CsvTable.Row> rows)
     {
-        var features = rows[0].Length - 1;
-        var x = tensor(rows.SelectMany(r => r[..features]).ToArray()).reshape(rows.Count, features);
+        var features = rows[0].Values.Length - 1;
+        if (features != Features)
+            throw new DataException($"{options.Path} has {features} feature columns (and the target last); the model takes {Features}. " +
+                                    $"Change {nameof(ProjectIdentifierDataModule)}.{nameof(Features)}, or point data.path at a file with {Features} feature columns.");
 #if (task == classification)
-        var y = tensor(rows.Select(r => (long)r[features]).ToArray());
+        foreach (var row in rows)
+        {
+            var target = row.Values[features];
+            if (target < 0 || target >= Classes || target != MathF.Floor(target))
+                throw new DataException($"{options.Path} line {row.Line}, column {features + 1}: the target {target} is not a class index 0..{Classes - 1} " +
+                                        $"({nameof(ProjectIdentifierDataModule)}.{nameof(Classes)} = {Classes}).");
+        }
+#endif
+    }
+
+    private static (Tensor X, Tensor Y) ToTensors(List<CsvTable.Row> rows)
+    {
+        var features = rows[0].Values.Length - 1;
+        var x = tensor(rows.SelectMany(r => r.Values[..features]).ToArray()).reshape(rows.Count, features);
+#if (task == classification)
+        var y = tensor(rows.Select(r => (long)r.Values[features]).ToArray());
 #else
-        var y = tensor(rows.Select(r => r[features]).ToArray());
+        var y = tensor(rows.Select(r => r.Values[features]).ToArray());
 #endif
         return (x, y);
     }

@@ -66,12 +66,8 @@ public sealed class EarlyStopping : Callback
 
     private void Check(ITrainerView trainer)
     {
-        if (!trainer.CallbackMetrics.TryGetValue(_options.Monitor, out var value))
-        {
-            trainer.Fail($"EarlyStopping monitors '{_options.Monitor}', which was not logged. Logged metrics: {string.Join(", ", trainer.CallbackMetrics.Keys.Order())}. " +
-                         "Log it from ValidationStep, or set callbacks.early_stopping.monitor to one of these.");
-            return;
-        }
+        MonitorCheck.RequireLogged(trainer, "callbacks.early_stopping.monitor", _options.Monitor);
+        var value = trainer.CallbackMetrics[_options.Monitor];
         var reason = Evaluate(value);
         if (reason is null) return;
         StoppedEpoch = trainer.CurrentEpoch;

@@ -59,6 +59,7 @@ public sealed class ModelCheckpoint : Callback
     {
         if (trainer.IsSanityChecking || trainer.Loop != Logging.LoopKind.Validation || trainer.Optimizer is null) return;
         _validatedThisEpoch = true;
+        if (_options.Monitor is { } monitor) MonitorCheck.RequireLogged(trainer, "callbacks.model_checkpoint.monitor", monitor);
         if (EpochSaveDue(trainer)) Save(trainer);
     }
 
@@ -140,7 +141,7 @@ public sealed class ModelCheckpoint : Callback
             // Without a monitor, "best" is the newest: drop the oldest.
             var drop = monitoring ? Worst().Path : _bestK.Keys.First(k => k != path);
             _bestK.Remove(drop);
-            if (drop == path) continue;
+            if (drop == path || !IsInside(drop, folder)) continue;
             File.Delete(drop);
             trainer.Tracker.DeleteArtifact("checkpoints/" + Path.GetFileName(drop));
         }
@@ -175,6 +176,10 @@ public sealed class ModelCheckpoint : Callback
 
     private Comparer<double> Comparer() => Comparer<double>.Create((a, b) =>
         double.IsNaN(a) ? (double.IsNaN(b) ? 0 : 1) : double.IsNaN(b) ? -1 : _options.Mode == MonitorMode.Min ? a.CompareTo(b) : b.CompareTo(a));
+
+    // A checkpoint kept by an earlier run that this one resumed from lives in that run's folder: it is not this run's to delete.
+    private static bool IsInside(string file, string folder) =>
+        Path.GetFullPath(file).StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private string Folder(ITrainerView trainer) =>
         Path.GetFullPath(_options.DirPath ?? Path.Combine(trainer.RunDirectory, "checkpoints"));

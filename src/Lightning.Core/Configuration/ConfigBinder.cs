@@ -63,7 +63,9 @@ public sealed class ConfigBinder
 
     private void Validate(object options, string section)
     {
-        if (options is IValidatableOptions validatable) validatable.Validate(new ConfigErrors(section, _issues, SourceOf));
+        var errors = new ConfigErrors(section, _issues, SourceOf);
+        if (options is IValidatableOptions validatable) validatable.Validate(errors);
+        AnnotationValidator.Validate(options, errors);
         foreach (var property in OptionsFlattener.Properties(options.GetType()).Where(p => OptionsFlattener.IsSection(p.PropertyType)))
             if (property.GetValue(options) is { } nested) Validate(nested, $"{section}.{KeyNames.ToSnakeCase(property.Name)}");
     }

@@ -32,6 +32,10 @@ public sealed class ConfigErrors
         _issues.Add(new ConfigIssue(path, Format(value), _sourceOf(path), allowed));
     }
 
+    /// <summary>Records a problem of the section as a whole (a rule that spans several keys).</summary>
+    public void AddGeneral(string message) =>
+        _issues.Add(new ConfigIssue(_section, null, _sourceOf(_section), $"Section '{_section}': {message}"));
+
     /// <summary>Adds a problem when <paramref name="value"/> is outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public void RequireRange(string key, double value, double min, double max, string allowed)
     {

@@ -5,7 +5,7 @@ namespace Lightning.Core.Hosting;
 /// <summary>The app's command line: subcommands with help, fixed options, and configuration overrides passed through.</summary>
 internal static class AppCommandLine
 {
-    public static readonly string[] KnownOptions = ["--config", "--ckpt-path", "--events", "--predictions", "--help"];
+    public static readonly string[] KnownOptions = ["--config", "--ckpt-path", "--events", "--predictions", "--verbose", "--help"];
 
     /// <summary>Builds the command tree; <paramref name="run"/> receives a parsed invocation and returns the exit code.</summary>
     public static RootCommand Build(string appName, Func<AppInvocation, int> run)
@@ -26,8 +26,10 @@ internal static class AppCommandLine
         var checkpoint = new Option<string?>("--ckpt-path") { Description = "Checkpoint to resume or load: last, best, or a .ckpt file." };
         var events = new Option<string?>("--events") { Description = "Append one JSON event per line to this file (run_started, epoch_end, checkpoint, finished)." };
         var predictions = new Option<string?>("--predictions") { Description = "predict: output file (default: predictions.safetensors in trainer.default_root_dir)." };
+        var verbose = new Option<bool>("--verbose") { Description = "On a failure, also print the full stack trace (it always goes to the run's error log)." };
         var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
         command.Options.Add(config);
+        command.Options.Add(verbose);
         if (kind is not (AppCommand.PrintConfig or AppCommand.Doctor))
         {
             command.Options.Add(checkpoint);
@@ -35,7 +37,7 @@ internal static class AppCommandLine
         }
         if (kind == AppCommand.Predict) command.Options.Add(predictions);
         command.SetAction(result => run(new AppInvocation(kind, result.GetValue(config), result.GetValue(checkpoint), result.GetValue(events),
-            result.GetValue(predictions), result.UnmatchedTokens.ToList())));
+            result.GetValue(predictions), result.UnmatchedTokens.ToList()) { Verbose = result.GetValue(verbose) }));
         return command;
     }
 }

@@ -24,6 +24,9 @@ public sealed record AppHostOptions
     /// <summary>The project's own callbacks, added to those lightning.yaml configures.</summary>
     public IReadOnlyList<Callbacks.Callback> Callbacks { get; init; } = [];
 
+    /// <summary>The clock for run names and error-log names.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Grace period between a stop signal and a forced exit, for the checkpoint to be written.</summary>
     public TimeSpan SignalGracePeriod { get; init; } = TimeSpan.FromSeconds(120);
 

@@ -15,6 +15,22 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
 {
     private readonly ComponentFactory _module = new(moduleType, "model");
     private readonly ComponentFactory _data = new(dataType, "data");
+    private ITracker? _tracker;
+    private string _rootDir = ".";
+
+    /// <inheritdoc />
+    public int ReportFailure(Exception error, AppInvocation invocation)
+    {
+        var report = new FailureReport(UserAssemblies(), host.Time);
+        var folder = _tracker is { RunId: not null } tracker && tracker.RunDirectory.Length > 0
+            ? tracker.RunDirectory
+            : Path.Combine(_rootDir, ".lightning", "logs");
+        var log = report.WriteLog(folder, FailureReport.Unwrap(error), Environment.GetCommandLineArgs().Skip(1));
+        host.Error.WriteLine(report.Describe(error, CommandName(invocation.Command)));
+        if (invocation.Verbose) host.Error.WriteLine(FailureReport.Unwrap(error).ToString());
+        else if (log is not null) host.Error.WriteLine($"The full trace is in {log}; add --verbose to print it.");
+        return ExitCodes.Failed;
+    }
 
     public int Run(AppInvocation invocation)
     {
@@ -25,17 +41,20 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             host.Output.Write(config.ToYaml());
             return ExitCodes.Finished;
         }
+        _rootDir = config.Trainer.DefaultRootDir;
         TorchNative.EnsureLoadable();
         var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
+        if (checkpoint is null && invocation.Command is AppCommand.Validate or AppCommand.Test or AppCommand.Predict) WarnUntrained(invocation.Command, config);
         // Seeded before the module exists, so weight initialisation is reproducible too (as LightningCLI does).
         config = config with { Trainer = config.Trainer with { Seed = config.Trainer.Seed ?? Random.Shared.NextInt64(0, int.MaxValue) } };
-        random.manual_seed(config.Trainer.Seed!.Value);
+        Reproducibility.SeedEverything(config.Trainer.Seed!.Value);
         var module = (LightningModule<TBatch>)_module.Create(config.Model);
         if (config.Model is not null && module.Hyperparameters.Count == 0) module.SaveHyperparameters(config.Model);
         var data = (LightningDataModule<TBatch>)_data.Create(config.Data);
 
         using var events = new EventsFile(invocation.EventsPath);
         using var tracker = host.TrackerFactory(config.Tracking, config.Trainer, _module.ProjectName);
+        _tracker = tracker;
         var requeue = new RequeueCallback(host.Error);
         using var signals = new StopSignals(host.SignalGracePeriod, requeue.Request);
         var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml())).Append(requeue).ToList();
@@ -54,12 +73,13 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
         var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
         {
-            Run = new RunStart(config.Tracking.RunName, config.ToParams(), RunTags(config.Tracking)),
+            Run = new RunStart(config.Tracking.RunName ?? $"{CommandName(invocation.Command)}-{host.Time.GetUtcNow():yyyyMMdd-HHmmss}",
+                config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint)),
         };
 
         return invocation.Command switch
         {
-            AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, signals.Token),
+            AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, invocation, signals.Token),
             AppCommand.Validate => Evaluate(trainer.Validate(module, data, checkpoint, signals.Token), "Validation"),
             AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test"),
             _ => Predict(trainer, module, data, checkpoint, invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
@@ -73,9 +93,12 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return findings.All(f => f.Ok) ? ExitCodes.Finished : ExitCodes.Failed;
     }
 
-    private static Dictionary<string, string> RunTags(TrackingOptions tracking)
+    // Stage and checkpoint tell a test or validate run from a fit run in the store, and show what was evaluated.
+    private static Dictionary<string, string> RunTags(TrackingOptions tracking, AppCommand command, string? checkpoint)
     {
         var tags = SystemTags.Collect(tracking.RunName, Environment.CurrentDirectory);
+        tags["lightning.stage"] = CommandName(command);
+        if (command != AppCommand.Fit) tags["lightning.checkpoint"] = checkpoint ?? "none (initial weights)";
         if (tracking.ParentRunId is { } parent) tags["mlflow.parentRunId"] = parent;
         foreach (var (key, value) in tracking.TagPairs()) tags[key] = value;
         return tags;
@@ -105,7 +128,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         double.TryParse(Environment.GetEnvironmentVariable(SweepTrialContract.DecisionTimeoutVariable), System.Globalization.NumberStyles.Float,
             System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(5);
 
-    private int Fit(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events, CancellationToken stop)
+    private int Fit(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events, AppInvocation invocation, CancellationToken stop)
     {
         var result = trainer.Fit(module, data, checkpoint, stop);
         // A sweep stops a trial it prunes with SIGTERM: that is a stop on request (exit 3), not an interruption.
@@ -121,17 +144,20 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         events.Finished(status, EventsCallback.Best(trainer.Callbacks), result.Metrics, result.Message);
         switch (result.Outcome)
         {
+            case RunOutcome.Failed when result.Error is { } error:
+                // Errors in the input (configuration, data, checkpoint) keep their own exit code and one-line form.
+                if (error is LightningConfigException or DataException or Checkpoints.CheckpointException) throw error;
+                return ReportFailure(error, invocation);
             case RunOutcome.Failed:
                 host.Error.WriteLine($"Training failed: {result.Message}");
-                if (result.Error is { } error && error is not InvalidOperationException) host.Error.WriteLine(error.ToString());
                 return ExitCodes.Failed;
             case RunOutcome.Interrupted:
-                host.Error.WriteLine($"Interrupted at epoch {result.Epochs}, step {result.GlobalStep}; resume with --ckpt-path last.");
+                // Progress lines count epochs from 1; so does this one (checkpoint file names keep Lightning's 0-based epoch).
+                host.Error.WriteLine($"Interrupted during epoch {result.Epochs + 1} at step {result.GlobalStep}; resume with --ckpt-path last.");
                 return ExitCodes.Interrupted;
             case RunOutcome.Stopped:
                 return ExitCodes.Stopped;
             default:
-                if (result.Message is not null) host.Output.WriteLine(result.Message);
                 host.Output.WriteLine($"Run {trainer.Tracker.RunId} recorded in {trainer.Tracker.TrackingUri}; its files are in {trainer.Tracker.RunDirectory}");
                 return ExitCodes.Finished;
         }
@@ -155,6 +181,34 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         host.Output.WriteLine($"Saved {all.shape[0]} predictions to {Path.GetFullPath(output)}");
         foreach (var prediction in predictions) prediction.Dispose();
         return ExitCodes.Finished;
+    }
+
+    private void WarnUntrained(AppCommand command, AppConfig config)
+    {
+        if (!CheckpointLocator.Exists(CheckpointRoots(config))) return;
+        var name = CommandName(command);
+        host.Error.WriteLine($"Warning: {name} runs on the model's initial, untrained weights: no --ckpt-path was given, but this project has checkpoints. " +
+                             $"Pass --ckpt-path best (or last, or a .ckpt file) to {name} the trained model; with MSBuild: -p:CkptPath=best.");
+    }
+
+    private static string CommandName(AppCommand command) => command switch
+    {
+        AppCommand.Fit => "fit",
+        AppCommand.Validate => "validate",
+        AppCommand.Test => "test",
+        AppCommand.Predict => "predict",
+        AppCommand.PrintConfig => "print-config",
+        _ => "doctor",
+    };
+
+    // The assemblies whose frames name "where" a failure happened: the app's, never the engine's or TorchSharp's.
+    private HashSet<System.Reflection.Assembly> UserAssemblies()
+    {
+        var assemblies = new HashSet<System.Reflection.Assembly> { moduleType.Assembly, dataType.Assembly };
+        foreach (var callback in host.Callbacks) assemblies.Add(callback.GetType().Assembly);
+        if (System.Reflection.Assembly.GetEntryAssembly() is { } entry) assemblies.Add(entry);
+        assemblies.Remove(typeof(AppRunner<>).Assembly);
+        return assemblies;
     }
 
     // Where trackers keep run folders: CSV (lightning_logs), the MLflow file store (mlruns) and MLflow server runs (.lightning/runs).

@@ -5,6 +5,11 @@ namespace Lightning.Core.Hosting;
 /// <summary>Resolves <c>--ckpt-path</c>: <c>last</c> (the newest last.ckpt), <c>best</c> (the best one it records) or a file path.</summary>
 public static class CheckpointLocator
 {
+    /// <summary>Whether any checkpoint exists under <paramref name="roots"/>.</summary>
+    public static bool Exists(IEnumerable<string> roots) =>
+        roots.Select(Path.GetFullPath).Distinct().Where(Directory.Exists)
+            .Any(r => Directory.EnumerateFiles(r, "*.ckpt", SearchOption.AllDirectories).Any());
+
     /// <summary>The checkpoint file <paramref name="spec"/> names, searching <paramref name="roots"/> for last/best.</summary>
     /// <exception cref="CheckpointException">Nothing matches.</exception>
     public static string? Resolve(string? spec, IEnumerable<string> roots)

@@ -4,4 +4,7 @@ namespace Lightning.Core.Hosting;
 internal interface IAppRunner
 {
     int Run(AppInvocation invocation);
+
+    /// <summary>Reports a failure of the user's code as one line (the full trace to a log file); returns the exit code.</summary>
+    int ReportFailure(Exception error, AppInvocation invocation);
 }

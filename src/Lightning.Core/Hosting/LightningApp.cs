@@ -30,7 +30,7 @@ public static class LightningApp
 
         var runner = (IAppRunner)Activator.CreateInstance(typeof(AppRunner<>).MakeGenericType(batchType), typeof(TModule), typeof(TDataModule), host)!;
         var appName = Assembly.GetEntryAssembly()?.GetName().Name ?? typeof(TModule).Assembly.GetName().Name ?? "app";
-        var root = AppCommandLine.Build(appName, invocation => Guard(host, () => runner.Run(invocation)));
+        var root = AppCommandLine.Build(appName, invocation => Guard(host, runner, invocation));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
@@ -41,26 +41,30 @@ public static class LightningApp
         return parsed.Invoke(new InvocationConfiguration { Output = host.Output, Error = host.Error });
     }
 
-    private static int Guard(AppHostOptions host, Func<int> run)
+    // Every way a run can end reaches the user as a sentence and an exit code; "Unhandled exception" never does.
+    private static int Guard(AppHostOptions host, IAppRunner runner, AppInvocation invocation)
     {
         try
         {
-            return run();
+            return runner.Run(invocation);
         }
-        catch (LightningConfigException error)
+        catch (Exception thrown)
         {
-            foreach (var issue in error.Issues) host.Error.WriteLine(issue.ToString());
-            return ExitCodes.Usage;
-        }
-        catch (Checkpoints.CheckpointException error)
-        {
-            host.Error.WriteLine(error.Message);
-            return ExitCodes.Usage;
-        }
-        catch (NativeLoadException error)
-        {
-            host.Error.WriteLine(error.Message);
-            return ExitCodes.Failed;
+            // A constructor called through reflection wraps what the user's code threw.
+            switch (FailureReport.Unwrap(thrown))
+            {
+                case LightningConfigException error:
+                    foreach (var issue in error.Issues) host.Error.WriteLine(issue.ToString());
+                    return ExitCodes.Usage;
+                case Checkpoints.CheckpointException or DataException:
+                    host.Error.WriteLine(FailureReport.Unwrap(thrown).Message);
+                    return ExitCodes.Usage;
+                case NativeLoadException error:
+                    host.Error.WriteLine(error.Message);
+                    return ExitCodes.Failed;
+                default:
+                    return runner.ReportFailure(thrown, invocation);
+            }
         }
     }
 

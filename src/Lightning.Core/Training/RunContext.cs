@@ -107,6 +107,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
             ["hyper_parameters"] = OptionsFlattener.ToJson(TypedModule.Hyperparameters),
             ["module"] = new JsonObject(),
             ["versions"] = VersionInfo.ToJson(),
+            ["run"] = new JsonObject { ["run_id"] = Tracker.RunId, ["tracking_uri"] = Tracker.TrackingUri },
         };
         TypedModule.OnSaveCheckpoint(state["module"]!.AsObject());
         using var scope = NewDisposeScope();

@@ -16,7 +16,7 @@ public sealed partial class Trainer
     {
         set_num_threads(_options.Threads ?? DeviceSelection.PhysicalCores());
         var device = DeviceSelection.Resolve(_options);
-        var seed = _options.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        var seed = _options.Seed ?? Reproducibility.GlobalSeed ?? Random.Shared.NextInt64(0, int.MaxValue);
         random.manual_seed(seed);
 
         data.PrepareData();
@@ -66,6 +66,8 @@ public sealed partial class Trainer
             RunOutcome.Failed => RunStatus.Failed,
             _ => RunStatus.Killed,
         };
+        // Why a finished run stopped early belongs before the tracker's closing line, not after it.
+        if (outcome == RunOutcome.Finished && message is not null) _output.WriteLine(message);
         _tracker.EndRun(status, outcome == RunOutcome.Failed ? message : null);
         _tracker.Flush(TimeSpan.FromSeconds(30));
         return new FitResult(outcome, context.Progress.Epoch, context.Progress.GlobalStep,
@@ -85,6 +87,12 @@ public sealed partial class Trainer
         parameters["trainer/seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new RunStart(null, parameters, new Dictionary<string, string>());
     }
+
+    // A checkpoint names the run that wrote it, so a resumed fit can continue that run (or link to it).
+    private static ResumedRun? RunOf(Checkpoints.LoadedCheckpoint checkpoint) =>
+        checkpoint.State["run"] is { } run && run["run_id"]?.GetValue<string>() is { Length: > 0 } id
+            ? new ResumedRun(id, run["tracking_uri"]?.GetValue<string>() ?? "", checkpoint.Path)
+            : null;
 
     private static void SafeOnException<TBatch>(Callback callback, RunContext<TBatch> context, Exception error) where TBatch : IBatch<TBatch>
     {

@@ -25,7 +25,7 @@ public sealed partial class Trainer
     /// <param name="options">How to run.</param>
     /// <param name="callbacks">Callbacks; defaults (checkpointing, progress, summary, timer, non-finite guard) are added as options say.</param>
     /// <param name="tracker">Where runs go; default: nothing is recorded and checkpoints go under <c>default_root_dir</c>.</param>
-    /// <param name="output">Where progress and summaries are written; default: nowhere.</param>
+    /// <param name="output">Where progress and summaries are written; default: the console (pass <see cref="TextWriter.Null"/> for silence).</param>
     /// <exception cref="LightningConfigException">An option is out of range.</exception>
     public Trainer(TrainerOptions options, IEnumerable<Callback>? callbacks = null, ITracker? tracker = null, TextWriter? output = null)
     {
@@ -34,7 +34,7 @@ public sealed partial class Trainer
         options.Validate(errors);
         errors.ThrowIfAny();
         _options = ApplyFastDevRun(options);
-        _output = output ?? TextWriter.Null;
+        _output = output ?? Console.Out;
         _tracker = options.FastDevRun.IsEnabled || tracker is null ? new NullTracker(options.DefaultRootDir) : tracker;
         _callbacks = DefaultCallbacks.Arrange(callbacks ?? [], _options, _output);
     }
@@ -72,10 +72,12 @@ public sealed partial class Trainer
             var trainBatches = TrainBatches(train, data);
             var validationBatches = validation is null ? 0 : _options.OverfitBatches.IsZero ? _options.LimitValBatches.Resolve(validation.BatchesPerEpoch) : trainBatches;
             context.TrainBatchesPerEpoch = trainBatches;
+            TrainableParameters.Require(module);
             context.Optimization = module.ConfigureOptimizers();
+            TrainableParameters.Require(module, context.Optimization.Optimizer);
             if (checkpoint is not null) context.Restore(checkpoint, training: true);
 
-            _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
+            _tracker.StartRun(RunStartFor(module, context.Progress.Seed) with { ResumedFrom = checkpoint is null ? null : RunOf(checkpoint) });
             started = true;
             module.OnFitStart();
             foreach (var callback in _callbacks) callback.OnFitStart(context);
