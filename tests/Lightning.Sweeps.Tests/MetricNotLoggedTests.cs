@@ -38,9 +38,10 @@ public sealed class MetricNotLoggedTests : IDisposable
 
         Assert.Equal(SweepStop.MetricNotLogged, result.StopReason);
         Assert.Equal("metric 'val_los' (other.yaml) was not logged by trial 0; it logged: train_loss, val_loss (did you mean 'val_loss'?)", result.Stopped);
-        // Only the two trials that were running started; none ran to its end.
+        // Only the two trials that were running started, and each stopped after the epoch that lacked the metric.
         Assert.Equal([0, 1], executor.Launched.Select(l => l.Number));
         Assert.Equal(0, result.Finished);
+        Assert.All(executor.Launched, l => Assert.Single(File.ReadAllLines(l.EventsPath), e => e.Contains("\"epoch_end\"", StringComparison.Ordinal)));
         if (earlyTerminate.Length > 0)
             Assert.All(executor.Launched, l => Assert.Equal(SweepTrialContract.Stop, File.ReadAllText(SweepTrialContract.DecisionPath(l.EventsPath, 1))));
     }
