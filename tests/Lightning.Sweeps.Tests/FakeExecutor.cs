@@ -6,7 +6,8 @@ namespace Lightning.Sweeps.Tests;
 
 /// <summary>
 /// Trials without processes: each writes the events a real trial writes (one epoch_end per poll) from a scripted
-/// curve, and exits 0 at the end, 3 when stopped, or with a scripted failure.
+/// curve, and exits 0 at the end, 3 when stopped, or with a scripted failure (whose output ends in a stack trace, as an
+/// unhandled exception's does).
 /// </summary>
 /// <param name="queues">Acts as a batch scheduler that queues and throttles trials itself (as Slurm does).</param>
 public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLaunch, int?>? failWith = null, bool queues = false) : ITrialExecutor
@@ -38,6 +39,17 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
 
     public void Abandon(string handle) => Abandoned.Add(handle);
 
+    /// <summary>What a crashing trial writes: progress, the exception's message, its stack.</summary>
+    public const string CrashOutput = """
+        Epoch 1/4: train_loss=0.9
+        Unhandled exception. System.InvalidOperationException: boom: the trial crashed
+           at Lightning.TestApp.TinyModule.TrainingStep(Batch batch) in /src/TinyModule.cs:line 37
+           at Lightning.Core.Training.FitLoop.Run(CancellationToken stop)
+        --- End of stack trace from previous location ---
+           at Program.<Main>$(String[] args)
+
+        """;
+
     private sealed class FakeTrial(TrialLaunch launch, double[] curve, int? failure, Action exited) : ITrialProcess
     {
         public string Handle => $"fake {launch.EventsPath}";
@@ -53,7 +65,7 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
                 if (_exit is not null) return true;
                 if (failure is { } code)
                 {
-                    File.AppendAllText(launch.LogPath, "boom: the trial crashed\n");
+                    File.AppendAllText(launch.LogPath, CrashOutput);
                     return Exit(code);
                 }
                 if (_stopped) return Exit(3);
@@ -61,7 +73,7 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
                 if (_epoch == curve.Length) return Exit(0);
                 File.AppendAllText(launch.EventsPath, new JsonObject
                 {
-                    ["event"] = "epoch_end", ["epoch"] = _epoch, ["step"] = _epoch + 1, ["metrics"] = new JsonObject { ["val_loss"] = curve[_epoch] },
+                    ["event"] = "epoch_end", ["epoch"] = _epoch, ["step"] = _epoch + 1, ["metrics"] = new JsonObject { ["train_loss"] = curve[_epoch] + 0.1, ["val_loss"] = curve[_epoch] },
                 }.ToJsonString() + "\n");
                 _epoch++;
                 return false;

@@ -8,6 +8,15 @@ namespace Lightning.Sweeps.Tests;
 public sealed class SweepConfigTests
 {
     [Fact]
+    public void ProblemsInAFileGivenWithConfig_NameThatFile()
+    {
+        using var folder = new Lightning.TestSupport.TempDirectory();
+        File.WriteAllText(folder.Combine("other.yaml"), "method: bayes\nmetric: {name: val_loss}\nparameters:\n  model.lr: {values: [0.1]}\n");
+        var problem = Assert.Throws<SweepConfigException>(() => SweepConfigReader.Read(folder.Combine("other.yaml")));
+        Assert.StartsWith("other.yaml: method 'bayes' is not supported", Assert.Single(problem.Problems));
+    }
+
+    [Fact]
     public void TemplateSweep_Parses()
     {
         var config = SweepConfigReader.Parse("""

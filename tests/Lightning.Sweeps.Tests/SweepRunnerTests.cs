@@ -95,6 +95,31 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void FailedTrialLine_ShowsTheMessage_NotTheStackFrames()
+    {
+        var executor = new FakeExecutor(Curve, l => l.Number == 1 ? 1 : null);
+        var output = new StringWriter();
+        new SweepRunner(Options(executor, Config()) with { Output = output }).Run(CancellationToken.None);
+        var lines = output.ToString().Split(Environment.NewLine);
+        var failed = Array.FindIndex(lines, l => l.StartsWith("trial 1 failed (exit code 1): ", StringComparison.Ordinal));
+        Assert.True(failed >= 0, output.ToString());
+        Assert.Contains("Unhandled exception. System.InvalidOperationException: boom: the trial crashed", lines[failed..(failed + 2)]);
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("--- End of", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1, "the only trial failed")]
+    [InlineData(2, "all 2 trials failed")]
+    [InlineData(4, "the first 3 trials all failed")]
+    public void FailingFast_CountsTheTrialsThatTrulyFailed(int trials, string expected)
+    {
+        var executor = new FakeExecutor(Curve, _ => 1);
+        var result = new SweepRunner(Options(executor, Config(), parallel: 1) with { Trials = trials }).Run(CancellationToken.None);
+        Assert.Equal(SweepStop.FirstTrialsFailed, result.StopReason);
+        Assert.StartsWith(expected + ";", result.Stopped);
+    }
+
+    [Fact]
     public void FirstTrialsAllFailing_StopsTheSweepAndSaysWhy()
     {
         var executor = new FakeExecutor(Curve, _ => 1);

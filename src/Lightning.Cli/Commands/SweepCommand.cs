@@ -41,7 +41,6 @@ internal static class SweepCommand
                 throw new CliException(problem.Message);
             }
             var path = app.Build(error);
-            CheckKeys(app, path, sweep);
             var target = StoreResolver.Resolve(null, app.Folder);
             using IRunStore store = target.IsServer
                 ? new RestStore(new Uri(target.Location), RestOptions.FromEnvironment(), MlflowTracking.LocalRunsRoot(app.Folder))
@@ -51,6 +50,8 @@ internal static class SweepCommand
                 ProjectFolder = app.Folder,
                 Config = sweep,
                 ConfigPath = configPath,
+                // The app's print-config judges keys and values before any trial starts, as a trial's binder would.
+                PrintConfig = AppPrintConfig.Of(path, app.Folder),
                 Executor = CreateExecutor(result.GetValue(executor)!, path, app.Folder, result.GetValue(slurmArgs)),
                 Parallel = result.GetValue(parallel),
                 Trials = result.GetValue(trials),
@@ -70,8 +71,19 @@ internal static class SweepCommand
             {
                 throw new CliException(refused.Message);
             }
+            catch (SweepConfigException problem)
+            {
+                throw new CliException(problem.Message);
+            }
             SweepReport.Write(output, outcome, app.Folder, sweep.Metric);
-            return Task.FromResult(outcome.Stopped is null ? 0 : outcome.Stopped == "cancelled" ? 130 : 1);
+            return Task.FromResult(outcome.StopReason switch
+            {
+                null => 0,
+                SweepStop.Cancelled => 130,
+                // The sweep file names a metric the app does not log: a configuration error, like a bad key.
+                SweepStop.MetricNotLogged => 2,
+                _ => 1,
+            });
         });
         return command;
     }
@@ -87,41 +99,6 @@ internal static class SweepCommand
         {
             throw new CliException(unavailable.Message);
         }
-    }
-
-    // The app's print-config is the source of truth for which keys exist: a typo fails before any trial starts.
-    private static void CheckKeys(ProjectApp app, string path, SweepConfig sweep)
-    {
-        var printed = ProcessRunner.Capture("dotnet", ["exec", path, "print-config"], app.Folder);
-        if (printed.ExitCode != 0) throw new CliException($"The app's print-config failed:{Environment.NewLine}{printed.Output}");
-        var keys = Flatten(printed.Output);
-        foreach (var parameter in sweep.Parameters)
-        {
-            var wanted = string.Join('.', parameter.Key.Split('.').Select(KeyNames.Normalize));
-            if (keys.Any(k => string.Join('.', k.Split('.').Select(KeyNames.Normalize)) == wanted)) continue;
-            var suggestion = KeyNames.Suggest(parameter.Key, keys);
-            throw new CliException($"sweep.yaml parameter '{parameter.Key}' is not a key of the app's configuration." +
-                                   (suggestion is null ? " Run 'dotnet run -- print-config' to see the keys." : $" Did you mean '{suggestion}'?"));
-        }
-    }
-
-    private static List<string> Flatten(string yaml)
-    {
-        var keys = new List<string>();
-        var path = new List<(int Indent, string Name)>();
-        foreach (var line in yaml.Split('\n'))
-        {
-            var trimmed = line.TrimEnd();
-            var colon = trimmed.IndexOf(':');
-            if (colon <= 0 || trimmed.TrimStart().StartsWith('#')) continue;
-            var indent = trimmed.Length - trimmed.TrimStart().Length;
-            path.RemoveAll(p => p.Indent >= indent);
-            var name = trimmed[..colon].Trim();
-            path.Add((indent, name));
-            if (trimmed[(colon + 1)..].Trim().Length > 0 || !yaml.Contains(trimmed + "\n" + new string(' ', indent + 2), StringComparison.Ordinal))
-                keys.Add(string.Join('.', path.Select(p => p.Name)));
-        }
-        return keys;
     }
 
     private static string Experiment(ProjectApp app)

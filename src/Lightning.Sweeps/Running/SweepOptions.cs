@@ -13,8 +13,11 @@ public sealed record SweepOptions
     /// <summary>The parsed sweep.yaml.</summary>
     public required SweepConfig Config { get; init; }
 
-    /// <summary>Where sweep.yaml is (stored with the parent run).</summary>
+    /// <summary>The sweep file actually used (stored with the parent run; messages name it).</summary>
     public required string ConfigPath { get; init; }
+
+    /// <summary>The app's print-config, to check the parameters' keys and values before anything starts; null checks nothing.</summary>
+    public Configuration.PrintConfig? PrintConfig { get; init; }
 
     /// <summary>Starts the trials.</summary>
     public required ITrialExecutor Executor { get; init; }

@@ -8,6 +8,7 @@ namespace Lightning.Sweeps.Running;
 /// <param name="BestTrial">The best finished trial's number, or null.</param>
 /// <param name="BestValue">Its metric value.</param>
 /// <param name="BestParams">Its parameters.</param>
-/// <param name="Stopped">Why the sweep stopped early (all first trials failed, or cancelled), or null.</param>
+/// <param name="Stopped">Why the sweep stopped early, in words, or null.</param>
+/// <param name="StopReason">Why the sweep stopped early, or null when it ran its planned trials.</param>
 public sealed record SweepResult(string Id, int Finished, int Pruned, int Failed, int? BestTrial, double? BestValue,
-    IReadOnlyDictionary<string, object> BestParams, string? Stopped);
+    IReadOnlyDictionary<string, object> BestParams, string? Stopped, SweepStop? StopReason);

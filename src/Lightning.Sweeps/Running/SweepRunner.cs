@@ -18,8 +18,10 @@ public sealed class SweepRunner(SweepOptions options)
     private readonly Dictionary<int, (ITrialProcess Process, TrialEvents Events, bool Pruning)> _running = [];
 
     /// <summary>Runs the sweep until every planned trial ended, or <paramref name="cancel"/> stops it (running trials are stopped cleanly).</summary>
+    /// <exception cref="Configuration.SweepConfigException">A parameter is not a key of the app, or the app refuses one of its values; nothing was started.</exception>
     public SweepResult Run(CancellationToken cancel)
     {
+        if (options.PrintConfig is { } printConfig) Configuration.SweepPreflight.Check(options.Config, options.ConfigPath, printConfig);
         var state = options.ResumeId is { } id ? SweepState.Load(options.ProjectFolder, id) : NewState();
         using var held = SweepLock.Acquire(options.ProjectFolder, state.Id);
         foreach (var trial in state.Trials.Where(t => t.State == TrialState.Running))
@@ -39,18 +41,21 @@ public sealed class SweepRunner(SweepOptions options)
 
         var sampler = options.Config.CreateSampler();
         string? stopped = null;
+        SweepStop? reason = null;
         var exhausted = false;
         while (true)
         {
             Poll(state);
             if (cancel.IsCancellationRequested && stopped is null)
             {
-                stopped = "cancelled";
+                (stopped, reason) = ("cancelled", SweepStop.Cancelled);
                 StopAll();
             }
+            // Observing a trial without the metric has already stopped every trial, so none waits at a rung.
+            if (stopped is null && _metricNotLogged is { } missing) (stopped, reason) = (missing, SweepStop.MetricNotLogged);
             if (stopped is null && FirstTrialsAllFailed(state))
             {
-                stopped = $"the first {options.FailFast} trials all failed; see their logs in {state.Folder(options.ProjectFolder)}";
+                (stopped, reason) = ($"{FirstTrialsFailed(state.Planned)}; see their logs in {state.Folder(options.ProjectFolder)}", SweepStop.FirstTrialsFailed);
                 StopAll();
             }
             if (stopped is null) LaunchReady(state, sampler, ref exhausted);
@@ -58,7 +63,7 @@ public sealed class SweepRunner(SweepOptions options)
             Thread.Sleep(options.PollInterval);
         }
 
-        var result = Summarize(state, stopped);
+        var result = Summarize(state, stopped, reason);
         EndParentRun(state, result);
         state.Save(options.ProjectFolder);
         return result;
@@ -78,6 +83,14 @@ public sealed class SweepRunner(SweepOptions options)
 
     private int Remaining(SweepState state) =>
         state.Planned - state.Trials.Count(t => t.State is TrialState.Finished or TrialState.Pruned or TrialState.Failed or TrialState.Running);
+
+    /// <summary>The fail-fast rule in words, with the true count: fewer trials than the rule's count are planned, or one.</summary>
+    private string FirstTrialsFailed(int planned)
+    {
+        var count = Math.Min(options.FailFast, planned);
+        return count == 1 ? planned == 1 ? "the only trial failed" : "the first trial failed"
+            : count == planned ? $"all {count} trials failed" : $"the first {count} trials all failed";
+    }
 
     private bool FirstTrialsAllFailed(SweepState state)
     {
@@ -153,6 +166,12 @@ public sealed class SweepRunner(SweepOptions options)
 
     private readonly Dictionary<int, int> _slots = [];
     private bool _stopping;
+
+    // Why the sweep stops when a trial did not log its metric (the first such trial); null while none did.
+    private string? _metricNotLogged;
+
+    // The metric names each trial logged last, for the message when the sweep's metric is not among them.
+    private readonly Dictionary<int, IReadOnlyList<string>> _logged = [];
     private readonly Pruners.IPruner? _pruner = options.Config.CreatePruner();
 
     // Where trials wait for the pruner's answer. Epochs past any sensible max_epochs cost nothing: a trial only waits
@@ -187,8 +206,16 @@ public sealed class SweepRunner(SweepOptions options)
             case "run_started":
                 trial.RunId = line["run_id"]?.GetValue<string>();
                 return false;
-            case "epoch_end" when (line["metrics"]?[options.Config.Metric]) is { } metric:
+            case "epoch_end":
                 var epoch = line["epoch"]!.GetValue<int>() + 1;
+                _logged[trial.Number] = Names(line["metrics"]);
+                if (line["metrics"]?[options.Config.Metric] is not { } metric)
+                {
+                    MetricNotLogged(trial);
+                    // Answered at once: a trial waiting here would otherwise wait out the decision timeout.
+                    if (DecisionEpochs.Contains(epoch)) Core.Hosting.SweepTrialContract.WriteDecision(events.Path, epoch, stop: true);
+                    return false;
+                }
                 var value = Core.Checkpoints.JsonNumbers.Read(metric) ?? double.NaN;
                 trial.Curve[epoch] = value;
                 trial.Value = value;
@@ -201,21 +228,44 @@ public sealed class SweepRunner(SweepOptions options)
                     // The signal first: a trial waiting at this epoch reads stop and then expects to have been told.
                     process.Stop();
                 }
-                if (DecisionEpochs.Contains(epoch)) Core.Hosting.SweepTrialContract.WriteDecision(events.Path, epoch, prune || pruning);
+                // A stopping sweep answers stop: the trial ends with the others instead of training another stretch.
+                if (DecisionEpochs.Contains(epoch)) Core.Hosting.SweepTrialContract.WriteDecision(events.Path, epoch, prune || pruning || _stopping);
                 return prune;
-            case "finished" when (line["metrics"]?[options.Config.Metric]) is { } final:
-                trial.Value = Core.Checkpoints.JsonNumbers.Read(final);
+            case "finished":
+                if (line["metrics"] is System.Text.Json.Nodes.JsonObject { Count: > 0 } logged) _logged[trial.Number] = Names(logged);
+                if (line["metrics"]?[options.Config.Metric] is { } final) trial.Value = Core.Checkpoints.JsonNumbers.Read(final) ?? double.NaN;
                 return false;
             default:
                 return false;
         }
     }
 
+    /// <summary>Stops the sweep because <paramref name="trial"/> did not log the metric: the sweep file names one the app does not log.</summary>
+    private void MetricNotLogged(TrialRecord trial)
+    {
+        if (_metricNotLogged is null)
+        {
+            var logged = _logged.GetValueOrDefault(trial.Number) ?? [];
+            var suggestion = Core.Configuration.KeyNames.Suggest(options.Config.Metric, logged);
+            _metricNotLogged = $"metric '{options.Config.Metric}' ({Path.GetFileName(options.ConfigPath)}) was not logged by trial {trial.Number}; " +
+                               (logged.Count == 0 ? "it logged no metrics" : "it logged: " + string.Join(", ", logged)) +
+                               (suggestion is null ? "" : $" (did you mean '{suggestion}'?)");
+            options.Output.WriteLine(_metricNotLogged);
+        }
+        StopAll();
+    }
+
+    private static List<string> Names(System.Text.Json.Nodes.JsonNode? metrics) =>
+        metrics is System.Text.Json.Nodes.JsonObject map ? [.. map.Select(m => m.Key)] : [];
+
     private void Finish(TrialRecord trial, int exitCode, bool pruning, SweepState state)
     {
+        // Ended without its metric: it measured nothing the sweep can use, so it runs again on --resume once the file is fixed.
+        if (exitCode == 0 && trial.Value is null) MetricNotLogged(trial);
         trial.ExitCode = exitCode;
         trial.State = exitCode switch
         {
+            0 when trial.Value is null => TrialState.Pending,
             0 => TrialState.Finished,
             // Stopped by the pruner: however it ended (3, a signal, Slurm's CANCELLED), it was pruned.
             _ when pruning => TrialState.Pruned,
@@ -232,20 +282,20 @@ public sealed class SweepRunner(SweepOptions options)
         if (trial.State == TrialState.Failed)
         {
             var log = Path.Combine(state.Folder(options.ProjectFolder), $"trial-{trial.Number}", "output.log");
-            trial.Error = File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(5)) : $"exit code {exitCode}";
+            trial.Error = TrialFailure.Message(log) ?? $"exit code {exitCode}";
             options.Output.WriteLine($"trial {trial.Number} failed (exit code {exitCode}): {trial.Error}");
         }
         else options.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"trial {trial.Number} {trial.State.ToString().ToLowerInvariant()}: {options.Config.Metric}={trial.Value:G5}"));
     }
 
-    private SweepResult Summarize(SweepState state, string? stopped)
+    private SweepResult Summarize(SweepState state, string? stopped, SweepStop? reason)
     {
         var ranked = state.Trials.Where(t => t.State == TrialState.Finished && t.Value is { } v && double.IsFinite(v))
             .OrderBy(t => options.Config.Goal.Loss(t.Value!.Value)).ToList();
         var best = ranked.FirstOrDefault();
         return new SweepResult(state.Id, state.Trials.Count(t => t.State == TrialState.Finished), state.Trials.Count(t => t.State == TrialState.Pruned),
-            state.Trials.Count(t => t.State == TrialState.Failed), best?.Number, best?.Value, best?.Params ?? [], stopped);
+            state.Trials.Count(t => t.State == TrialState.Failed), best?.Number, best?.Value, best?.Params ?? [], stopped, reason);
     }
 
     private void StartParentRun(SweepState state)
@@ -273,7 +323,7 @@ public sealed class SweepRunner(SweepOptions options)
         var tags = result.BestParams.Select(p => KeyValuePair.Create("best." + p.Key, Parameter.Format(p.Value))).ToList();
         if (result.BestTrial is { } bestTrial) tags.Add(KeyValuePair.Create("best.trial", bestTrial.ToString(CultureInfo.InvariantCulture)));
         store.LogBatch(parentId, metrics, [], tags);
-        store.UpdateRun(parentId, result.Stopped == "cancelled" ? RunStatus.Killed : result.Stopped is null ? RunStatus.Finished : RunStatus.Failed, now);
+        store.UpdateRun(parentId, result.StopReason == SweepStop.Cancelled ? RunStatus.Killed : result.StopReason is null ? RunStatus.Finished : RunStatus.Failed, now);
     }
 
     private void Save(SweepState state)
