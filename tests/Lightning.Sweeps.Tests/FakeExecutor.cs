@@ -10,7 +10,8 @@ namespace Lightning.Sweeps.Tests;
 /// unhandled exception's does).
 /// </summary>
 /// <param name="queues">Acts as a batch scheduler that queues and throttles trials itself (as Slurm does).</param>
-public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLaunch, int?>? failWith = null, bool queues = false) : ITrialExecutor
+/// <param name="validateEvery">Validation (val_loss) only every this many epochs, as check_val_every_n_epoch does.</param>
+public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLaunch, int?>? failWith = null, bool queues = false, int validateEvery = 1) : ITrialExecutor
 {
     public List<TrialLaunch> Launched { get; } = [];
     public int MaxConcurrent { get; private set; }
@@ -28,7 +29,7 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
         Launched.Add(launch);
         _running++;
         MaxConcurrent = Math.Max(MaxConcurrent, _running);
-        return new FakeTrial(launch, curve(launch), failWith?.Invoke(launch), () => _running--);
+        return new FakeTrial(launch, curve(launch), failWith?.Invoke(launch), () => _running--, validateEvery);
     }
 
     public IReadOnlyList<ITrialProcess> StartMany(IReadOnlyList<TrialLaunch> launches, int parallel)
@@ -50,7 +51,7 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
 
         """;
 
-    private sealed class FakeTrial(TrialLaunch launch, double[] curve, int? failure, Action exited) : ITrialProcess
+    private sealed class FakeTrial(TrialLaunch launch, double[] curve, int? failure, Action exited, int validateEvery) : ITrialProcess
     {
         public string Handle => $"fake {launch.EventsPath}";
 
@@ -71,9 +72,13 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
                 if (_stopped) return Exit(3);
                 if (WaitingForDecision()) return false;
                 if (_epoch == curve.Length) return Exit(0);
+                var metrics = new JsonObject { ["train_loss"] = curve[_epoch] + 0.1 };
+                var validated = _epoch + 1 >= validateEvery;
+                if ((_epoch + 1) % validateEvery == 0) metrics["val_loss"] = curve[_epoch];
+                else if (validated) metrics["val_loss"] = curve[_epoch - (_epoch + 1) % validateEvery];
                 File.AppendAllText(launch.EventsPath, new JsonObject
                 {
-                    ["event"] = "epoch_end", ["epoch"] = _epoch, ["step"] = _epoch + 1, ["metrics"] = new JsonObject { ["train_loss"] = curve[_epoch] + 0.1, ["val_loss"] = curve[_epoch] },
+                    ["event"] = "epoch_end", ["epoch"] = _epoch, ["step"] = _epoch + 1, ["metrics"] = metrics, ["validated"] = validated,
                 }.ToJsonString() + "\n");
                 _epoch++;
                 return false;

@@ -47,6 +47,17 @@ public sealed class MetricNotLoggedTests : IDisposable
     }
 
     [Fact]
+    public void AValidationMetricNotThereBeforeTheFirstValidation_IsNotAMistake()
+    {
+        // check_val_every_n_epoch: 2 — the first epoch ends before any validation, so val_loss cannot be there yet.
+        var executor = new FakeExecutor(_ => [1, 0.9, 0.8, 0.7], validateEvery: 2);
+        var result = new SweepRunner(Options(executor, Config("val_loss", "early_terminate: {type: asha, min_iter: 1, eta: 3}"))).Run(CancellationToken.None);
+        Assert.Null(result.StopReason);
+        Assert.Equal(4, result.Finished + result.Pruned);
+        Assert.All(executor.Launched, l => Assert.Equal(SweepTrialContract.Continue, File.ReadAllText(SweepTrialContract.DecisionPath(l.EventsPath, 1))));
+    }
+
+    [Fact]
     public void TrialEndingWithoutTheMetric_StopsTheSweep()
     {
         // Trials that end before any epoch: nothing logged at all.

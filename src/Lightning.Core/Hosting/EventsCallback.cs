@@ -19,8 +19,22 @@ internal sealed class EventsCallback(EventsFile events, string configYaml) : Cal
         trainer.Tracker.LogArtifact(summaryPath, "model_summary.txt");
     }
 
+    private bool _validated;
+
+    public override void OnValidationEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> metrics)
+    {
+        if (!trainer.IsSanityChecking && trainer.Loop == Logging.LoopKind.Validation) _validated = true;
+    }
+
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics) =>
-        events.EpochEnd(trainer.CurrentEpoch, trainer.GlobalStep, trainer.CallbackMetrics);
+        events.EpochEnd(trainer.CurrentEpoch, trainer.GlobalStep, trainer.CallbackMetrics, _validated);
+
+    // Kept in checkpoints, so a resumed run still knows that validation has run before.
+    public override string StateKey => "Events";
+
+    public override JsonNode? StateDict() => new JsonObject { ["validated"] = _validated };
+
+    public override void LoadStateDict(JsonNode state) => _validated = state["validated"]?.GetValue<bool>() ?? false;
 
     public override void OnCheckpointSaved(ITrainerView trainer, string path, double? score) => events.Checkpoint(path, score);
 

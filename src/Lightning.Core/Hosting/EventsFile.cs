@@ -25,9 +25,10 @@ public sealed class EventsFile : IDisposable
     public void RunStarted(string? runId, string trackingUri) =>
         Write("run_started", new JsonObject { ["run_id"] = runId, ["tracking_uri"] = trackingUri });
 
-    /// <summary><c>epoch_end {epoch, step, metrics}</c>.</summary>
-    public void EpochEnd(int epoch, long step, IReadOnlyDictionary<string, double> metrics) =>
-        Write("epoch_end", new JsonObject { ["epoch"] = epoch, ["step"] = step, ["metrics"] = Metrics(metrics) });
+    /// <summary><c>epoch_end {epoch, step, metrics, validated}</c>; <c>validated</c> says whether any validation has run yet, so a
+    /// driver can tell a validation metric that is not there yet (check_val_every_n_epoch) from one that is never logged.</summary>
+    public void EpochEnd(int epoch, long step, IReadOnlyDictionary<string, double> metrics, bool validated) =>
+        Write("epoch_end", new JsonObject { ["epoch"] = epoch, ["step"] = step, ["metrics"] = Metrics(metrics), ["validated"] = validated });
 
     /// <summary><c>checkpoint {path, score}</c>.</summary>
     public void Checkpoint(string path, double? score) =>

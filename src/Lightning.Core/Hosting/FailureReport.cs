@@ -46,7 +46,8 @@ internal sealed class FailureReport(IReadOnlyCollection<Assembly> userAssemblies
             var text = new StringBuilder()
                 .AppendLine($"{time.GetUtcNow():O} {string.Join(' ', arguments)}")
                 .AppendLine(error.ToString());
-            File.WriteAllText(path, text.ToString());
+            // Appended: two failures in the same second keep both traces.
+            File.AppendAllText(path, text.ToString());
             return Path.GetFullPath(path);
         }
         catch (Exception ioError) when (ioError is IOException or UnauthorizedAccessException)

@@ -209,6 +209,12 @@ public sealed class SweepRunner(SweepOptions options)
             case "epoch_end":
                 var epoch = line["epoch"]!.GetValue<int>() + 1;
                 _logged[trial.Number] = Names(line["metrics"]);
+                // Before the first validation (check_val_every_n_epoch > 1) a validation metric cannot be there yet.
+                if (line["metrics"]?[options.Config.Metric] is null && line["validated"]?.GetValue<bool>() == false)
+                {
+                    if (DecisionEpochs.Contains(epoch)) Core.Hosting.SweepTrialContract.WriteDecision(events.Path, epoch, stop: _stopping);
+                    return false;
+                }
                 if (line["metrics"]?[options.Config.Metric] is not { } metric)
                 {
                     MetricNotLogged(trial);
