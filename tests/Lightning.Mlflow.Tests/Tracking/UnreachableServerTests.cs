@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Lightning.Core.Tracking;
 using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Stores;
@@ -57,8 +58,9 @@ public sealed class UnreachableServerTests : IDisposable
         var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines, l => l.Contains("is unreachable", StringComparison.Ordinal) && l.Contains($"offline as run {tracker.RunId}", StringComparison.Ordinal));
         var closing = lines[^1];
-        Assert.Equal(
-            $"MLflow: run {tracker.RunId}: {tracker.TrackingUri} never answered, nothing was sent; spooled in {folder}: 10 metric points, 1 params, 1 artifacts and the final status (4 writes). Deliver them with: dotnet lightning runs push {folder}",
+        // How many writes the batching made of them depends on timing; what they hold does not.
+        Assert.Matches(
+            $@"^MLflow: run {tracker.RunId}: {Regex.Escape(tracker.TrackingUri)} never answered, nothing was sent; spooled in {Regex.Escape(folder)}: 10 metric points, 1 params, 1 artifacts and the final status \(\d+ writes\)\. Deliver them with: dotnet lightning runs push {Regex.Escape(folder)}$",
             closing.TrimEnd());
     }
 
@@ -81,7 +83,7 @@ public sealed class UnreachableServerTests : IDisposable
         Assert.True(clock.Elapsed < Generous, $"the end took {clock.Elapsed}");
         Assert.Equal(10, tracker.Spool!.PendingPoints());
         Assert.Equal("RUNNING", _server.Runs[tracker.RunId!].Status);
-        Assert.StartsWith($"MLflow: run {tracker.RunId}: sent to {tracker.TrackingUri}: 0 metric points, 1 params, 0 artifacts; spooled in {tracker.RunDirectory}: 10 metric points, 0 params, 1 artifacts and the final status (3 writes).", Closing(log));
+        Assert.Matches($@"^MLflow: run {tracker.RunId}: sent to {Regex.Escape(tracker.TrackingUri)}: 0 metric points, 1 params, 0 artifacts; spooled in {Regex.Escape(tracker.RunDirectory)}: 10 metric points, 0 params, 1 artifacts and the final status \(\d+ writes\)\. Deliver them with: dotnet lightning runs push ", Closing(log));
     }
 
     [Fact]
