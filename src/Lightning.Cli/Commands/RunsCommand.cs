@@ -87,9 +87,9 @@ internal static class RunsCommand
     /// <summary>A spooled run's id: the server's once it created the run, else the local offline-… id (its folder's name).</summary>
     public static string SpoolId(Spool spool) => spool.Run()?.RunId ?? Path.GetFileName(spool.Folder);
 
-    /// <summary>The sentence for a server that did not answer: which, and what to do.</summary>
+    /// <summary>Which server did not answer and why ("Connection refused"), for the sentences that say what to do.</summary>
     public static string Unanswered(string server, MlflowException error) =>
-        $"The MLflow server {server} did not answer ({error.InnerException?.Message ?? error.Message}); start it, or point --tracking-uri (or MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) at one that runs.";
+        $"the MLflow server {server} did not answer ({error.InnerException?.Message ?? error.Message})";
 
     /// <summary>Reads from the server through <paramref name="remote"/>, or from the file store through <paramref name="local"/>.</summary>
     private static IReadOnlyList<T> Read<T>(TrackingTarget target, Func<RestRunReader, IReadOnlyList<T>> remote, Func<IReadOnlyList<T>> local)
@@ -102,7 +102,7 @@ internal static class RunsCommand
         }
         catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
         {
-            throw new CliException(Unanswered(target.Location, error), exitCode: 1);
+            throw new CliException($"Could not read the runs of {target.Location}: {Unanswered(target.Location, error)}; start it, or point --tracking-uri (or MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) at one that runs.", exitCode: 1);
         }
         catch (MlflowException error)
         {

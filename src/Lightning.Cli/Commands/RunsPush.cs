@@ -51,7 +51,7 @@ internal static class RunsPush
             catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
             {
                 failed++;
-                output.WriteLine($"{RunsCommand.SpoolId(spool)}: {RunsCommand.Unanswered(destination.Location, error)} The writes stay spooled in {spool.Folder}.");
+                output.WriteLine($"{RunsCommand.SpoolId(spool)}: not delivered: {RunsCommand.Unanswered(destination.Location, error)}; start it and push again, or push elsewhere with --to (the writes stay spooled in {spool.Folder}).");
             }
             catch (MlflowException error)
             {
@@ -94,7 +94,7 @@ internal static class RunsPush
         }
         catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
         {
-            throw new CliException(RunsCommand.Unanswered(where, error), exitCode: 1);
+            throw new CliException($"Could not copy the runs to {where}: {RunsCommand.Unanswered(where, error)}; start it, or give another --to.", exitCode: 1);
         }
         catch (MlflowException error)
         {
