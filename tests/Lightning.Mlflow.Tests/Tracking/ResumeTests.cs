@@ -98,6 +98,15 @@ public sealed class ResumeTests : IDisposable
         Assert.DoesNotContain("refused", log.ToString());
     }
 
+    [Fact]
+    public void CsvTracker_ResumedRun_IsANewVersionTaggedWithWhereItResumedFrom()
+    {
+        // Beside the MLflow cases, so every tracker's answer to RunStart.ResumedFrom is checked in one place.
+        using var tracker = new CsvTracker(_folder.Path);
+        tracker.StartRun(Rest.Start() with { ResumedFrom = new ResumedRun("version_0", tracker.TrackingUri, "/ckpt/last.ckpt") });
+        Assert.Contains($"{ResumedRun.Tag}: version_0 (/ckpt/last.ckpt)", File.ReadAllText(Path.Combine(tracker.RunDirectory, "tags.yaml")));
+    }
+
     private (string RunId, string Directory) FileRun(ResumedRun? from, RunStart start, int offset)
     {
         using var tracker = new MlflowTracker(new FileStore(Mlruns), new MlflowTrackerOptions { Experiment = "exp" });
