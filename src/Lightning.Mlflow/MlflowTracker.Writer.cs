@@ -58,7 +58,7 @@ public sealed partial class MlflowTracker
             pending.SelectMany(b => b.Batch.Params).DistinctBy(p => p.Key).ToList(),
             pending.SelectMany(b => b.Batch.Tags).Reverse().DistinctBy(t => t.Key).Reverse().ToList());
         pending.Clear();
-        Deliver(() => _store.LogBatch(_run!.RunId, batch.Metrics, batch.Params, batch.Tags), () => _spool!.AppendBatch(batch), batch.Metrics.Count, 0);
+        Deliver(() => _store.LogBatch(_run!.RunId, batch.Metrics, batch.Params, batch.Tags), () => _spool!.AppendBatch(batch), batch.Metrics.Count, batch.Params.Count, 0);
     }
 
     private void Execute(Command command)
@@ -69,15 +69,15 @@ public sealed partial class MlflowTracker
                 // Dropped locally (a checkpoint that left the top-k) before its turn came: its delete follows.
                 break;
             case ArtifactCommand artifact:
-                Deliver(() => _store.UploadArtifact(_run!, artifact.LocalPath, artifact.ArtifactPath), () => _spool!.AppendArtifact(artifact.LocalPath, artifact.ArtifactPath), 0, 1);
+                Deliver(() => _store.UploadArtifact(_run!, artifact.LocalPath, artifact.ArtifactPath), () => _spool!.AppendArtifact(artifact.LocalPath, artifact.ArtifactPath), 0, 0, 1);
                 break;
             case DeleteCommand delete:
-                Deliver(() => _store.DeleteArtifact(_run!, delete.ArtifactPath), () => _spool!.AppendDelete(delete.ArtifactPath), 0, 0);
+                Deliver(() => _store.DeleteArtifact(_run!, delete.ArtifactPath), () => _spool!.AppendDelete(delete.ArtifactPath), 0, 0, 0);
                 break;
             case EndCommand end:
                 DrawLearningCurves();
                 if (_offline) TryDeliverSpool();
-                Deliver(() => _store.UpdateRun(_run!.RunId, end.Status, end.EndTimeMs), () => _spool!.AppendStatus(end.Status, end.EndTimeMs), 0, 0);
+                Deliver(() => _store.UpdateRun(_run!.RunId, end.Status, end.EndTimeMs), () => _spool!.AppendStatus(end.Status, end.EndTimeMs), 0, 0, 0);
                 Summarize();
                 break;
             case BarrierCommand barrier:
@@ -86,7 +86,7 @@ public sealed partial class MlflowTracker
         }
     }
 
-    private void Deliver(Action send, Action spool, int points, int artifacts)
+    private void Deliver(Action send, Action spool, int points, int parameters, int artifacts)
     {
         if (_offline || _run is null)
         {
@@ -97,6 +97,7 @@ public sealed partial class MlflowTracker
         {
             send();
             _sentPoints += points;
+            _sentParams += parameters;
             _sentArtifacts += artifacts;
         }
         catch (MlflowException error) when (_store.IsRemote && IsTransient(error))
@@ -115,7 +116,7 @@ public sealed partial class MlflowTracker
     {
         _offline = true;
         _lastProbe = _options.Time.GetTimestamp();
-        Warn($"MLflow server {_store.Uri} is unreachable ({error.Message}); writes are kept in {_spool?.Folder} and delivered when it answers.");
+        Warn($"MLflow server {_store.Uri} is unreachable ({error.Message}); training goes on offline as run {RunId}, its writes kept in {_spool?.Folder} and delivered when the server answers.");
     }
 
     private void TryDeliverSpool()
@@ -123,8 +124,11 @@ public sealed partial class MlflowTracker
         _lastProbe = _options.Time.GetTimestamp();
         try
         {
-            var (_, points) = _spool!.Replay(_store);
+            var pending = _spool!.Summary();
+            var (_, points) = _spool.Replay(_store);
             _sentPoints += points;
+            _sentParams += pending.Params;
+            _sentArtifacts += pending.Artifacts;
             _run ??= _spool.Run();
             _offline = false;
             Warn($"MLflow server {_store.Uri} answers again; the spooled writes were delivered.");
@@ -141,7 +145,7 @@ public sealed partial class MlflowTracker
         {
             var path = Path.Combine(RunDirectory, "plots", "learning_curves.png");
             if (!Plots.LearningCurvePlot.Render(_curves, path)) return;
-            Deliver(() => _store.UploadArtifact(_run!, path, "plots/learning_curves.png"), () => _spool!.AppendArtifact(path, "plots/learning_curves.png"), 0, 1);
+            Deliver(() => _store.UploadArtifact(_run!, path, "plots/learning_curves.png"), () => _spool!.AppendArtifact(path, "plots/learning_curves.png"), 0, 0, 1);
         }
         catch (Exception error) when (error is IOException or InvalidOperationException or TypeInitializationException or DllNotFoundException)
         {
@@ -149,12 +153,18 @@ public sealed partial class MlflowTracker
         }
     }
 
+    // The closing line: what reached the store, what did not, and the command that delivers the rest.
     private void Summarize()
     {
-        var spooled = _spool is { HasPending: true } spool ? spool.PendingPoints() : 0;
-        var where = _run is null ? "(run not created yet)" : $"run {_run.RunId}";
-        Warn(spooled == 0 && !(_spool?.HasPending ?? false)
-            ? $"MLflow: {_sentPoints} metric points and {_sentArtifacts} artifacts sent to {_store.Uri}, {where}; nothing spooled."
-            : $"MLflow: {_sentPoints} metric points sent to {_store.Uri}, {where}; {spooled} points and other writes are still spooled in {_spool!.Folder}. Deliver them with 'dotnet lightning runs push' (or Spool.Replay).");
+        var sent = $"{_sentPoints} metric points, {_sentParams} params, {_sentArtifacts} artifacts";
+        if (_spool is not { HasPending: true } spool)
+        {
+            Warn($"MLflow: run {RunId} recorded in {_store.Uri}: {sent} sent; nothing spooled.");
+            return;
+        }
+        var reached = _run is null ? $"{_store.Uri} never answered, nothing was sent" : $"sent to {_store.Uri}: {sent}";
+        Warn($"MLflow: run {RunId}: {reached}; spooled in {spool.Folder}: {spool.Summary()}. Deliver them with: dotnet lightning runs push {Quote(spool.Folder)}");
     }
+
+    private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
 }

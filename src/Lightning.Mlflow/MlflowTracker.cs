@@ -21,10 +21,12 @@ public sealed partial class MlflowTracker : ITracker
     private Thread? _writer;
     private RunHandle? _run;
     private Spool? _spool;
+    private string? _offlineId;
     private bool _offline;
     private bool _ended;
     private long _lastProbe;
     private int _sentPoints;
+    private int _sentParams;
     private int _sentArtifacts;
     private readonly Dictionary<string, List<(long Step, double Value)>> _curves = [];
 
@@ -38,8 +40,8 @@ public sealed partial class MlflowTracker : ITracker
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
-    /// <inheritdoc />
-    public string? RunId => _run?.RunId;
+    /// <summary>The server's run id; while the server has not seen the run, its local id <c>offline-…</c> (its folder's name).</summary>
+    public string? RunId => _run?.RunId ?? _offlineId;
 
     /// <inheritdoc />
     public string RunDirectory { get; private set; } = "";
@@ -55,26 +57,41 @@ public sealed partial class MlflowTracker : ITracker
     {
         var runName = start.RunName ?? $"run-{_options.Time.GetUtcNow():yyyyMMdd-HHmmss}";
         var tags = start.Tags.ToDictionary(t => _keys.Sanitize(t.Key, "tag"), t => _values.Tag(t.Key, t.Value));
+        var parameters = start.Params.Select(p => KeyValuePair.Create(_keys.Sanitize(p.Key, "param"), _values.Param(p.Key, p.Value))).ToList();
         var request = new RunRequest(_options.Experiment, runName, tags.GetValueOrDefault("mlflow.user") ?? Environment.UserName,
             _options.Time.GetUtcNow().ToUnixTimeMilliseconds(), tags);
         try
         {
-            _run = _store.CreateRun(request);
+            if (Continue(start.ResumedFrom, parameters, tags) is { } continued)
+            {
+                _run = continued.Run;
+                parameters = continued.Params;
+                // The run keeps its name; the other tags (user, source, commit) describe this process.
+                tags.Remove("mlflow.runName");
+                Enqueue(new BatchCommand(new LogBatch([], [], [.. tags])));
+            }
+            else
+            {
+                if (start.ResumedFrom is { } from) tags[ResumedRun.Tag] = _values.Tag(ResumedRun.Tag, from.TagValue);
+                _run = _store.CreateRun(request);
+            }
             RunDirectory = _store.LocalRunDirectory(_run);
             if (_store.IsRemote) _spool = new Spool(RunDirectory);
         }
         catch (MlflowException error) when (_store.IsRemote && IsTransient(error))
         {
-            // The server cannot be reached: the run is created later, when the spool is delivered.
-            var localId = Guid.NewGuid().ToString("N");
-            RunDirectory = Path.Combine(Path.GetDirectoryName(_store.LocalRunDirectory(new RunHandle(localId, "", "")))!, "offline-" + localId);
+            // The server cannot be reached: the run is created later, when the spool is delivered. Until then it is
+            // known by its local id, the name of its folder, which `runs list` and `runs push` understand.
+            _run = null;
+            if (start.ResumedFrom is { } from) tags[ResumedRun.Tag] = _values.Tag(ResumedRun.Tag, from.TagValue);
+            _offlineId = "offline-" + Guid.NewGuid().ToString("N");
+            RunDirectory = Path.Combine(Path.GetDirectoryName(_store.LocalRunDirectory(new RunHandle(_offlineId, "", "")))!, _offlineId);
             _spool = new Spool(RunDirectory);
             _spool.WriteHeader(_store.Uri, request, null, null);
             GoOffline(error);
         }
         if (_spool is not null && _run is not null) _spool.WriteHeader(_store.Uri, request, _run.RunId, _run.ArtifactUri);
         Directory.CreateDirectory(RunDirectory);
-        var parameters = start.Params.Select(p => KeyValuePair.Create(_keys.Sanitize(p.Key, "param"), _values.Param(p.Key, p.Value))).ToList();
         Enqueue(new BatchCommand(new LogBatch([], parameters, [])));
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "mlflow-writer" };
         _writer.Start();
@@ -115,6 +132,8 @@ public sealed partial class MlflowTracker : ITracker
     {
         if (_ended || _run is null && _spool is null) return;
         _ended = true;
+        // The end may wait for a server that stopped answering only this long; the rest stays spooled.
+        _store.CloseWithin(_options.FinalDeliveryBudget);
         if (status == RunStatus.Failed && message is not null) SetTag("mlflow.note.content", message);
         Enqueue(new EndCommand(status, _options.Time.GetUtcNow().ToUnixTimeMilliseconds()));
     }

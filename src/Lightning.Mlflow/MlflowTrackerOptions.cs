@@ -21,6 +21,12 @@ public sealed record MlflowTrackerOptions
     /// </summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// At run end, how long delivery may keep retrying a server that does not answer before the rest is left in the
+    /// spool (delivered later by <c>dotnet lightning runs push</c>). Default 5 s.
+    /// </summary>
+    public TimeSpan FinalDeliveryBudget { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Clock for probes and timestamps.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -16,9 +16,7 @@ public static class MlflowTracking
     public static ITracker Create(TrackingOptions tracking, TrainerOptions trainer, string project, TextWriter log)
     {
         var target = TrackingTarget.Resolve(tracking.Uri, Environment.GetEnvironmentVariable(TrackingTarget.UriVariable), trainer.DefaultRootDir);
-        IRunStore store = target.IsServer
-            ? new RestStore(new Uri(target.Location), RestOptions.FromEnvironment(), LocalRunsRoot(trainer.DefaultRootDir))
-            : new FileStore(target.Location, log.WriteLine);
+        var store = target.Open(RestOptions.FromEnvironment(), LocalRunsRoot(trainer.DefaultRootDir), log.WriteLine);
         var fromEnvironment = Environment.GetEnvironmentVariable("MLFLOW_EXPERIMENT_NAME");
         var experiment = tracking.Experiment ?? (string.IsNullOrEmpty(fromEnvironment) ? project : fromEnvironment);
         return new MlflowTracker(store, new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log });

@@ -165,7 +165,11 @@ public sealed partial class ReplayServer
             Error(context, Transcript.Get("44"), ("00000000000000000000000000000000", runId));
             return;
         }
-        Json(context, 200, new JsonObject { ["run"] = new JsonObject { ["info"] = run.Info.DeepClone() } });
+        // Transcript 40: data holds the params and tags (and each metric's latest value) beside info.
+        static JsonArray Pairs(Dictionary<string, string> values) =>
+            new(values.Select(v => (JsonNode)new JsonObject { ["key"] = v.Key, ["value"] = v.Value }).ToArray());
+        var data = new JsonObject { ["params"] = Pairs(run.Params), ["tags"] = Pairs(run.Tags) };
+        Json(context, Transcript.Get("40").Status, new JsonObject { ["run"] = new JsonObject { ["info"] = run.Info.DeepClone(), ["data"] = data } });
     }
 
     private void Artifact(HttpListenerContext context, string path, byte[] body)

@@ -54,15 +54,28 @@ internal static class DoctorCommand
                 line(health.IsSuccessStatusCode, "tracking", $"{target.Location} answered {(int)health.StatusCode} to /health");
                 return;
             }
-            Directory.CreateDirectory(target.Location);
-            var probe = Path.Combine(target.Location, $".doctor-{Environment.ProcessId}");
-            File.WriteAllText(probe, "ok");
-            File.Delete(probe);
+            // A check must not leave a store behind: a missing one is probed through the folder that will hold it.
+            if (!Directory.Exists(target.Location))
+            {
+                var parent = Path.GetDirectoryName(target.Location);
+                while (parent is not null && !Directory.Exists(parent)) parent = Path.GetDirectoryName(parent);
+                Probe(parent ?? "/");
+                line(true, "tracking", $"file store {target.Location} does not exist yet; the first run creates it ({parent} is writable)");
+                return;
+            }
+            Probe(target.Location);
             line(true, "tracking", $"file store {target.Location} is writable ({FileStoreReader.Runs(target.Location).Count} runs)");
         }
         catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException or UnauthorizedAccessException or Core.Configuration.LightningConfigException)
         {
             line(false, "tracking", error.Message);
         }
+    }
+
+    private static void Probe(string folder)
+    {
+        var probe = Path.Combine(folder, $".doctor-{Environment.ProcessId}");
+        File.WriteAllText(probe, "ok");
+        File.Delete(probe);
     }
 }

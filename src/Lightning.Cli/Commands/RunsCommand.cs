@@ -6,31 +6,43 @@ using Lightning.Mlflow.Writing;
 
 namespace Lightning.Cli.Commands;
 
-/// <summary>runs list | show RUN | push: read the runs of the store in use (server or file store), and deliver local runs or spools to a server.</summary>
+/// <summary>runs list | show RUN | push [RUN]: read the runs of the store in use (server or file store), and deliver spooled or local runs to a store.</summary>
 internal static class RunsCommand
 {
+    private static readonly string Header = $"{"run id",-32}  {"experiment",-20}  {"name",-24}  {"status",-9}  {"started (UTC)",-19}  metrics";
+
     public static Command Create(TextWriter output)
     {
         var uri = new Option<string?>("--tracking-uri") { Description = "The store (default: MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri, ./mlruns)." };
         var runs = new Command("runs", "List, show and push tracked runs.");
 
-        var list = new Command("list", "List the runs of the store (a tracking server or an mlruns folder), newest first.") { uri };
+        var list = new Command("list", "List the runs of the store (a tracking server or an mlruns folder), newest first, and the runs spooled here that no server has yet.") { uri };
         list.SetAction(result =>
         {
             var target = StoreResolver.Resolve(result.GetValue(uri), Environment.CurrentDirectory);
             var all = Read(target, reader => reader.Runs(), () => FileStoreReader.Runs(target.Location).Select(RunSummary.From).ToList());
-            if (all.Count == 0)
+            var spooled = Spooled().ToList();
+            if (all.Count == 0) output.WriteLine($"No runs in {target.Location}.");
+            else
             {
-                output.WriteLine($"No runs in {target.Location}.");
-                return 0;
+                output.WriteLine(Header);
+                foreach (var run in all)
+                {
+                    var metrics = string.Join(" ", run.LatestMetrics.Where(m => m.Key != "epoch").OrderBy(m => m.Key, StringComparer.Ordinal)
+                        .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G4}")));
+                    output.WriteLine(Row(run.RunId, run.ExperimentName, run.RunName, run.Status, run.StartTimeMs, metrics));
+                }
             }
-            output.WriteLine($"{"run id",-32}  {"experiment",-20}  {"name",-24}  {"status",-9}  {"started (UTC)",-19}  metrics");
-            foreach (var run in all)
+            if (spooled.Count == 0) return 0;
+            output.WriteLine();
+            output.WriteLine($"Not yet delivered (spooled under {LocalRoot}):");
+            output.WriteLine(Header.Replace("metrics", "pending", StringComparison.Ordinal));
+            foreach (var spool in spooled)
             {
-                var metrics = string.Join(" ", run.LatestMetrics.Where(m => m.Key != "epoch").OrderBy(m => m.Key, StringComparer.Ordinal)
-                    .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G4}")));
-                output.WriteLine($"{run.RunId,-32}  {Cut(run.ExperimentName, 20),-20}  {Cut(run.RunName, 24),-24}  {run.Status,-9}  {DateTimeOffset.FromUnixTimeMilliseconds(run.StartTimeMs):yyyy-MM-dd HH:mm:ss}  {metrics}");
+                var (experiment, name, started) = spool.Describe() ?? ("", "", 0);
+                output.WriteLine(Row(SpoolId(spool), experiment, name, "SPOOLED", started, $"{spool.Summary()} for {spool.Server}"));
             }
+            output.WriteLine("Deliver them with: dotnet lightning runs push (or push one: dotnet lightning runs push RUN).");
             return 0;
         });
 
@@ -54,10 +66,11 @@ internal static class RunsCommand
             return 0;
         });
 
-        var to = new Option<string?>("--to") { Description = "The tracking server (http(s)://...); spools default to the server they were meant for." };
+        var which = new Argument<string?>("run") { Arity = ArgumentArity.ZeroOrOne, Description = "One spooled run: its id (offline-… or the server's) or its folder; default: every spooled run under ./.lightning/runs." };
+        var to = new Option<string?>("--to") { Description = "Where to deliver: a tracking server (http(s)://...), or a file store (a folder or file: URI); spools default to the server they were meant for." };
         var from = new Option<string?>("--from") { Description = "A file store (mlruns folder) whose runs are copied to --to." };
-        var push = new Command("push", "Deliver spooled writes (runs that could not reach their server), or copy a file store's runs to a server.") { to, from };
-        push.SetAction(result => Push(output, result.GetValue(to), result.GetValue(from)));
+        var push = new Command("push", "Deliver spooled writes (runs that could not reach their server), or copy a file store's runs, to a server or a file store.") { which, to, from };
+        push.SetAction(result => RunsPush.Run(output, result.GetValue(which), result.GetValue(to), result.GetValue(from)));
 
         runs.Subcommands.Add(list);
         runs.Subcommands.Add(show);
@@ -65,42 +78,18 @@ internal static class RunsCommand
         return runs;
     }
 
-    private static int Push(TextWriter output, string? to, string? from)
-    {
-        var options = RestOptions.FromEnvironment();
-        var local = Lightning.Mlflow.MlflowTracking.LocalRunsRoot(Environment.CurrentDirectory);
-        if (from is not null)
-        {
-            if (to is null) throw new CliException("--from needs --to: the server to copy the runs into.");
-            using var target = new RestStore(new Uri(to), options, local);
-            foreach (var run in FileStoreReader.Runs(Path.GetFullPath(from)))
-                output.WriteLine($"pushed {run.RunId} ({run.RunName}) as {RunExporter.Push(run, target)}");
-            return 0;
-        }
-        var spools = Spool.FindAll(local).Where(s => s.HasPending).ToList();
-        if (spools.Count == 0)
-        {
-            output.WriteLine($"Nothing to push: no spooled writes under {local}.");
-            return 0;
-        }
-        var failed = 0;
-        foreach (var spool in spools)
-        {
-            var server = to ?? spool.Server;
-            try
-            {
-                using var store = new RestStore(new Uri(server), options, local);
-                var (records, points) = spool.Replay(store);
-                output.WriteLine($"{spool.Folder}: delivered {records} writes ({points} metric points) to {server}.");
-            }
-            catch (MlflowException error)
-            {
-                failed++;
-                output.WriteLine($"{spool.Folder}: {server} refused or did not answer ({error.Message}); the writes stay spooled.");
-            }
-        }
-        return failed == 0 ? 0 : 1;
-    }
+    /// <summary>Where runs meant for a server keep their local files here: ./.lightning/runs.</summary>
+    public static string LocalRoot => MlflowTracking.LocalRunsRoot(Environment.CurrentDirectory);
+
+    /// <summary>The spools under <see cref="LocalRoot"/> that still hold writes.</summary>
+    public static IEnumerable<Spool> Spooled() => Spool.FindAll(LocalRoot).Where(s => s.HasPending);
+
+    /// <summary>A spooled run's id: the server's once it created the run, else the local offline-… id (its folder's name).</summary>
+    public static string SpoolId(Spool spool) => spool.Run()?.RunId ?? Path.GetFileName(spool.Folder);
+
+    /// <summary>Which server did not answer and why ("Connection refused"), for the sentences that say what to do.</summary>
+    public static string Unanswered(string server, MlflowException error) =>
+        $"the MLflow server {server} did not answer ({error.InnerException?.Message ?? error.Message})";
 
     /// <summary>Reads from the server through <paramref name="remote"/>, or from the file store through <paramref name="local"/>.</summary>
     private static IReadOnlyList<T> Read<T>(TrackingTarget target, Func<RestRunReader, IReadOnlyList<T>> remote, Func<IReadOnlyList<T>> local)
@@ -111,11 +100,18 @@ internal static class RunsCommand
             using var reader = new RestRunReader(new Uri(target.Location), RestOptions.FromEnvironment());
             return remote(reader);
         }
+        catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
+        {
+            throw new CliException($"Could not read the runs of {target.Location}: {Unanswered(target.Location, error)}; start it, or point --tracking-uri (or MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) at one that runs.", exitCode: 1);
+        }
         catch (MlflowException error)
         {
-            throw new CliException($"Could not read the runs of {target.Location}: {error.Message}. Check the server is up and the tracking URI (--tracking-uri, MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri).", exitCode: 1);
+            throw new CliException($"Could not read the runs of {target.Location}: {error.Message}. Check the tracking URI (--tracking-uri, MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) and the credentials.", exitCode: 1);
         }
     }
+
+    private static string Row(string runId, string experiment, string name, string status, long startedMs, string last) =>
+        $"{runId,-32}  {Cut(experiment, 20),-20}  {Cut(name, 24),-24}  {status,-9}  {DateTimeOffset.FromUnixTimeMilliseconds(startedMs):yyyy-MM-dd HH:mm:ss}  {last}";
 
     private static IReadOnlyList<ArtifactEntry> LocalArtifacts(string folder) =>
         Directory.Exists(folder)

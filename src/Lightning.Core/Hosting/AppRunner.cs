@@ -158,7 +158,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             case RunOutcome.Stopped:
                 return ExitCodes.Stopped;
             default:
-                host.Output.WriteLine($"Run {trainer.Tracker.RunId} recorded in {trainer.Tracker.TrackingUri}; its files are in {trainer.Tracker.RunDirectory}");
+                // Where the run was recorded, and what did not get there, is the tracker's closing line to say.
+                if (trainer.Tracker.RunId is { } runId) host.Output.WriteLine($"Run {runId}: its files are in {trainer.Tracker.RunDirectory}");
                 return ExitCodes.Finished;
         }
     }

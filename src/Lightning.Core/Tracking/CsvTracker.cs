@@ -38,6 +38,8 @@ public sealed class CsvTracker : ITracker
             File.WriteAllText(Path.Combine(_directory, "hparams.yaml"), Yaml(start.Params));
             foreach (var (key, value) in start.Tags) _tags[key] = value;
             if (start.RunName is { } name) _tags["run_name"] = name;
+            // A CSV run is never continued: a resumed fit is a new version linked to the run it resumes.
+            if (start.ResumedFrom is { } from) _tags[ResumedRun.Tag] = from.TagValue;
             File.WriteAllText(Path.Combine(_directory, "tags.yaml"), Yaml(_tags));
             WriteStatus(RunStatus.Running, null);
         }

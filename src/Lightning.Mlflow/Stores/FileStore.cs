@@ -143,6 +143,29 @@ public sealed class FileStore : IRunStore
     }
 
     /// <inheritdoc />
+    public ExistingRun? FindRun(string runId)
+    {
+        if (!Directory.Exists(_root) || runId.Length != 32 || !runId.All(char.IsAsciiHexDigit)) return null;
+        foreach (var experiment in Directory.EnumerateDirectories(_root))
+        {
+            var meta = Path.Combine(experiment, runId, "meta.yaml");
+            if (!File.Exists(meta)) continue;
+            var fields = MetaYaml.Read(meta);
+            if (fields.GetValueOrDefault("lifecycle_stage") != "active") return null;
+            var folder = Path.GetDirectoryName(meta)!;
+            var parameters = Path.Combine(folder, "params");
+            var values = Directory.Exists(parameters)
+                ? Directory.EnumerateFiles(parameters, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(parameters, f).Replace('\\', '/'), File.ReadAllText)
+                : [];
+            return new ExistingRun(new RunHandle(runId, Path.GetFileName(experiment), fields.GetValueOrDefault("artifact_uri") ?? new Uri(Path.Combine(folder, "artifacts")).AbsoluteUri), values);
+        }
+        return null;
+    }
+
+    /// <inheritdoc />
+    public void CloseWithin(TimeSpan budget) { }
+
+    /// <inheritdoc />
     public string LocalRunDirectory(RunHandle run) => Path.Combine(_root, run.ExperimentId, run.RunId, "artifacts");
 
     /// <inheritdoc />

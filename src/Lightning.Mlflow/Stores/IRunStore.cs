@@ -29,6 +29,12 @@ public interface IRunStore : IDisposable
     /// <summary>Every logged point of one metric, so a replay can skip what the store already holds.</summary>
     IReadOnlyList<MetricPoint> MetricHistory(string runId, string key);
 
+    /// <summary>The active run with this id, or null when the store does not hold it (a run of another store, a deleted one).</summary>
+    ExistingRun? FindRun(string runId);
+
+    /// <summary>The run is ending: from now on no retry waits past <paramref name="budget"/>; what is not delivered by then is spooled.</summary>
+    void CloseWithin(TimeSpan budget);
+
     /// <summary>A local folder for the run's checkpoints and spool.</summary>
     string LocalRunDirectory(RunHandle run);
 }

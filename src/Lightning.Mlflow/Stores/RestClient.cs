@@ -10,7 +10,10 @@ namespace Lightning.Mlflow.Stores;
 /// <summary>
 /// JSON over HTTP to an MLflow server: auth header, our User-Agent, TLS verification, and the Python client's retry
 /// policy (408, 429, 5xx and connection errors; exponential backoff with jitter; Retry-After honoured).
-/// Non-2xx answers become <see cref="MlflowException"/> with MLflow's error code.
+/// Non-2xx answers become <see cref="MlflowException"/> with MLflow's error code. A server that has never answered is
+/// not waited for: connection errors are retried only once it has answered (an address with nothing behind it fails
+/// within the connect timeout, not after minutes of backoff), and after <see cref="CloseWithin"/> no retry outlasts
+/// the deadline.
 /// </summary>
 internal sealed class RestClient : IDisposable
 {
@@ -20,10 +23,12 @@ internal sealed class RestClient : IDisposable
     private static readonly TimeSpan RetryAfterMargin = TimeSpan.FromMilliseconds(50);
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly CancellationTokenSource _closing = new();
+    private volatile bool _answered;
 
     public RestClient(Uri baseUri, RestOptions options, TimeProvider? time = null)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = options.ConnectTimeout };
         if (options.InsecureTls) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         _http = new HttpClient(handler) { BaseAddress = new Uri(baseUri.AbsoluteUri.TrimEnd('/') + "/"), Timeout = options.Timeout };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("lightning-dotnet", Core.Checkpoints.VersionInfo.Lightning));
@@ -54,17 +59,31 @@ internal sealed class RestClient : IDisposable
 
     public JsonObject Delete(string path) => Send(() => new HttpRequestMessage(HttpMethod.Delete, path));
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>
+    /// From now on no retry wait reaches past <paramref name="budget"/>: a run is ending, and what is not delivered by
+    /// then stays in the spool. Requests already on the wire finish (a checkpoint upload to a healthy server is not cut).
+    /// </summary>
+    public void CloseWithin(TimeSpan budget) => _closing.CancelAfter(budget);
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _closing.Dispose();
+    }
 
     private JsonObject Send(Func<HttpRequestMessage> request)
     {
         HttpResponseMessage response;
+        // Past the closing deadline a request still gets its one attempt (ShouldRetry refuses the rest); before it, the
+        // deadline cuts a retry wait short.
+        var deadline = _closing.IsCancellationRequested ? CancellationToken.None : _closing.Token;
         try
         {
-            response = _retry.Execute(static (state, token) => state.Http.Send(state.Request(), HttpCompletionOption.ResponseContentRead, token),
-                (Http: _http, Request: request), CancellationToken.None);
+            response = _retry.Execute(static (state, _) => state.Http.Send(state.Request(), HttpCompletionOption.ResponseContentRead, CancellationToken.None),
+                (Http: _http, Request: request), deadline);
+            _answered = true;
         }
-        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException and not FileNotFoundException and not DirectoryNotFoundException)
+        catch (Exception error) when (error is HttpRequestException or OperationCanceledException or IOException and not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new MlflowException($"MLflow server {_http.BaseAddress} did not answer: {error.Message}", "TEMPORARILY_UNAVAILABLE", 0, error);
         }
@@ -104,18 +123,14 @@ internal sealed class RestClient : IDisposable
         }
     }
 
-    private static ResiliencePipeline<HttpResponseMessage> BuildRetry(RestOptions options, TimeProvider time)
+    private ResiliencePipeline<HttpResponseMessage> BuildRetry(RestOptions options, TimeProvider time)
     {
         if (options.MaxRetries == 0) return ResiliencePipeline<HttpResponseMessage>.Empty;
         return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = options.MaxRetries,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<IOException>(e => e is not FileNotFoundException and not DirectoryNotFoundException)
-                    .Handle<TaskCanceledException>()
-                    .HandleResult(r => Retryable.Contains(r.StatusCode)),
+                ShouldHandle = arguments => ValueTask.FromResult(ShouldRetry(arguments.Outcome)),
                 DelayGenerator = arguments => ValueTask.FromResult<TimeSpan?>(Delay(options, arguments.AttemptNumber, arguments.Outcome.Result)),
                 OnRetry = arguments =>
                 {
@@ -124,6 +139,18 @@ internal sealed class RestClient : IDisposable
                 },
             })
             .Build();
+    }
+
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
+    {
+        if (_closing.IsCancellationRequested) return false;
+        if (outcome.Result is { } response)
+        {
+            _answered = true;
+            return Retryable.Contains(response.StatusCode);
+        }
+        // No answer at all: worth waiting for only when this server has answered before (a blip, a restart).
+        return _answered && outcome.Exception is HttpRequestException or TaskCanceledException or IOException and not FileNotFoundException and not DirectoryNotFoundException;
     }
 
     // factor·2^n plus up to `jitter` at random, capped at 120 s; a Retry-After longer than that wins.

@@ -20,6 +20,12 @@ public sealed record RestOptions
     /// <summary>Per-request timeout. <c>MLFLOW_HTTP_REQUEST_TIMEOUT</c>, default 120 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// How long opening a connection may take. Default 2 s: a server that is up connects in milliseconds, and an address
+    /// with nothing behind it must not hold a run's start (the run then goes on offline and spools).
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary><c>MLFLOW_TRACKING_USERNAME</c> (Basic auth with the password; wins over the token).</summary>
     public string? Username { get; init; }
 

@@ -70,13 +70,34 @@ public sealed class RestStore : IRunStore
     }
 
     /// <inheritdoc />
-    public void UpdateRun(string runId, RunStatus status, long endTimeMs) =>
-        _client.Post(Api + "runs/update", new JsonObject
+    public void UpdateRun(string runId, RunStatus status, long endTimeMs)
+    {
+        var body = new JsonObject { ["run_id"] = runId, ["status"] = status.ToString().ToUpperInvariant() };
+        // A continued run goes back to RUNNING without an end time; its final update sets the new one.
+        if (status != RunStatus.Running) body["end_time"] = endTimeMs;
+        _client.Post(Api + "runs/update", body);
+    }
+
+    /// <inheritdoc />
+    public ExistingRun? FindRun(string runId)
+    {
+        JsonNode run;
+        try
         {
-            ["run_id"] = runId,
-            ["status"] = status.ToString().ToUpperInvariant(),
-            ["end_time"] = endTimeMs,
-        });
+            run = _client.Get(Api + "runs/get", [new("run_id", runId)])["run"]!;
+        }
+        catch (MlflowException error) when (error.ErrorCode is "RESOURCE_DOES_NOT_EXIST" or "INVALID_PARAMETER_VALUE")
+        {
+            return null;
+        }
+        var info = run["info"]!;
+        if (info["lifecycle_stage"]?.GetValue<string>() == "deleted") return null;
+        var parameters = (run["data"]?["params"]?.AsArray() ?? []).ToDictionary(p => p!["key"]!.GetValue<string>(), p => p!["value"]?.GetValue<string>() ?? "");
+        return new ExistingRun(new RunHandle(runId, info["experiment_id"]!.GetValue<string>(), info["artifact_uri"]!.GetValue<string>()), parameters);
+    }
+
+    /// <inheritdoc />
+    public void CloseWithin(TimeSpan budget) => _client.CloseWithin(budget);
 
     /// <inheritdoc />
     public void UploadArtifact(RunHandle run, string localPath, string artifactPath)

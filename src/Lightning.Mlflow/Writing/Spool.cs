@@ -87,6 +87,20 @@ public sealed class Spool
     /// <summary>Metric points not yet delivered.</summary>
     public int PendingPoints() => Pending().Sum(r => r.Batch?.Metrics.Count ?? 0);
 
+    /// <summary>What is not yet delivered, counted by kind.</summary>
+    public SpoolSummary Summary()
+    {
+        var pending = Pending();
+        return new SpoolSummary(pending.Count, pending.Sum(r => r.Batch?.Metrics.Count ?? 0), pending.Sum(r => r.Batch?.Params.Count ?? 0),
+            pending.Count(r => r.Kind == "artifact"), pending.Any(r => r.Kind == "status"));
+    }
+
+    /// <summary>The run's name and start time as the spool recorded them (for <c>runs list</c>).</summary>
+    public (string Experiment, string RunName, long StartTimeMs)? Describe() =>
+        ReadHeader() is { } header
+            ? (header["experiment"]?.GetValue<string>() ?? "", header["run_name"]?.GetValue<string>() ?? "", header["start_time"]?.GetValue<long>() ?? 0)
+            : null;
+
     /// <summary>
     /// Delivers every pending record to <paramref name="store"/>, creating the run first when the server never saw it.
     /// Stops at the first failure; what was delivered stays acknowledged.
@@ -138,7 +152,8 @@ public sealed class Spool
         var request = new RunRequest(header["experiment"]!.GetValue<string>(), header["run_name"]!.GetValue<string>(), header["user"]!.GetValue<string>(),
             header["start_time"]!.GetValue<long>(), header["tags"]!.AsObject().ToDictionary(t => t.Key, t => t.Value!.GetValue<string>()));
         var run = store.CreateRun(request);
-        WriteHeader(header["server"]!.GetValue<string>(), request, run.RunId, run.ArtifactUri);
+        // The run now lives in this store (the server it was meant for, or the one given to runs push --to).
+        WriteHeader(store.Uri, request, run.RunId, run.ArtifactUri);
         return run;
     }
 

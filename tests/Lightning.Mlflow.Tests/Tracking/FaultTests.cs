@@ -94,7 +94,7 @@ public sealed class FaultTests : IDisposable
         }
         Assert.Empty(_server.Runs);
         Assert.Equal(41, spool.PendingPoints());
-        Assert.Contains("still spooled", log.ToString());
+        Assert.Contains("spooled in", log.ToString());
 
         _server.Unreachable = false;
         using var store = new RestStore(_server.Uri, Rest.Fast, _local.Combine("runs"));
