@@ -70,7 +70,7 @@ pack() {
 }
 
 quickstart() {
-  local version feed demo
+  local version feed demo packages
   version="$(pack)"
   feed="$(pwd)/artifacts/packages"
   demo="artifacts/quickstart"
@@ -79,18 +79,22 @@ quickstart() {
   printf '<Project />\n' > artifacts/Directory.Build.props
   printf '<Project />\n' > artifacts/Directory.Build.targets
   printf '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n' > artifacts/Directory.Packages.props
-  # A folder-local nuget.config adds the package folder as a source; the user's own NuGet config is left alone.
-  printf '<configuration><packageSources><add key="lightning-local" value="%s" /></packageSources></configuration>\n' "$feed" > "$demo/nuget.config"
   dotnet new install "$feed/Lightning.Templates.$version.nupkg" --force
-  (cd "$demo" && dotnet new lightning -n Demo -o Demo && cd Demo \
-    && dotnet tool restore --add-source "$feed" \
+  # --package-source writes the project's own nuget.config (the user's NuGet config is left alone). An empty packages
+  # folder proves the project restores from that source, not from whatever the NuGet cache happens to hold; the HTTP
+  # cache stays, so nothing big is downloaded again. The folder is removed afterwards (it holds libtorch, ~600 MiB).
+  packages="$(pwd)/$demo/nuget-packages"
+  mkdir -p "$packages"
+  (export NUGET_PACKAGES="$packages" && cd "$demo" && dotnet new lightning -n Demo -o Demo --package-source "$feed" && cd Demo \
+    && dotnet tool restore \
     && dotnet build -t:Train -p:MaxEpochs=5)
+  rm -rf "$packages"
   local store
   store="$(cd "$demo/Demo" && pwd)/mlruns"
   echo
   echo "Trained artifacts/quickstart/Demo (Lightning $version). Its runs are in the MLflow file store $store:"
   echo "  params, metrics, checkpoints/, config.yaml, plots/learning_curves.png."
-  echo "List them:  (cd $demo/Demo && dotnet lightning runs list)"
+  echo "List them:  (cd $demo/Demo && dotnet tool restore && dotnet lightning runs list)"
   echo "Browse:     (cd $demo/Demo && dotnet lightning ui)   # or: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file://$store"
   echo "Resume:     (cd $demo/Demo && dotnet build -t:Train -p:MaxEpochs=8 -p:CkptPath=last)"
 }

@@ -8,8 +8,9 @@ namespace Lightning.Build;
 
 /// <summary>
 /// Runs the built app (<c>dotnet exec App.dll COMMAND ARGS</c>) and logs each output line as it arrives. A failing
-/// run fails the build with the app's own error lines; exit code 2 is reported as a configuration error. On cancel
-/// (Ctrl+C, an IDE's stop) the app gets SIGINT, has a grace period to save its checkpoint, then is killed.
+/// run fails the build with the app's own error lines; exit code 2 is reported as a refused run (LTN002: bad
+/// configuration, argument or input, such as a missing checkpoint). On cancel (Ctrl+C, an IDE's stop) the app gets
+/// SIGINT, has a grace period to save its checkpoint, then is killed.
 /// </summary>
 public sealed partial class LightningRun : MSBuildTask, ICancelableTask
 {
@@ -118,7 +119,8 @@ public sealed partial class LightningRun : MSBuildTask, ICancelableTask
                 Log.LogError("Lightning: {0} was interrupted (exit code 130); resume with -p:CkptPath=last.", Command);
                 return false;
             case 2:
-                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0, "Lightning configuration error: {0}", detail);
+                // Exit 2 is every refusal before training starts: configuration, arguments, a missing or unusable checkpoint.
+                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0, "Lightning {0} was refused (bad configuration, argument or input; exit code 2): {1}", Command, detail);
                 return false;
             case 3:
                 Log.LogWarning("Lightning: {0} was stopped on request (exit code 3).", Command);

@@ -19,8 +19,10 @@ internal static class ProcessRunner
     }
 
     /// <summary>
-    /// Runs with this console's standard streams, so output is live and Ctrl+C reaches the child directly; the tool
-    /// itself ignores SIGINT/SIGTERM and forwards SIGTERM, then waits for the child to save its checkpoint and exit.
+    /// Runs with this console's standard streams, never redirected: in a terminal the app sees the terminal and draws
+    /// its live bar, and redirected output (a pipe, a log file) streams from the app straight to its destination. Ctrl+C
+    /// reaches the child directly; the tool itself ignores SIGINT/SIGTERM and forwards SIGTERM, then waits for the
+    /// child to save its checkpoint and exit.
     /// </summary>
     public static int Attached(string file, IEnumerable<string> arguments, string workingDirectory)
     {

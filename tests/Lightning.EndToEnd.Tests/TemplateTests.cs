@@ -58,6 +58,37 @@ public sealed class TemplateTests(Workspace workspace)
     }
 
     [Fact]
+    public void PackageSource_RestoresOutsideTheRepositoryWithAnEmptyNuGetCache()
+    {
+        // Outside the workspace, whose folder-local nuget.config would otherwise supply the feed.
+        var outside = Directory.CreateTempSubdirectory("lightning-outside-").FullName;
+        var packages = Directory.CreateTempSubdirectory("lightning-empty-nuget-").FullName;
+        try
+        {
+            // A relative folder is made absolute from the current directory (PWD, as a shell sets it).
+            var relative = Path.GetRelativePath(outside, workspace.Feed);
+            var shell = new Dictionary<string, string> { ["PWD"] = outside };
+            Workspace.Must(Workspace.Run(outside, "dotnet",
+                ["new", "lightning", "-n", "Away", "-o", "Away", "--no-restore", "--debug:custom-hive", workspace.Hive, "--package-source", relative], shell));
+            var project = Path.Combine(outside, "Away");
+            var source = System.Xml.Linq.XDocument.Load(Path.Combine(project, "nuget.config")).Descendants("add").Single().Attribute("value")!.Value;
+            Assert.True(Path.IsPathRooted(source), source);
+            Assert.Equal(workspace.Feed, Path.GetFullPath(source));
+
+            // Only the HTTP cache is kept, so nothing is downloaded again; every package comes from a source.
+            var empty = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages };
+            Workspace.Must(Workspace.Run(project, "dotnet", ["restore"], empty));
+            Workspace.Must(Workspace.Run(project, "dotnet", ["tool", "restore"], empty));
+            Assert.True(Directory.Exists(Path.Combine(packages, "lightning.build", workspace.Version)));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+            Directory.Delete(packages, recursive: true);
+        }
+    }
+
+    [Fact]
     public void UnknownBackend_IsRefusedListingTheChoices()
     {
         var folder = Path.Combine(workspace.Root, "rocm");

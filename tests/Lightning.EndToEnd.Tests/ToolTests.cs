@@ -30,6 +30,41 @@ public sealed class ToolTests(Workspace workspace)
     }
 
     [Fact]
+    public void Fit_InATerminal_DrawsTheLiveBar_AndRedirected_StreamsPlainLinesInsideTheEpoch()
+    {
+        var project = workspace.Scaffold("Watched");
+        Workspace.Must(Workspace.Run(project, "dotnet", ["tool", "restore", "--add-source", workspace.Feed]));
+        const string Longer = "--data.generated_rows=100000";
+
+        // script(1) gives the tool a terminal; the app inherits it and redraws one line in place: the bar and the
+        // erase-to-end-of-line code are drawn only when the app's output is a terminal.
+        var terminal = Workspace.Must(Workspace.Run(project, "script", ["-qec", $"dotnet lightning fit --trainer.max_epochs=1 {Longer}", "/dev/null"]));
+        Assert.Matches(@"Epoch 1/1 \d+/\d+ \[[= ]{20}\] \d+\.\d it/s ETA \d+:\d\d.*\x1b\[K", terminal.Output);
+
+        // Redirected, the app prints plain lines during the epoch, and they arrive while it runs.
+        var seenWhileRunning = false;
+        var redirected = Workspace.Must(Workspace.Run(project, "dotnet", ["lightning", "fit", "--trainer.max_epochs=1", Longer],
+            new Dictionary<string, string> { ["LIGHTNING_PROGRESS_INTERVAL_S"] = "0.05" },
+            onLine: (line, process) => seenWhileRunning |= line.Contains(" it/s ETA ", StringComparison.Ordinal) && !process.HasExited));
+        Assert.DoesNotContain("\r", redirected.Output);
+        Assert.Matches(@"(?m)^Epoch 1/1 \d+/\d+ \d+\.\d it/s ETA \d+:\d\d .*train_loss", redirected.Output);
+        Assert.Contains("Epoch 1/1 step ", redirected.Output);
+        Assert.True(seenWhileRunning, redirected.Output);
+    }
+
+    [Fact]
+    public void Doctor_OnAProjectThatDoesNotBuild_GivesOneVerdictPerCheck()
+    {
+        var project = workspace.Scaffold("Broken");
+        File.AppendAllText(Path.Combine(project, "Program.cs"), "\nthis is not C#\n");
+        var doctor = Workspace.Run(project, "dotnet", [ToolDll(), "doctor"]);
+        Assert.Equal(1, doctor.ExitCode);
+        Assert.Contains("ok   project:", doctor.Output);
+        Assert.Contains("FAIL build: Building", doctor.Output);
+        Assert.DoesNotContain("FAIL project", doctor.Output);
+    }
+
+    [Fact]
     public void Fit_WithoutAProject_ListsWhatItFound()
     {
         var tool = ToolDll();

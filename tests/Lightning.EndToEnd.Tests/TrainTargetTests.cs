@@ -73,8 +73,14 @@ public sealed class TrainTargetTests(Workspace workspace)
         Assert.Contains("trainer.max_epochs", negative.Output);
         var text = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:LightningArgs=--trainer.maxEpochs=abc"]);
         Assert.NotEqual(0, text.ExitCode);
-        Assert.Contains("Lightning configuration error", text.Output);
+        Assert.Contains("LTN002: Lightning fit was refused", text.Output);
         Assert.Contains("'trainer.max_epochs'", text.Output);
+        // A missing checkpoint is refused the same way (exit 2), and is not called a configuration error.
+        var checkpoint = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:CkptPath=nonexistent.ckpt"]);
+        Assert.NotEqual(0, checkpoint.ExitCode);
+        Assert.Contains("LTN002: Lightning fit was refused", checkpoint.Output);
+        Assert.Contains("nonexistent.ckpt' does not exist", checkpoint.Output);
+        Assert.DoesNotContain("configuration error", checkpoint.Output);
         Assert.False(Directory.Exists(Path.Combine(project, "mlruns")), "nothing may start on a configuration error");
     }
 

@@ -20,26 +20,41 @@ internal static class DoctorCommand
             }
 
             Line(true, "dotnet", $".NET {Environment.Version} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-            string? folder = null;
+            // One verdict per check: a project that is found but does not build is "ok project", then "FAIL build".
+            ProjectApp? app = null;
             try
             {
-                var app = new ProjectApp(ProjectLocator.Find(result.GetValue(project), Environment.CurrentDirectory));
-                folder = app.Folder;
+                app = new ProjectApp(ProjectLocator.Find(result.GetValue(project), Environment.CurrentDirectory));
                 Line(true, "project", app.Project);
-                var path = app.Build(TextWriter.Null);
-                Line(true, "build", path);
-                var report = ProcessRunner.Capture("dotnet", ["exec", path, "doctor"], app.Folder);
-                foreach (var line in report.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) output.WriteLine(line.TrimEnd());
-                if (report.ExitCode != 0) failures++;
             }
-            catch (Exception error) when (error is CliException or BuildFailedException)
+            catch (CliException error)
             {
                 Line(false, "project", error.Message);
             }
-            Tracking(folder ?? Environment.CurrentDirectory, Line);
+            if (app is not null) Build(app, output, Line, () => failures++);
+            Tracking(app?.Folder ?? Environment.CurrentDirectory, Line);
             return failures == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    private static void Build(ProjectApp app, TextWriter output, Action<bool, string, string> line, Action failed)
+    {
+        string path;
+        try
+        {
+            path = app.Build(TextWriter.Null);
+        }
+        catch (BuildFailedException error)
+        {
+            line(false, "build", error.Message);
+            return;
+        }
+        line(true, "build", path);
+        // The app's own doctor prints its lines (native, libtorch, CUDA) with their verdicts.
+        var report = ProcessRunner.Capture("dotnet", ["exec", path, "doctor"], app.Folder);
+        foreach (var text in report.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) output.WriteLine(text.TrimEnd());
+        if (report.ExitCode != 0) failed();
     }
 
     private static void Tracking(string folder, Action<bool, string, string> line)

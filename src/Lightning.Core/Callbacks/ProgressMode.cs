@@ -5,7 +5,7 @@ public enum ProgressMode
 {
     /// <summary>A live line redrawn in place (terminals).</summary>
     Rich,
-    /// <summary>One line per epoch (redirected output, CI, Slurm logs).</summary>
+    /// <summary>A line every few seconds inside an epoch and one at its end (redirected output, CI, Slurm logs).</summary>
     Plain,
     /// <summary>Nothing.</summary>
     Off,
