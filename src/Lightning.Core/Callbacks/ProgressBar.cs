@@ -51,7 +51,8 @@ public sealed class ProgressBar(TextWriter output, ProgressMode mode, ProgressBa
     /// <inheritdoc />
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics)
     {
-        if (mode == ProgressMode.Off) return;
+        // Resumed from a checkpoint saved after the epoch's last batch: its line was printed by the run that trained it.
+        if (mode == ProgressMode.Off || _epochStartBatch > 0 && trainer.BatchInEpoch == _epochStartBatch) return;
         var seconds = _options.Clock.GetElapsedTime(_epochStart).TotalSeconds;
         var prefix = mode == ProgressMode.Rich ? "\r" : "";
         var clear = mode == ProgressMode.Rich ? "\u001b[K" : "";

@@ -51,6 +51,23 @@ public sealed class ProgressBarTests : IDisposable
     }
 
     [Fact]
+    public void Resume_DoesNotPrintTheEpochTheEarlierRunFinished()
+    {
+        // last.ckpt is saved when validation ends, before the epoch's own end: resuming completes that epoch's end work.
+        var checkpoint = new ModelCheckpoint(new ModelCheckpointOptions { DirPath = _root.Combine("ckpt") });
+        var options = Quiet.Options(_root.Path) with { MaxEpochs = 2, EnableCheckpointing = true };
+        new Trainer(options, [checkpoint]).Fit(new MlpModule(), new RandomData());
+
+        var output = new StringWriter();
+        var bar = new ProgressBar(output, ProgressMode.Plain, new ProgressBarOptions { PlainInterval = TimeSpan.Zero, Clock = new ManualTime() });
+        var resumed = new Trainer(options with { MaxEpochs = 3 }, [bar, new ModelCheckpoint(new ModelCheckpointOptions { DirPath = _root.Combine("ckpt2") })])
+            .Fit(new MlpModule(), new RandomData(), _root.Combine("ckpt", "last.ckpt"));
+
+        Assert.Equal(RunOutcome.Finished, resumed.Outcome);
+        Assert.StartsWith("Epoch 3/3 step 48: ", Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
     public void Plain_WithIntervalZero_PrintsOnlyTheEpochLine()
     {
         var lines = PlainLines(TimeSpan.FromSeconds(60), TimeSpan.Zero);
