@@ -128,6 +128,8 @@ public sealed class AppProcessTests : IDisposable
         var last = _work.Combine("lightning_logs", "version_0", "checkpoints", "last.ckpt");
         var progress = CheckpointFile.Read(last).State["progress"]!;
         Assert.True(progress["global_step"]!.GetValue<long>() > 16);
+        // Epochs count from 1 in what users read, as in the progress lines; the checkpoint keeps the 0-based position.
+        Assert.Contains($"Interrupted during epoch {progress["epoch"]!.GetValue<int>() + 1} at step {progress["global_step"]!.GetValue<long>()}; resume with --ckpt-path last.", run.Output);
         Assert.Contains("status: KILLED", File.ReadAllText(_work.Combine("lightning_logs", "version_0", "status.yaml")));
         Assert.Contains("\"status\":\"KILLED\"", File.ReadLines(_work.Combine("events.jsonl")).Last());
     }
