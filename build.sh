@@ -71,6 +71,7 @@ pack() {
 
 quickstart() {
   local version feed demo packages
+  echo "Packing every package into artifacts/packages (a few minutes on a small machine)..."
   version="$(pack)"
   feed="$(pwd)/artifacts/packages"
   demo="artifacts/quickstart"
@@ -80,15 +81,19 @@ quickstart() {
   printf '<Project />\n' > artifacts/Directory.Build.targets
   printf '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n' > artifacts/Directory.Packages.props
   dotnet new install "$feed/Lightning.Templates.$version.nupkg" --force
-  # --package-source writes the project's own nuget.config (the user's NuGet config is left alone). An empty packages
-  # folder proves the project restores from that source, not from whatever the NuGet cache happens to hold; the HTTP
-  # cache stays, so nothing big is downloaded again. The folder is removed afterwards (it holds libtorch, ~600 MiB).
+  # --package-source writes the project's own nuget.config (the user's NuGet config is left alone). A throwaway
+  # project restored into an empty packages folder proves the source alone suffices, not whatever the NuGet cache
+  # happens to hold (the HTTP cache stays, so nothing big is downloaded again). Only a plain restore runs there: a
+  # tool restore would record that soon-deleted folder in the SDK's tool resolver cache and break `dotnet lightning`.
   packages="$(pwd)/$demo/nuget-packages"
   mkdir -p "$packages"
-  (export NUGET_PACKAGES="$packages" && cd "$demo" && dotnet new lightning -n Demo -o Demo --package-source "$feed" && cd Demo \
+  echo "Restoring a throwaway project with an empty NuGet packages folder (proves the package source is enough)..."
+  (export NUGET_PACKAGES="$packages" && cd "$demo" && dotnet new lightning -n Proof -o Proof --package-source "$feed" --no-restore \
+    && cd Proof && dotnet restore -nologo -v:q)
+  rm -rf "$packages" "$demo/Proof"
+  (cd "$demo" && dotnet new lightning -n Demo -o Demo --package-source "$feed" && cd Demo \
     && dotnet tool restore \
     && dotnet build -t:Train -p:MaxEpochs=5)
-  rm -rf "$packages"
   local store
   store="$(cd "$demo/Demo" && pwd)/mlruns"
   echo

@@ -61,7 +61,7 @@ public sealed partial class BadInputTests(Workspace workspace)
         ["number that is not a number"] = new(["fit", "--trainer.max_epochs=ten"], 2, ["'trainer.max_epochs' (from --trainer.max_epochs)"]),
         ["bad value in an environment variable"] = new(["fit"], 2, ["'model.lr' (from LIGHTNING__MODEL__LR)"], Environment: new() { ["LIGHTNING__MODEL__LR"] = "fast" }),
         ["config file typo"] = new(["fit", "--config", "lightnin.yaml"], 2, ["Config file 'lightnin.yaml' does not exist"]),
-        ["tabs in the config file"] = new(["fit", "--config", "bad/tabs.yaml"], 2, ["tabs.yaml is not valid YAML at line"], [("bad/tabs.yaml", "trainer:\n\tmax_epochs: 3\n")]),
+        ["tabs in the config file"] = new(["fit", "--config", "bad/tabs.yaml"], 2, ["tabs.yaml is not valid YAML at line 2: it is indented with a tab"], [("bad/tabs.yaml", "trainer:\n\tmax_epochs: 3\n")]),
         ["missing checkpoint"] = new(["test", "--ckpt-path", "checkpoints/best.ckpt"], 2, ["checkpoints/best.ckpt' does not exist"]),
         ["damaged checkpoint"] = new(["test", "--ckpt-path", "bad/broken.ckpt"], 2, ["bad/broken.ckpt' is truncated or damaged"], [("bad/broken.ckpt", "not a zip")]),
         ["bad value in a sweep-style tag list"] = new(["fit", "--tracking.tags=team"], 2, ["'tracking.tags'", "key=value pairs"]),

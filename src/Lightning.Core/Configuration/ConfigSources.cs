@@ -34,6 +34,13 @@ public static class ConfigSources
         }
         catch (YamlException error)
         {
+            // YamlDotNet places a tab-indentation error at the start of the enclosing mapping (often line 1): name the
+            // first line indented with a tab instead, since that is the line to fix.
+            var tabbed = File.ReadLines(path).Select((line, index) => (line, index))
+                .FirstOrDefault(l => l.line.TakeWhile(char.IsWhiteSpace).Contains('\t'));
+            if (tabbed.line is not null)
+                throw new LightningConfigException([new ConfigIssue("config", null, name,
+                    $"{name} is not valid YAML at line {tabbed.index + 1}: it is indented with a tab; YAML indents with spaces.")]);
             throw new LightningConfigException([new ConfigIssue("config", null, name,
                 $"{name} is not valid YAML at line {error.Start.Line}, column {error.Start.Column}: {error.InnerException?.Message ?? error.Message}")]);
         }

@@ -79,3 +79,17 @@ public sealed record AnnotatedOptions : IValidatableObject
         if (Layers > 2) yield return new ValidationResult($"must not exceed hidden_size ({HiddenSize}) when layers shrink by half.", [nameof(Layers)]);
     }
 }
+
+/// <summary>A YAML mistake is reported where it is, not where the enclosing mapping began.</summary>
+public sealed class YamlPositionTests
+{
+    [Fact]
+    public void ATabDeepInTheFile_IsReportedAtItsLine()
+    {
+        using var root = new Lightning.TestSupport.TempDirectory();
+        var file = root.Combine("lightning.yaml");
+        File.WriteAllText(file, "trainer:\n  max_epochs: 3\n  seed: 1\nmodel:\n\tlr: 0.1\n");
+        var issue = Assert.Single(Assert.Throws<LightningConfigException>(() => ConfigSources.FromYamlFile(file)).Issues);
+        Assert.Equal("lightning.yaml is not valid YAML at line 5: it is indented with a tab; YAML indents with spaces.", issue.Message);
+    }
+}
