@@ -159,7 +159,7 @@ public sealed partial class MlflowTracker
         var sent = $"{_sentPoints} metric points, {_sentParams} params, {_sentArtifacts} artifacts";
         if (_spool is not { HasPending: true } spool)
         {
-            Warn($"MLflow: run {RunId} recorded in {_store.Uri}: {sent} sent; nothing spooled.");
+            Inform($"MLflow: run {RunId} recorded in {_store.Uri}: {sent} sent; nothing spooled.");
             return;
         }
         var reached = _run is null ? $"{_store.Uri} never answered, nothing was sent" : $"sent to {_store.Uri}: {sent}";

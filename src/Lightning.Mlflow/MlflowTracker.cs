@@ -175,6 +175,12 @@ public sealed partial class MlflowTracker : ITracker
         lock (_options.Log) _options.Log.WriteLine(message);
     }
 
+    private void Inform(string message)
+    {
+        var output = _options.Output ?? _options.Log;
+        lock (output) output.WriteLine(message);
+    }
+
     // Unreachable (no answer) or an answer that says "try again": what the retry policy retries.
     // An answer that is not MLflow's (INVALID_RESPONSE) may not have stored the write: kept in the spool, like an outage.
     private static bool IsTransient(MlflowException error) =>

@@ -9,8 +9,14 @@ public sealed record MlflowTrackerOptions
     /// <summary>Run name; null generates one.</summary>
     public string? RunName { get; init; }
 
-    /// <summary>Where warnings and the closing summary line go.</summary>
+    /// <summary>Where warnings go (the app's standard error).</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
+
+    /// <summary>
+    /// Where the closing summary line of a run that recorded everything goes (the app's standard output); null: <see cref="Log"/>.
+    /// A build log lists the first line of standard error as the failure's reason, so a plain summary must not be there.
+    /// </summary>
+    public TextWriter? Output { get; init; }
 
     /// <summary>While offline, how often the writer tries to deliver the spool. Default 30 s.</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(30);

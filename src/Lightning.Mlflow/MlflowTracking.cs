@@ -10,16 +10,21 @@ public static class MlflowTracking
 {
     /// <summary>Records the app's runs in MLflow: a server, or <c>./mlruns</c> by default.</summary>
     public static AppHostOptions UseMlflow(this AppHostOptions host) =>
-        host with { TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error) };
+        host with { TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error, host.Output) };
 
     /// <summary>The tracker for these options; the experiment is <c>tracking.experiment</c>, else <c>MLFLOW_EXPERIMENT_NAME</c>, else the project name.</summary>
-    public static ITracker Create(TrackingOptions tracking, TrainerOptions trainer, string project, TextWriter log)
+    /// <param name="tracking">Section <c>tracking</c>.</param>
+    /// <param name="trainer">The trainer's options (its root folder).</param>
+    /// <param name="project">The project name, the default experiment.</param>
+    /// <param name="log">Warnings (standard error).</param>
+    /// <param name="output">The closing line of a run that recorded everything (standard output); null: <paramref name="log"/>.</param>
+    public static ITracker Create(TrackingOptions tracking, TrainerOptions trainer, string project, TextWriter log, TextWriter? output = null)
     {
         var target = TrackingTarget.Resolve(tracking.Uri, Environment.GetEnvironmentVariable(TrackingTarget.UriVariable), trainer.DefaultRootDir);
         var store = target.Open(RestOptions.FromEnvironment(), LocalRunsRoot(trainer.DefaultRootDir), log.WriteLine);
         var fromEnvironment = Environment.GetEnvironmentVariable("MLFLOW_EXPERIMENT_NAME");
         var experiment = tracking.Experiment ?? (string.IsNullOrEmpty(fromEnvironment) ? project : fromEnvironment);
-        return new MlflowTracker(store, new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log });
+        return new MlflowTracker(store, new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output });
     }
 
     /// <summary>Where runs on a server keep their local files (checkpoints, spool): <c>.lightning/runs</c> under the root folder.</summary>

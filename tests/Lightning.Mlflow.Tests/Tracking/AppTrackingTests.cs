@@ -25,6 +25,8 @@ public sealed class AppTrackingTests : IDisposable
         var run = TestApp.Run(_work.Path, ["fit", .. Fast, "--tracking.run_name=first"], TestApp.Mlflow);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("nothing spooled", run.Output);
+        // A complete recording is news, not a warning: a build log takes the first line of standard error as the reason it failed.
+        Assert.DoesNotContain("nothing spooled", run.Error);
         var recorded = OnlyRun();
         Assert.Equal(3, recorded.Status);
         Assert.Equal("first", recorded.Tag("mlflow.runName"));
