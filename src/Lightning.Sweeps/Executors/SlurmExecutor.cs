@@ -107,7 +107,7 @@ public sealed class SlurmExecutor : ITrialExecutor
             foreach (var argument in launch.Arguments) text.Append(' ').Append(Quote(argument));
             text.Append(" ;;\n");
         }
-        return text.Append("esac\necho \"no trial for array task $SLURM_ARRAY_TASK_ID in $0\" >&2\nexit 2\n").ToString();
+        return text.Append("esac\necho \"no trial for array task $SLURM_ARRAY_TASK_ID in $0\" >&2\nexit ").Append(ExitCodes.Usage.ToString(CultureInfo.InvariantCulture)).Append('\n').ToString();
     }
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

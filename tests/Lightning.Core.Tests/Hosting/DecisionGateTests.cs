@@ -25,34 +25,35 @@ public sealed class DecisionGateTests : IDisposable
         return TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=4", "--trainer.enable_checkpointing=false", "--events", Events, .. Quiet], environment);
     }
 
-    private static int EpochEnds(List<string> lines) => lines.Count(l => EventsReader.Parse(l) is EpochEnded);
+    // Complete lines only: the trial may be writing the next one.
+    private int EpochEnds() => EventsReader.ReadAll(Events).OfType<EpochEnded>().Count();
 
     [Fact]
     public void Trial_WaitsAtADecisionEpoch_UntilTheControllerSaysContinue()
     {
         using var trial = StartTrial("2");
-        TestApp.WaitForEvents(Events, lines => EpochEnds(lines) == 2, trial, TimeSpan.FromMinutes(2));
+        TestApp.WaitForEvents(Events, _ => EpochEnds() == 2, trial, TimeSpan.FromMinutes(2));
         // Undecided, the trial has not trained on (that it keeps waiting is Gate_WaitsOnItsClock_UntilTheControllerAnswers's to show).
-        Assert.Equal(2, EpochEnds([.. File.ReadAllLines(Events)]));
+        Assert.Equal(2, EpochEnds());
         Assert.False(trial.HasExited);
 
         SweepTrialContract.WriteDecision(Events, 2, stop: false);
         var run = TestApp.Collect(trial, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
-        Assert.Equal(4, EpochEnds([.. File.ReadAllLines(Events)]));
+        Assert.Equal(4, EpochEnds());
     }
 
     [Fact]
     public void Trial_ToldToStopWithSigterm_EndsPrunedAtThatEpoch()
     {
         using var trial = StartTrial("1,3");
-        TestApp.WaitForEvents(Events, lines => EpochEnds(lines) == 1, trial, TimeSpan.FromMinutes(2));
+        TestApp.WaitForEvents(Events, _ => EpochEnds() == 1, trial, TimeSpan.FromMinutes(2));
         // As the controller does it: the signal, then the decision.
         Signals.Send(trial.Id, Signals.Terminate);
         SweepTrialContract.WriteDecision(Events, 1, stop: true);
         var run = TestApp.Collect(trial, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == ExitCodes.Stopped, run.Output);
-        Assert.Equal(1, EpochEnds([.. File.ReadAllLines(Events)]));
+        Assert.Equal(1, EpochEnds());
     }
 
     [Fact]
@@ -62,7 +63,7 @@ public sealed class DecisionGateTests : IDisposable
         var run = TestApp.Collect(trial, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         Assert.Contains("No decision from the sweep controller for epoch 2 within 1 s", run.Error);
-        Assert.Equal(4, EpochEnds([.. File.ReadAllLines(Events)]));
+        Assert.Equal(4, EpochEnds());
     }
 
     // In process, on a fake clock: the gate's waiting is the clock's, not the wall's.
