@@ -40,7 +40,7 @@ public sealed class SlurmTests : IDisposable
         LongTrial.WaitForFirstEpoch(launch);
         new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment).Abandon(running.Handle);
         Assert.True(running.HasExited, "the abandoned job is still in the queue");
-        // It was stopped the pruner's way (SIGTERM, checkpoint, exit 3), not killed.
+        // It was stopped the pruner's way (SIGTERM, checkpoint, ExitCodes.Stopped), not killed.
         Assert.Equal(ExitCodes.Stopped, running.ExitCode);
     }
 

@@ -3,7 +3,7 @@ namespace Lightning.Core.Hosting;
 /// <summary>
 /// A trial's side of the decision files (see <see cref="SweepTrialContract"/>): waits until the controller says
 /// continue or stop. A stop arrives with SIGTERM, which ends the run through the usual path (checkpoint, tag pruned,
-/// exit 3); the gate only waits until that signal has been seen. All waiting is on <paramref name="time"/>.
+/// <see cref="ExitCodes.Stopped"/>); the gate only waits until that signal has been seen. All waiting is on <paramref name="time"/>.
 /// </summary>
 internal sealed class DecisionGate(string eventsPath, CancellationToken stopping, TimeSpan timeout, TimeProvider time, TextWriter error)
 {

@@ -7,7 +7,7 @@ namespace Lightning.Core.Hosting;
 /// <summary>
 /// Makes the app a well-behaved sweep trial when the controller started it (<see cref="SweepTrialContract.TrialVariable"/>
 /// is set): tags a stopped run pruned, waits at decision epochs for the controller, and reads a stop signal as pruning
-/// (exit 3) rather than an interruption (exit 130).
+/// (<see cref="ExitCodes.Stopped"/>) rather than an interruption (<see cref="ExitCodes.Interrupted"/>).
 /// </summary>
 /// <param name="variable">Reads an environment variable; default the process environment.</param>
 public sealed class SweepTrialExtension(Func<string, string?>? variable = null) : IAppHostExtension
@@ -30,7 +30,7 @@ public sealed class SweepTrialExtension(Func<string, string?>? variable = null) 
 
     /// <inheritdoc />
     public FitResult MapResult(FitResult result) =>
-        // A sweep stops a trial it prunes with SIGTERM: that is a stop on request (exit 3), not an interruption.
+        // A sweep stops a trial it prunes with SIGTERM: that is a stop on request, not an interruption.
         result.Outcome == RunOutcome.Interrupted && IsTrial ? result with { Outcome = RunOutcome.Stopped, Message = "Stopped by the sweep's pruner." } : result;
 
     private TimeSpan DecisionTimeout() =>
