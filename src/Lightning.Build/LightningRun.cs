@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Lightning.Core.Hosting;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
@@ -8,7 +9,7 @@ namespace Lightning.Build;
 
 /// <summary>
 /// Runs the built app (<c>dotnet exec App.dll COMMAND ARGS</c>) and logs each output line as it arrives. A failing
-/// run fails the build with the app's own error lines; exit code 2 is reported as a refused run (LTN002: bad
+/// run fails the build with the app's own error lines; <see cref="ExitCodes.Usage"/> is reported as a refused run (LTN002: bad
 /// configuration, argument or input, such as a missing checkpoint). On cancel (Ctrl+C, an IDE's stop) the app gets
 /// SIGINT, has a grace period to save its checkpoint, then is killed.
 /// </summary>
@@ -110,20 +111,20 @@ public sealed partial class LightningRun : MSBuildTask, ICancelableTask
         var detail = errors.Count > 0 ? string.Join(Environment.NewLine, errors.TakeLast(20)) : "(no error output)";
         switch (ExitCode)
         {
-            case 0:
+            case ExitCodes.Finished:
                 return true;
-            case 130 when Volatile.Read(ref _cancelled) == 1:
+            case ExitCodes.Interrupted when Volatile.Read(ref _cancelled) == 1:
                 Log.LogWarning("Lightning: {0} was cancelled; the app saved a checkpoint (resume with -p:CkptPath=last).", Command);
                 return false;
-            case 130:
-                Log.LogError("Lightning: {0} was interrupted (exit code 130); resume with -p:CkptPath=last.", Command);
+            case ExitCodes.Interrupted:
+                Log.LogError("Lightning: {0} was interrupted (exit code {1}); resume with -p:CkptPath=last.", Command, ExitCodes.Interrupted);
                 return false;
-            case 2:
-                // Exit 2 is every refusal before training starts: configuration, arguments, a missing or unusable checkpoint.
-                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0, "Lightning {0} was refused (bad configuration, argument or input; exit code 2): {1}", Command, detail);
+            case ExitCodes.Usage:
+                // Usage is every refusal before training starts: configuration, arguments, a missing or unusable checkpoint.
+                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0, "Lightning {0} was refused (bad configuration, argument or input; exit code {1}): {2}", Command, ExitCodes.Usage, detail);
                 return false;
-            case 3:
-                Log.LogWarning("Lightning: {0} was stopped on request (exit code 3).", Command);
+            case ExitCodes.Stopped:
+                Log.LogWarning("Lightning: {0} was stopped on request (exit code {1}).", Command, ExitCodes.Stopped);
                 return true;
             default:
                 Log.LogError(null, "LTN001", null, AppPath, 0, 0, 0, 0, "Lightning {0} failed (exit code {1}): {2}", Command, ExitCode, detail);

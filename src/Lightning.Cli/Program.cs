@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lightning.Cli;
 using Lightning.Cli.Commands;
 using Lightning.Core.Configuration;
+using Lightning.Core.Hosting;
 
 var output = Console.Out;
 var error = Console.Error;
@@ -17,7 +18,7 @@ if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.Help
 {
     foreach (var problem in parsed.Errors) error.WriteLine(problem.Message);
     error.WriteLine("Run 'dotnet lightning --help' for the commands and options.");
-    return 2;
+    return ExitCodes.Usage;
 }
 try
 {
@@ -26,10 +27,10 @@ try
 catch (Exception failure) when (failure is CliException or LightningConfigException)
 {
     error.WriteLine(failure.Message);
-    return failure is CliException cli ? cli.ExitCode : 2;
+    return failure is CliException cli ? cli.ExitCode : ExitCodes.Usage;
 }
 catch (BuildFailedException failure)
 {
     error.WriteLine(failure.Message);
-    return 1;
+    return ExitCodes.Failed;
 }

@@ -2,6 +2,7 @@ using Lightning.TestSupport;
 using Lightning.Core.Tracking;
 using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Stores;
+using Lightning.Core.Hosting;
 
 namespace Lightning.EndToEnd.Tests;
 
@@ -17,7 +18,7 @@ public sealed class ToolTests(Workspace workspace)
         var fit = Workspace.Must(Workspace.Run(project, "dotnet", ["lightning", "fit", "--trainer.max_epochs=1"]));
         Assert.Contains("Epoch 1/1", fit.Output);
         var doctor = Workspace.Run(project, "dotnet", ["lightning", "doctor"]);
-        Assert.True(doctor.ExitCode == 0, doctor.Output);
+        Assert.True(doctor.ExitCode == ExitCodes.Finished, doctor.Output);
         Assert.Contains("ok   native:", doctor.Output);
         Assert.Contains("ok   tracking:", doctor.Output);
         var run = Assert.Single(FileStoreReader.Runs(Path.Combine(project, "mlruns")));
@@ -58,7 +59,7 @@ public sealed class ToolTests(Workspace workspace)
         var project = workspace.Scaffold("Broken");
         File.AppendAllText(Path.Combine(project, "Program.cs"), "\nthis is not C#\n");
         var doctor = Workspace.Run(project, "dotnet", [ToolDll(), "doctor"]);
-        Assert.Equal(1, doctor.ExitCode);
+        Assert.Equal(ExitCodes.Failed, doctor.ExitCode);
         Assert.Contains("ok   project:", doctor.Output);
         Assert.Contains("FAIL build: Building", doctor.Output);
         Assert.DoesNotContain("FAIL project", doctor.Output);
@@ -71,7 +72,7 @@ public sealed class ToolTests(Workspace workspace)
         var empty = Path.Combine(workspace.Root, "empty");
         Directory.CreateDirectory(empty);
         var none = Workspace.Run(empty, "dotnet", [tool, "fit"]);
-        Assert.Equal(2, none.ExitCode);
+        Assert.Equal(ExitCodes.Usage, none.ExitCode);
         Assert.Contains("No project (*.csproj) was found", none.Output);
 
         var two = Path.Combine(workspace.Root, "two");
@@ -79,7 +80,7 @@ public sealed class ToolTests(Workspace workspace)
         File.WriteAllText(Path.Combine(two, "A.csproj"), "<Project />");
         File.WriteAllText(Path.Combine(two, "B.csproj"), "<Project />");
         var several = Workspace.Run(two, "dotnet", [tool, "fit"]);
-        Assert.Equal(2, several.ExitCode);
+        Assert.Equal(ExitCodes.Usage, several.ExitCode);
         Assert.Contains("A.csproj, B.csproj", several.Output);
     }
 
@@ -115,7 +116,7 @@ public sealed class ToolTests(Workspace workspace)
 
         server.Unreachable = true;
         var down = Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "runs", "list", "--tracking-uri", uri], new Dictionary<string, string> { ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0" });
-        Assert.Equal(1, down.ExitCode);
+        Assert.Equal(ExitCodes.Failed, down.ExitCode);
         Assert.Contains($"Could not read the runs of {uri.TrimEnd('/')}", down.Output);
     }
 
@@ -123,7 +124,7 @@ public sealed class ToolTests(Workspace workspace)
     public void UnknownOption_SuggestsTheNearest()
     {
         var result = Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "fit", "--projct", "x"]);
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("Did you mean '--project'?", result.Output);
     }
 
@@ -133,7 +134,7 @@ public sealed class ToolTests(Workspace workspace)
         var folder = Path.Combine(workspace.Root, "ui");
         Directory.CreateDirectory(folder);
         var result = Workspace.Run(folder, "dotnet", [ToolDll(), "ui"], new Dictionary<string, string> { ["PATH"] = Path.GetDirectoryName(Environment.ProcessPath)! });
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
         Assert.Contains("MLflow is not installed here", result.Output);
         Assert.Contains($"MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file://{folder}/mlruns", result.Output);
     }

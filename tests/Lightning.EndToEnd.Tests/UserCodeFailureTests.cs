@@ -1,4 +1,5 @@
 using Lightning.Mlflow.Stores;
+using Lightning.Core.Hosting;
 
 namespace Lightning.EndToEnd.Tests;
 
@@ -36,7 +37,7 @@ public sealed class UserCodeFailureTests(Workspace workspace)
     public void AModuleThatForgotRegisterComponents_FailsBeforeTraining()
     {
         var result = Project.Exec(["fit"], new Dictionary<string, string> { ["BROKEN_NO_REGISTER"] = "1" });
-        Assert.True(result.ExitCode == 1, result.Output);
+        Assert.True(result.ExitCode == ExitCodes.Failed, result.Output);
         Assert.Contains("BrokenModule has no trainable parameters", result.Output);
         Assert.Contains("Call RegisterComponents()", result.Output);
         Assert.DoesNotContain("Epoch 1/", result.Output);
@@ -48,7 +49,7 @@ public sealed class UserCodeFailureTests(Workspace workspace)
     public void AnExceptionInTrainingStep_IsOneLine_TheTraceGoesToTheRunFolder_AndTheRunIsFailed()
     {
         var result = Project.Exec(["fit"], new Dictionary<string, string> { ["BROKEN_STEP"] = "1" });
-        Assert.True(result.ExitCode == 1, result.Output);
+        Assert.True(result.ExitCode == ExitCodes.Failed, result.Output);
         Assert.Contains("BrokenModule.TrainingStep (fit): my bug at batch 3", result.Output);
         BadInputTests.AssertNoStackTrace(result.Output);
 
@@ -58,7 +59,7 @@ public sealed class UserCodeFailureTests(Workspace workspace)
         Assert.Contains("at Broken.BrokenModule.TrainingStep", File.ReadAllText(log));
 
         var verbose = Project.Exec(["fit", "--verbose"], new Dictionary<string, string> { ["BROKEN_STEP"] = "1" });
-        Assert.Equal(1, verbose.ExitCode);
+        Assert.Equal(ExitCodes.Failed, verbose.ExitCode);
         Assert.Contains("   at Broken.BrokenModule.TrainingStep", verbose.Output);
         Project.AssertNothingLost();
     }
@@ -67,7 +68,7 @@ public sealed class UserCodeFailureTests(Workspace workspace)
     public void AnExceptionInSetup_NamesTheDataModuleMethodAndCommand()
     {
         var result = Project.Exec(["validate", "--ckpt-path", "last"], new Dictionary<string, string> { ["BROKEN_SETUP"] = "1" });
-        Assert.True(result.ExitCode == 1, result.Output);
+        Assert.True(result.ExitCode == ExitCodes.Failed, result.Output);
         Assert.Contains("BrokenDataModule.Setup (validate): column 'label' is not in the header", result.Output);
         BadInputTests.AssertNoStackTrace(result.Output);
         // No run was started (Setup comes first): the trace goes to the project's .lightning/logs.
@@ -79,7 +80,7 @@ public sealed class UserCodeFailureTests(Workspace workspace)
     public void PredictWithoutAPredictLoader_SaysWhatToOverride()
     {
         var result = Project.Exec(["predict", "--ckpt-path", "last"]);
-        Assert.True(result.ExitCode == 1, result.Output);
+        Assert.True(result.ExitCode == ExitCodes.Failed, result.Output);
         Assert.Contains("BrokenDataModule has no predict loader: override PredictLoader() to predict.", result.Output);
         BadInputTests.AssertNoStackTrace(result.Output);
     }

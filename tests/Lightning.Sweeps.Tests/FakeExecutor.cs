@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Lightning.Core.Hosting;
 using Lightning.Sweeps.Executors;
 
@@ -6,7 +5,7 @@ namespace Lightning.Sweeps.Tests;
 
 /// <summary>
 /// Trials without processes: each writes the events a real trial writes (one epoch_end per poll) from a scripted
-/// curve, and exits 0 at the end, 3 when stopped, or with a scripted failure (whose output ends in a stack trace, as an
+/// curve, and exits finished at the end, stopped when stopped, or with a scripted failure (whose output ends in a stack trace, as an
 /// unhandled exception's does).
 /// </summary>
 /// <param name="queues">Acts as a batch scheduler that queues and throttles trials itself (as Slurm does).</param>
@@ -69,17 +68,14 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
                     File.AppendAllText(launch.LogPath, CrashOutput);
                     return Exit(code);
                 }
-                if (_stopped) return Exit(3);
+                if (_stopped) return Exit(ExitCodes.Stopped);
                 if (WaitingForDecision()) return false;
-                if (_epoch == curve.Length) return Exit(0);
-                var metrics = new JsonObject { ["train_loss"] = curve[_epoch] + 0.1 };
+                if (_epoch == curve.Length) return Exit(ExitCodes.Finished);
+                var metrics = new Dictionary<string, double> { ["train_loss"] = curve[_epoch] + 0.1 };
                 var validated = _epoch + 1 >= validateEvery;
                 if ((_epoch + 1) % validateEvery == 0) metrics["val_loss"] = curve[_epoch];
                 else if (validated) metrics["val_loss"] = curve[_epoch - (_epoch + 1) % validateEvery];
-                File.AppendAllText(launch.EventsPath, new JsonObject
-                {
-                    ["event"] = "epoch_end", ["epoch"] = _epoch, ["step"] = _epoch + 1, ["metrics"] = metrics, ["validated"] = validated,
-                }.ToJsonString() + "\n");
+                File.AppendAllText(launch.EventsPath, EventsFile.ToJson(new EpochEnded(_epoch, _epoch + 1, metrics, validated)).ToJsonString() + "\n");
                 _epoch++;
                 return false;
             }

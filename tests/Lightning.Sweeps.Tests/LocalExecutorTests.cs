@@ -1,3 +1,4 @@
+using Lightning.Core.Hosting;
 using Lightning.Sweeps.Executors;
 using Lightning.TestSupport;
 
@@ -19,7 +20,7 @@ public sealed class LocalExecutorTests : IDisposable
         // A new controller knows the trial only by the handle in the state file.
         new LocalExecutor(TestApp.Dll, _folder.Path).Abandon(trial.Handle);
         Assert.True(SpinWait.SpinUntil(() => trial.HasExited, TimeSpan.FromSeconds(10)), $"trial {trial.Handle} still runs");
-        Assert.Equal(3, trial.ExitCode);
+        Assert.Equal(ExitCodes.Stopped, trial.ExitCode);
     }
 
     [Fact]

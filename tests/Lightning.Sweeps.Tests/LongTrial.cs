@@ -1,3 +1,4 @@
+using Lightning.Core.Hosting;
 using Lightning.Sweeps.Executors;
 
 namespace Lightning.Sweeps.Tests;
@@ -18,7 +19,7 @@ internal static class LongTrial
     /// <summary>Waits until the trial has reported its first epoch; fails with its output when it does not.</summary>
     public static void WaitForFirstEpoch(TrialLaunch launch)
     {
-        var reported = SpinWait.SpinUntil(() => File.Exists(launch.EventsPath) && File.ReadAllText(launch.EventsPath).Contains("\"epoch_end\"", StringComparison.Ordinal),
+        var reported = SpinWait.SpinUntil(() => File.Exists(launch.EventsPath) && EventsReader.ReadAll(launch.EventsPath).OfType<EpochEnded>().Any(),
             TimeSpan.FromMinutes(2));
         Assert.True(reported, $"trial {launch.Number} never reported an epoch: {(File.Exists(launch.LogPath) ? File.ReadAllText(launch.LogPath) : "no output")}");
     }

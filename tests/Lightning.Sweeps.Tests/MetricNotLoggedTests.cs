@@ -36,12 +36,12 @@ public sealed class MetricNotLoggedTests : IDisposable
         var executor = new FakeExecutor(_ => [1, 0.9, 0.8, 0.7]);
         var result = new SweepRunner(Options(executor, Config("val_los", earlyTerminate))).Run(CancellationToken.None);
 
-        Assert.Equal(SweepStop.MetricNotLogged, result.StopReason);
-        Assert.Equal("metric 'val_los' (other.yaml) was not logged by trial 0; it logged: train_loss, val_loss (did you mean 'val_loss'?)", result.Stopped);
+        Assert.Equal(SweepStatus.MetricNotLogged, result.Status);
+        Assert.Equal("metric 'val_los' (other.yaml) was not logged by trial 0; it logged: train_loss, val_loss (did you mean 'val_loss'?)", result.StopMessage);
         // Only the two trials that were running started, and each stopped after the epoch that lacked the metric.
         Assert.Equal([0, 1], executor.Launched.Select(l => l.Number));
         Assert.Equal(0, result.Finished);
-        Assert.All(executor.Launched, l => Assert.Single(File.ReadAllLines(l.EventsPath), e => e.Contains("\"epoch_end\"", StringComparison.Ordinal)));
+        Assert.All(executor.Launched, l => Assert.Single(File.ReadAllLines(l.EventsPath), e => EventsReader.Parse(e) is EpochEnded));
         if (earlyTerminate.Length > 0)
             Assert.All(executor.Launched, l => Assert.Equal(SweepTrialContract.Stop, File.ReadAllText(SweepTrialContract.DecisionPath(l.EventsPath, 1))));
     }
@@ -52,7 +52,7 @@ public sealed class MetricNotLoggedTests : IDisposable
         // check_val_every_n_epoch: 2 — the first epoch ends before any validation, so val_loss cannot be there yet.
         var executor = new FakeExecutor(_ => [1, 0.9, 0.8, 0.7], validateEvery: 2);
         var result = new SweepRunner(Options(executor, Config("val_loss", "early_terminate: {type: asha, min_iter: 1, eta: 3}"))).Run(CancellationToken.None);
-        Assert.Null(result.StopReason);
+        Assert.Equal(SweepStatus.Completed, result.Status);
         Assert.Equal(4, result.Finished + result.Pruned);
         Assert.All(executor.Launched, l => Assert.Equal(SweepTrialContract.Continue, File.ReadAllText(SweepTrialContract.DecisionPath(l.EventsPath, 1))));
     }
@@ -63,8 +63,8 @@ public sealed class MetricNotLoggedTests : IDisposable
         // Trials that end before any epoch: nothing logged at all.
         var executor = new FakeExecutor(_ => []);
         var result = new SweepRunner(Options(executor, Config("val_loss"))).Run(CancellationToken.None);
-        Assert.Equal(SweepStop.MetricNotLogged, result.StopReason);
-        Assert.Equal("metric 'val_loss' (other.yaml) was not logged by trial 0; it logged no metrics", result.Stopped);
+        Assert.Equal(SweepStatus.MetricNotLogged, result.Status);
+        Assert.Equal("metric 'val_loss' (other.yaml) was not logged by trial 0; it logged no metrics", result.StopMessage);
         Assert.Equal(2, executor.Launched.Count);
     }
 
@@ -85,8 +85,8 @@ public sealed class MetricNotLoggedTests : IDisposable
         var result = new SweepRunner(options).Run(CancellationToken.None);
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
-        Assert.Equal(SweepStop.MetricNotLogged, result.StopReason);
-        Assert.Matches(@"^metric 'val_los' \(other\.yaml\) was not logged by trial [01]; it logged: .*val_loss.* \(did you mean 'val_loss'\?\)$", result.Stopped);
+        Assert.Equal(SweepStatus.MetricNotLogged, result.Status);
+        Assert.Matches(@"^metric 'val_los' \(other\.yaml\) was not logged by trial [01]; it logged: .*val_loss.* \(did you mean 'val_loss'\?\)$", result.StopMessage);
         var trials = Directory.GetDirectories(Path.Combine(_folder.Path, ".lightning", "sweeps", result.Id), "trial-*");
         Assert.True(trials.Length <= 2, string.Join(", ", trials));
     }

@@ -1,3 +1,4 @@
+using Lightning.Core.Hosting;
 using Lightning.Sweeps.Configuration;
 using Lightning.Sweeps.Executors;
 using Lightning.Sweeps.Running;
@@ -27,11 +28,11 @@ public sealed class SlurmTests : IDisposable
     {
         using var cluster = new SlurmCluster();
         var sweepFolder = _folder.Combine("sweep");
-        // A trial Slurm holds back (--begin in an hour) is still queued: stopping it cancels it, and it reads as stopped (130).
+        // A trial Slurm holds back (--begin in an hour) is still queued: stopping it cancels it, and it reads as interrupted.
         var held = new SlurmExecutor(TestApp.Dll, _folder.Path, ["--begin=now+3600"], cluster.Environment).Start(LongTrial.In(sweepFolder, 0));
         held.Stop();
         Assert.True(SpinWait.SpinUntil(() => held.HasExited, TimeSpan.FromSeconds(60)), "the queued job was not cancelled");
-        Assert.Equal(130, held.ExitCode);
+        Assert.Equal(ExitCodes.Interrupted, held.ExitCode);
 
         // A running trial whose controller died: a new controller knows it only by its handle, and stops it.
         var launch = LongTrial.In(sweepFolder, 1);
@@ -39,8 +40,8 @@ public sealed class SlurmTests : IDisposable
         LongTrial.WaitForFirstEpoch(launch);
         new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment).Abandon(running.Handle);
         Assert.True(running.HasExited, "the abandoned job is still in the queue");
-        // It was stopped the pruner's way (SIGTERM, checkpoint, exit 3), not killed.
-        Assert.Equal(3, running.ExitCode);
+        // It was stopped the pruner's way (SIGTERM, checkpoint, ExitCodes.Stopped), not killed.
+        Assert.Equal(ExitCodes.Stopped, running.ExitCode);
     }
 
     private void RunSweep(IReadOnlyDictionary<string, string> environment)
@@ -63,7 +64,7 @@ public sealed class SlurmTests : IDisposable
             Executor = new SlurmExecutor(TestApp.Dll, _folder.Path, [], environment),
             Parallel = 2,
         }).Run(CancellationToken.None);
-        Assert.True(result.Finished + result.Pruned == 4, $"finished {result.Finished}, pruned {result.Pruned}, failed {result.Failed}: {result.Stopped}");
+        Assert.True(result.Finished + result.Pruned == 4, $"finished {result.Finished}, pruned {result.Pruned}, failed {result.Failed}: {result.StopMessage}");
         Assert.True(result.Finished >= 1);
         var logs = Directory.GetFiles(_folder.Path, "output.log", SearchOption.AllDirectories);
         Assert.Equal(4, logs.Length);
@@ -76,7 +77,7 @@ public sealed class SlurmTests : IDisposable
     [Fact]
     public void UnreachableSlurm_IsAClearErrorBeforeAnySubmission()
     {
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<SweepRefusedException>(() =>
             new SlurmExecutor(TestApp.Dll, _folder.Path, [], new Dictionary<string, string> { ["SLURM_CONF"] = _folder.Combine("missing.conf") }));
         Assert.Contains("Slurm is not installed or not answering", error.Message);
         Assert.Contains("nothing was submitted", error.Message);

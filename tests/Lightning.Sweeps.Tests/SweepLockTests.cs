@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lightning.Sweeps.Executors;
+using Lightning.Sweeps.Running;
 using Lightning.Sweeps.State;
 
 namespace Lightning.Sweeps.Tests;
@@ -28,7 +29,7 @@ public sealed class SweepLockTests : IDisposable
             var holder = int.Parse(lines.Single(l => l != "locked")!, System.Globalization.CultureInfo.InvariantCulture);
             File.WriteAllText(Path.Combine(root, "active.owner"), $"crashed-sweep {holder}");
 
-            var refused = Assert.Throws<InvalidOperationException>(() => SweepLock.Acquire(_folder, "next-sweep"));
+            var refused = Assert.Throws<SweepRefusedException>(() => SweepLock.Acquire(_folder, "next-sweep"));
             Assert.Contains($"Sweep crashed-sweep is already running in {_folder} (process {holder})", refused.Message);
             Assert.Contains("--resume crashed-sweep", refused.Message);
 

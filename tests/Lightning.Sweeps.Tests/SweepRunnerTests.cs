@@ -115,8 +115,8 @@ public sealed class SweepRunnerTests : IDisposable
     {
         var executor = new FakeExecutor(Curve, _ => 1);
         var result = new SweepRunner(Options(executor, Config(), parallel: 1) with { Trials = trials }).Run(CancellationToken.None);
-        Assert.Equal(SweepStop.FirstTrialsFailed, result.StopReason);
-        Assert.StartsWith(expected + ";", result.Stopped);
+        Assert.Equal(SweepStatus.FirstTrialsFailed, result.Status);
+        Assert.StartsWith(expected + ";", result.StopMessage);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class SweepRunnerTests : IDisposable
         var executor = new FakeExecutor(Curve, _ => 1);
         var result = new SweepRunner(Options(executor, Config()) with { FailFast = 2, Parallel = 1 }).Run(CancellationToken.None);
         Assert.Equal(2, executor.Launched.Count);
-        Assert.Contains("the first 2 trials all failed", result.Stopped);
+        Assert.Contains("the first 2 trials all failed", result.StopMessage);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class SweepRunnerTests : IDisposable
         {
             var options = Options(first, Config(), parallel: 1) with { Output = new CancelAfterLines(cancel, "trial 1 epoch 2") };
             var interrupted = new SweepRunner(options).Run(cancel.Token);
-            Assert.Equal("cancelled", interrupted.Stopped);
+            Assert.Equal(SweepStatus.Cancelled, interrupted.Status);
             var state = Path.Combine(_folder, ".lightning", "sweeps", interrupted.Id, "state.json");
             Assert.Contains("\"Pending\"", File.ReadAllText(state));
             // As if the controller had been killed instead: the trial is still recorded as running.
@@ -208,7 +208,7 @@ public sealed class SweepRunnerTests : IDisposable
         // Trials 0-2 crash at once; trial 3 would run its whole curve.
         var executor = new FakeExecutor(_ => [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3], l => l.Number < 3 ? 1 : null);
         var result = new SweepRunner(Options(executor, Config(), parallel: 4)).Run(CancellationToken.None);
-        Assert.Contains("the first 3 trials all failed", result.Stopped);
+        Assert.Contains("the first 3 trials all failed", result.StopMessage);
         var state = File.ReadAllText(Path.Combine(_folder, ".lightning", "sweeps", result.Id, "state.json"));
         var trial3 = System.Text.Json.Nodes.JsonNode.Parse(state)!["trials"]!.AsArray().Single(t => t!["number"]!.GetValue<int>() == 3)!;
         Assert.Equal("Pending", trial3["state"]!.GetValue<string>());
@@ -225,7 +225,7 @@ public sealed class SweepRunnerTests : IDisposable
         {
             Output = new OnLine("trial 0 started", () =>
             {
-                message = Assert.Throws<InvalidOperationException>(() => new SweepRunner(Options(new FakeExecutor(Curve), Config())).Run(CancellationToken.None)).Message;
+                message = Assert.Throws<SweepRefusedException>(() => new SweepRunner(Options(new FakeExecutor(Curve), Config())).Run(CancellationToken.None)).Message;
                 cancel.Cancel();
             }),
         };

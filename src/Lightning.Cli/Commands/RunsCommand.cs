@@ -3,6 +3,7 @@ using System.Globalization;
 using Lightning.Mlflow;
 using Lightning.Mlflow.Stores;
 using Lightning.Mlflow.Writing;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Cli.Commands;
 
@@ -33,7 +34,7 @@ internal static class RunsCommand
                     output.WriteLine(Row(run.RunId, run.ExperimentName, run.RunName, run.Status, run.StartTimeMs, metrics));
                 }
             }
-            if (spooled.Count == 0) return 0;
+            if (spooled.Count == 0) return ExitCodes.Finished;
             output.WriteLine();
             output.WriteLine($"Not yet delivered (spooled under {LocalRoot}):");
             output.WriteLine(Header.Replace("metrics", "pending", StringComparison.Ordinal));
@@ -43,7 +44,7 @@ internal static class RunsCommand
                 output.WriteLine(Row(SpoolId(spool), experiment, name, "SPOOLED", started, $"{spool.Summary()} for {spool.Server}"));
             }
             output.WriteLine("Deliver them with: dotnet lightning runs push (or push one: dotnet lightning runs push RUN).");
-            return 0;
+            return ExitCodes.Finished;
         });
 
         var id = new Argument<string>("run") { Description = "Run id (or a unique prefix)." };
@@ -63,7 +64,7 @@ internal static class RunsCommand
             Section(output, "tags", run.Tags);
             var artifacts = Read(target, reader => reader.Artifacts(run.RunId), () => LocalArtifacts(stored.Single(r => r.RunId == run.RunId).Artifacts));
             Section(output, "artifacts", artifacts.ToDictionary(a => a.Path, a => a.Size is { } size ? $"{size} bytes" : "size unknown"));
-            return 0;
+            return ExitCodes.Finished;
         });
 
         var which = new Argument<string?>("run") { Arity = ArgumentArity.ZeroOrOne, Description = "One spooled run: its id (offline-… or the server's) or its folder; default: every spooled run under ./.lightning/runs." };
@@ -102,11 +103,11 @@ internal static class RunsCommand
         }
         catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
         {
-            throw new CliException($"Could not read the runs of {target.Location}: {Unanswered(target.Location, error)}; start it, or point --tracking-uri (or MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) at one that runs.", exitCode: 1);
+            throw new CliException($"Could not read the runs of {target.Location}: {Unanswered(target.Location, error)}; start it, or point --tracking-uri (or MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) at one that runs.", exitCode: ExitCodes.Failed);
         }
         catch (MlflowException error)
         {
-            throw new CliException($"Could not read the runs of {target.Location}: {error.Message}. Check the tracking URI (--tracking-uri, MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) and the credentials.", exitCode: 1);
+            throw new CliException($"Could not read the runs of {target.Location}: {error.Message}. Check the tracking URI (--tracking-uri, MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) and the credentials.", exitCode: ExitCodes.Failed);
         }
     }
 

@@ -2,6 +2,7 @@ using Lightning.Core.Configuration;
 using Lightning.Mlflow;
 using Lightning.Mlflow.Stores;
 using Lightning.Mlflow.Writing;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Cli.Commands;
 
@@ -25,13 +26,13 @@ internal static class RunsPush
                 var created = Attempt(target.Location, () => RunExporter.Push(run, store));
                 output.WriteLine($"pushed {run.RunId} ({run.RunName}) as {created} to {target.Location}");
             }
-            return 0;
+            return ExitCodes.Finished;
         }
         var spools = Select(which);
         if (spools.Count == 0)
         {
             output.WriteLine($"Nothing to push: no spooled writes under {RunsCommand.LocalRoot}.");
-            return 0;
+            return ExitCodes.Finished;
         }
         var failed = 0;
         foreach (var spool in spools)
@@ -94,11 +95,11 @@ internal static class RunsPush
         }
         catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
         {
-            throw new CliException($"Could not copy the runs to {where}: {RunsCommand.Unanswered(where, error)}; start it, or give another --to.", exitCode: 1);
+            throw new CliException($"Could not copy the runs to {where}: {RunsCommand.Unanswered(where, error)}; start it, or give another --to.", exitCode: ExitCodes.Failed);
         }
         catch (MlflowException error)
         {
-            throw new CliException($"{where} refused the run ({error.Message}).", exitCode: 1);
+            throw new CliException($"{where} refused the run ({error.Message}).", exitCode: ExitCodes.Failed);
         }
     }
 

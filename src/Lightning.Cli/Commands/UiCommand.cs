@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Cli.Commands;
 
@@ -16,7 +17,7 @@ internal static class UiCommand
             if (target.IsServer)
             {
                 output.WriteLine($"Runs are on the tracking server {target.Location}: open it in a browser.");
-                return 0;
+                return ExitCodes.Finished;
             }
             var backend = new Uri(target.Location).AbsoluteUri;
             var mlflow = FindOnPath("mlflow");
@@ -24,7 +25,7 @@ internal static class UiCommand
             {
                 output.WriteLine("MLflow is not installed here. Install it (pip install mlflow) and run:");
                 output.WriteLine($"  MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri {backend} --port {result.GetValue(port)}");
-                return 1;
+                return ExitCodes.Failed;
             }
             // MLflow 3.13+ refuses file stores unless told; older versions ignore the variable.
             Environment.SetEnvironmentVariable("MLFLOW_ALLOW_FILE_STORE", "true");

@@ -24,7 +24,7 @@ internal static class AppCommandLine
     {
         var config = new Option<string?>("--config") { Description = "YAML configuration file (default: ./lightning.yaml when present)." };
         var checkpoint = new Option<string?>("--ckpt-path") { Description = "Checkpoint to resume or load: last, best, or a .ckpt file." };
-        var events = new Option<string?>("--events") { Description = "Append one JSON event per line to this file (run_started, epoch_end, checkpoint, finished)." };
+        var events = new Option<string?>("--events") { Description = $"Append one JSON event per line to this file ({RunStarted.EventName}, {EpochEnded.EventName}, {CheckpointSaved.EventName}, {RunFinished.EventName})." };
         var predictions = new Option<string?>("--predictions") { Description = "predict: output file (default: predictions.safetensors in trainer.default_root_dir)." };
         var verbose = new Option<bool>("--verbose") { Description = "On a failure, also print the full stack trace (it always goes to the run's error log)." };
         var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };

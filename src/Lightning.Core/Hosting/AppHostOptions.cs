@@ -24,7 +24,13 @@ public sealed record AppHostOptions
     /// <summary>The project's own callbacks, added to those lightning.yaml configures.</summary>
     public IReadOnlyList<Callbacks.Callback> Callbacks { get; init; } = [];
 
-    /// <summary>The clock for run names and error-log names.</summary>
+    /// <summary>
+    /// Behaviour for the environments the app may run in, each adding its callbacks and reading the fit's outcome.
+    /// Default: a sweep trial (active when a sweep controller started the app) and a Slurm requeue on SIGUSR1.
+    /// </summary>
+    public IReadOnlyList<IAppHostExtension> Extensions { get; init; } = [new SweepTrialExtension(), new ClusterRequeueExtension()];
+
+    /// <summary>The clock for run names, error-log names and a sweep trial's decision waits.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Grace period between a stop signal and a forced exit, for the checkpoint to be written.</summary>

@@ -55,18 +55,12 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         using var events = new EventsFile(invocation.EventsPath);
         using var tracker = host.TrackerFactory(config.Tracking, config.Trainer, _module.ProjectName);
         _tracker = tracker;
-        var requeue = new RequeueCallback(host.Error);
-        using var signals = new StopSignals(host.SignalGracePeriod, requeue.Request);
-        var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml())).Append(requeue).ToList();
-        if (IsSweepTrial)
-        {
-            callbacks.Add(new PrunedTagCallback());
-            var decisionEpochs = SweepTrialContract.ParseEpochs(Environment.GetEnvironmentVariable(SweepTrialContract.DecisionEpochsVariable));
-            // Right after the events callback: the controller decides on the epoch_end event it has just read.
-            if (invocation.EventsPath is { } eventsPath && decisionEpochs.Count > 0)
-                callbacks.Insert(callbacks.FindIndex(c => c is EventsCallback) + 1,
-                    new DecisionGateCallback(Path.GetFullPath(eventsPath), decisionEpochs, signals.Token, DecisionTimeout(), host.Error));
-        }
+        // The signal handler reaches the context the extensions subscribed to, which needs the signals' token.
+        AppHostContext? context = null;
+        using var signals = new StopSignals(host.SignalGracePeriod, () => context?.RequestRequeue());
+        context = new AppHostContext(invocation.EventsPath, signals.Token, host.Error, host.Time);
+        var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml()))
+            .Concat(host.Extensions.SelectMany(e => e.CreateCallbacks(context))).ToList();
         if (config.Trainer.EnableProgressBar)
             callbacks.Add(new Callbacks.ProgressBar(host.Output, Callbacks.ProgressModes.Choose(host.OutputIsTerminal, Environment.GetEnvironmentVariable(Callbacks.ProgressModes.Variable))));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
@@ -122,26 +116,18 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return config;
     }
 
-    private static bool IsSweepTrial => Environment.GetEnvironmentVariable(SweepTrialContract.TrialVariable) is { Length: > 0 };
-
-    private static TimeSpan DecisionTimeout() =>
-        double.TryParse(Environment.GetEnvironmentVariable(SweepTrialContract.DecisionTimeoutVariable), System.Globalization.NumberStyles.Float,
-            System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(5);
-
     private int Fit(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events, AppInvocation invocation, CancellationToken stop)
     {
         var result = trainer.Fit(module, data, checkpoint, stop);
-        // A sweep stops a trial it prunes with SIGTERM: that is a stop on request (exit 3), not an interruption.
-        if (result.Outcome == RunOutcome.Interrupted && IsSweepTrial)
-            result = result with { Outcome = RunOutcome.Stopped, Message = "Stopped by the sweep's pruner." };
+        result = host.Extensions.Aggregate(result, (mapped, extension) => extension.MapResult(mapped));
         var status = result.Outcome switch
         {
-            RunOutcome.Finished => "FINISHED",
-            RunOutcome.Failed => "FAILED",
-            RunOutcome.Stopped => "PRUNED",
-            _ => "KILLED",
+            RunOutcome.Finished => RunFinishedStatus.Finished,
+            RunOutcome.Failed => RunFinishedStatus.Failed,
+            RunOutcome.Stopped => RunFinishedStatus.Pruned,
+            _ => RunFinishedStatus.Killed,
         };
-        events.Finished(status, EventsCallback.Best(trainer.Callbacks), result.Metrics, result.Message);
+        events.Write(new RunFinished(status, EventsCallback.Best(trainer.Callbacks), result.Metrics, result.Message));
         switch (result.Outcome)
         {
             case RunOutcome.Failed when result.Error is { } error:

@@ -4,12 +4,12 @@ using Lightning.Core.Training;
 
 namespace Lightning.Core.Hosting;
 
-/// <summary>Writes run_started, epoch_end and checkpoint events, and stores the resolved config as an artifact.</summary>
+/// <summary>Writes the <see cref="RunStarted"/>, <see cref="EpochEnded"/> and <see cref="CheckpointSaved"/> events, and stores the resolved config as an artifact.</summary>
 internal sealed class EventsCallback(EventsFile events, string configYaml) : Callback
 {
     public override void OnFitStart(ITrainerView trainer)
     {
-        events.RunStarted(trainer.Tracker.RunId, trainer.Tracker.TrackingUri);
+        events.Write(new RunStarted(trainer.Tracker.RunId, trainer.Tracker.TrackingUri));
         Directory.CreateDirectory(trainer.RunDirectory);
         var configPath = Path.Combine(trainer.RunDirectory, "config.yaml");
         File.WriteAllText(configPath, configYaml);
@@ -27,7 +27,7 @@ internal sealed class EventsCallback(EventsFile events, string configYaml) : Cal
     }
 
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics) =>
-        events.EpochEnd(trainer.CurrentEpoch, trainer.GlobalStep, trainer.CallbackMetrics, _validated);
+        events.Write(new EpochEnded(trainer.CurrentEpoch, trainer.GlobalStep, trainer.CallbackMetrics, _validated));
 
     // Kept in checkpoints, so a resumed run still knows that validation has run before.
     public override string StateKey => "Events";
@@ -36,16 +36,10 @@ internal sealed class EventsCallback(EventsFile events, string configYaml) : Cal
 
     public override void LoadStateDict(JsonNode state) => _validated = state["validated"]?.GetValue<bool>() ?? false;
 
-    public override void OnCheckpointSaved(ITrainerView trainer, string path, double? score) => events.Checkpoint(path, score);
+    public override void OnCheckpointSaved(ITrainerView trainer, string path, double? score) => events.Write(new CheckpointSaved(path, score));
 
-    public static JsonObject Best(IEnumerable<Callback> callbacks)
-    {
-        var checkpoint = callbacks.OfType<ModelCheckpoint>().FirstOrDefault();
-        return new JsonObject
-        {
-            ["checkpoint"] = checkpoint?.BestModelPath,
-            ["monitor"] = checkpoint?.Options.Monitor,
-            ["score"] = Checkpoints.JsonNumbers.From(checkpoint?.BestModelScore),
-        };
-    }
+    public static BestCheckpoint Best(IEnumerable<Callback> callbacks) =>
+        callbacks.OfType<ModelCheckpoint>().FirstOrDefault() is { } checkpoint
+            ? new BestCheckpoint(checkpoint.BestModelPath, checkpoint.Options.Monitor, checkpoint.BestModelScore)
+            : BestCheckpoint.None;
 }

@@ -1,24 +1,36 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
 namespace Lightning.Sweeps.Configuration;
 
-/// <summary>The dotted keys of a configuration printed as YAML (<c>model:\n  lr: 0.1</c> → <c>model.lr</c>).</summary>
+/// <summary>The dotted keys of a configuration printed as YAML (<c>model:\n  lr: 0.1</c> → <c>model.lr</c>), read with a YAML parser.</summary>
 internal static class ConfigKeys
 {
+    /// <summary>Every leaf key (a scalar, a list or nothing under it); a section with keys under it is not one.</summary>
+    /// <exception cref="SweepConfigException">The text is not YAML.</exception>
     public static List<string> Of(string yaml)
     {
-        var keys = new List<string>();
-        var path = new List<(int Indent, string Name)>();
-        foreach (var line in yaml.Split('\n'))
+        var stream = new YamlStream();
+        try
         {
-            var trimmed = line.TrimEnd();
-            var colon = trimmed.IndexOf(':');
-            if (colon <= 0 || trimmed.TrimStart().StartsWith('#')) continue;
-            var indent = trimmed.Length - trimmed.TrimStart().Length;
-            path.RemoveAll(p => p.Indent >= indent);
-            var name = trimmed[..colon].Trim();
-            path.Add((indent, name));
-            if (trimmed[(colon + 1)..].Trim().Length > 0 || !yaml.Contains(trimmed + "\n" + new string(' ', indent + 2), StringComparison.Ordinal))
-                keys.Add(string.Join('.', path.Select(p => p.Name)));
+            stream.Load(new StringReader(yaml));
         }
+        catch (YamlException error)
+        {
+            throw new SweepConfigException([$"The app's print-config did not print YAML (line {error.Start.Line}: {error.Message}); run it to see what it prints."]);
+        }
+        var keys = new List<string>();
+        if (stream.Documents.FirstOrDefault()?.RootNode is YamlMappingNode root) Collect(root, "", keys);
         return keys;
+    }
+
+    private static void Collect(YamlMappingNode mapping, string prefix, List<string> keys)
+    {
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            var key = prefix + ((keyNode as YamlScalarNode)?.Value ?? keyNode.ToString());
+            if (value is YamlMappingNode { Children.Count: > 0 } section) Collect(section, key + ".", keys);
+            else keys.Add(key);
+        }
     }
 }

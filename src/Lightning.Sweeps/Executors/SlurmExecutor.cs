@@ -17,22 +17,25 @@ public sealed class SlurmExecutor : ITrialExecutor
     private readonly string _workingDirectory;
     private readonly IReadOnlyList<string> _slurmArguments;
     private readonly SlurmQueue _queue;
+    private readonly TimeProvider _time;
 
     /// <summary>Checks that Slurm answers before anything is submitted.</summary>
     /// <param name="appPath">The built app.</param>
     /// <param name="workingDirectory">The project folder (shared with the nodes).</param>
     /// <param name="slurmArguments">Extra sbatch arguments (partition, time, GPUs).</param>
     /// <param name="environment">Extra environment for the Slurm commands (e.g. SLURM_CONF); jobs inherit it.</param>
-    /// <exception cref="InvalidOperationException">Slurm is not installed or its controller does not answer.</exception>
-    public SlurmExecutor(string appPath, string workingDirectory, IReadOnlyList<string> slurmArguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="time">The clock for queue freshness and script names; default the system clock.</param>
+    /// <exception cref="Running.SweepRefusedException">Slurm is not installed or its controller does not answer.</exception>
+    public SlurmExecutor(string appPath, string workingDirectory, IReadOnlyList<string> slurmArguments, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? time = null)
     {
         _appPath = appPath;
         _workingDirectory = workingDirectory;
         _slurmArguments = slurmArguments;
-        _queue = new SlurmQueue(environment ?? new Dictionary<string, string>());
+        _time = time ?? TimeProvider.System;
+        _queue = new SlurmQueue(environment ?? new Dictionary<string, string>(), _time);
         var (code, output) = SlurmCommand.Run("sinfo", ["-h", "-o", "%P %a %D"], TimeSpan.FromSeconds(20), _queue.Environment);
         if (code != 0)
-            throw new InvalidOperationException($"Slurm is not installed or not answering (sinfo exited {code}: {output.Trim()}). Check SLURM_CONF and that slurmctld runs; nothing was submitted.");
+            throw new Running.SweepRefusedException($"Slurm is not installed or not answering (sinfo exited {code}: {output.Trim()}). Check SLURM_CONF and that slurmctld runs; nothing was submitted.");
     }
 
     /// <inheritdoc />
@@ -51,7 +54,7 @@ public sealed class SlurmExecutor : ITrialExecutor
             return [.. launches.SelectMany(l => StartMany([l], 1))];
 
         var numbers = launches.Select(l => l.Number.ToString(CultureInfo.InvariantCulture)).ToList();
-        var script = Path.Combine(sweepFolder, $"trials-{numbers[0]}-{numbers[^1]}-{DateTime.UtcNow:HHmmssfff}.sbatch");
+        var script = Path.Combine(sweepFolder, $"trials-{numbers[0]}-{numbers[^1]}-{_time.GetUtcNow():HHmmssfff}.sbatch");
         File.WriteAllText(script, Script(launches));
         var log = LogPattern(sweepFolder, "%a");
         var array = string.Join(',', numbers) + (launches.Count > parallel ? $"%{parallel}" : "");
@@ -59,7 +62,7 @@ public sealed class SlurmExecutor : ITrialExecutor
         arguments.AddRange(_slurmArguments);
         arguments.Add(script);
         var (code, output) = SlurmCommand.Run("sbatch", arguments, TimeSpan.FromSeconds(60), _queue.Environment);
-        if (code != 0) throw new InvalidOperationException($"sbatch refused trials {string.Join(", ", numbers)}: {output.Trim()}");
+        if (code != 0) throw new Running.SweepRefusedException($"sbatch refused trials {string.Join(", ", numbers)}: {output.Trim()}");
         var job = output.Trim().Split(';')[0];
         _queue.Invalidate();
         return [.. numbers.Select(n => (ITrialProcess)new SlurmTrial($"{job}_{n}", _queue))];
@@ -97,14 +100,14 @@ public sealed class SlurmExecutor : ITrialExecutor
             .Append("case \"$SLURM_ARRAY_TASK_ID\" in\n");
         foreach (var launch in launches)
         {
-            // exec: the signal scancel sends reaches the app, which checkpoints and exits 3.
+            // exec: the signal scancel sends reaches the app, which checkpoints and exits ExitCodes.Stopped.
             text.Append("  ").Append(launch.Number.ToString(CultureInfo.InvariantCulture)).Append(") ");
             foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) text.Append("export ").Append(key).Append('=').Append(Quote(value)).Append("; ");
             text.Append("exec dotnet exec ").Append(Quote(_appPath));
             foreach (var argument in launch.Arguments) text.Append(' ').Append(Quote(argument));
             text.Append(" ;;\n");
         }
-        return text.Append("esac\necho \"no trial for array task $SLURM_ARRAY_TASK_ID in $0\" >&2\nexit 2\n").ToString();
+        return text.Append("esac\necho \"no trial for array task $SLURM_ARRAY_TASK_ID in $0\" >&2\nexit ").Append(ExitCodes.Usage.ToString(CultureInfo.InvariantCulture)).Append('\n').ToString();
     }
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
@@ -124,7 +127,7 @@ public sealed class SlurmExecutor : ITrialExecutor
                 // squeue does not answer (a controller restart): not known to have ended, asked again next poll.
                 if (!queue.Refresh(force: false) || queue.StateOf(job) is not null) return false;
                 // A queued array task cancelled before it ran leaves no record of its own for scontrol to show.
-                _exit = _cancelledWhileQueued ? 130 : queue.ExitCodeOf(job);
+                _exit = _cancelledWhileQueued ? ExitCodes.Interrupted : queue.ExitCodeOf(job);
                 return _exit is not null;
             }
         }

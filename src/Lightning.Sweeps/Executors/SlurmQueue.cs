@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Sweeps.Executors;
 
@@ -6,20 +7,20 @@ namespace Lightning.Sweeps.Executors;
 /// What Slurm's queue says about this user's jobs, read with one <c>squeue</c> per poll however many trials run, so
 /// a sweep of many trials does not load the controller with a query per trial.
 /// </summary>
-internal sealed class SlurmQueue(IReadOnlyDictionary<string, string> environment)
+internal sealed class SlurmQueue(IReadOnlyDictionary<string, string> environment, TimeProvider time)
 {
     // The runner polls every trial in turn within one pass; a pass shares one answer.
     private static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(500);
 
     private Dictionary<string, string> _states = [];
-    private DateTime _readAt = DateTime.MinValue;
+    private DateTimeOffset _readAt = DateTimeOffset.MinValue;
 
     public IReadOnlyDictionary<string, string> Environment => environment;
 
     /// <summary>Reads the queue again unless the last answer is fresh. False when squeue did not answer.</summary>
     public bool Refresh(bool force)
     {
-        if (!force && DateTime.UtcNow - _readAt < Freshness) return true;
+        if (!force && time.GetUtcNow() - _readAt < Freshness) return true;
         // -r lists each array task on its own line (123_4) instead of folding the pending ones (123_[4-9%2]).
         var (code, output) = SlurmCommand.Run("squeue", ["-h", "-r", "-u", System.Environment.UserName, "-o", "%i %T"], TimeSpan.FromSeconds(20), environment);
         if (code != 0) return false;
@@ -27,32 +28,32 @@ internal sealed class SlurmQueue(IReadOnlyDictionary<string, string> environment
             .Select(line => line.Split(' ', 2))
             .Where(parts => parts.Length == 2)
             .ToDictionary(parts => parts[0], parts => parts[1]);
-        _readAt = DateTime.UtcNow;
+        _readAt = time.GetUtcNow();
         return true;
     }
 
     /// <summary>A submission happened: the next question reads the queue again, or the new jobs would look already gone.</summary>
-    public void Invalidate() => _readAt = DateTime.MinValue;
+    public void Invalidate() => _readAt = DateTimeOffset.MinValue;
 
     /// <summary>The job's state while the queue holds it (PENDING, RUNNING, COMPLETING, ...); null once it has left.</summary>
     public string? StateOf(string job) => _states.GetValueOrDefault(job);
 
     /// <summary>
-    /// The exit code of a job that squeue no longer lists: its own status when it ran, 130 when it was cancelled before
-    /// it ran or ended by a signal (stopped, not failed), 1 when Slurm no longer knows the job; null when scontrol says it
+    /// The exit code of a job that squeue no longer lists: its own status when it ran, interrupted when it was cancelled
+    /// before it ran or ended by a signal (stopped, not failed), failed when Slurm no longer knows the job; null when scontrol says it
     /// has not ended after all.
     /// </summary>
     public int? ExitCodeOf(string job)
     {
         var (code, output) = SlurmCommand.Run("scontrol", ["show", "job", "-o", job], TimeSpan.FromSeconds(20), environment);
-        if (code != 0) return 1;
+        if (code != 0) return ExitCodes.Failed;
         var state = Field(output, "JobState");
         if (state is "PENDING" or "RUNNING" or "CONFIGURING" or "COMPLETING" or "SUSPENDED" or "REQUEUED" or "RESIZING") return null;
         // ExitCode=3:0 is the exit status and the number of the signal that ended the job, if one did.
         var exit = (Field(output, "ExitCode") ?? "1:0").Split(':');
         var status = int.Parse(exit[0], CultureInfo.InvariantCulture);
         var signal = exit.Length > 1 ? int.Parse(exit[1], CultureInfo.InvariantCulture) : 0;
-        return status != 0 ? status : state == "COMPLETED" ? 0 : state == "CANCELLED" || signal != 0 ? 130 : 1;
+        return status != 0 ? status : state == "COMPLETED" ? ExitCodes.Finished : state == "CANCELLED" || signal != 0 ? ExitCodes.Interrupted : ExitCodes.Failed;
     }
 
     private static string? Field(string line, string name) =>

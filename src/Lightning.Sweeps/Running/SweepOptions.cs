@@ -46,6 +46,9 @@ public sealed record SweepOptions
     /// <summary>Called with every trial after each change (a live table in a terminal); null for none.</summary>
     public Action<IReadOnlyList<TrialSnapshot>>? OnChange { get; init; }
 
+    /// <summary>The clock for polling, sweep ids and the parent run's times; tests pass a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How often running trials are polled; a trial waiting at a decision epoch waits about half this long on average.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }

@@ -16,7 +16,7 @@ public static class SweepReport
         foreach (var trial in state.Trials.OrderBy(t => t.Number))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{trial.Number,5}  {trial.State.ToString().ToLowerInvariant(),-8}  {(trial.Value is { } v ? v.ToString("G5", CultureInfo.InvariantCulture) : "-"),12}  {string.Join(" ", trial.Params.Select(p => $"{p.Key}={Parameter.Format(p.Value)}"))}"));
-        output.WriteLine($"{result.Finished} finished, {result.Pruned} pruned, {result.Failed} failed." + (result.Stopped is { } why ? $" Stopped early: {why}." : ""));
+        output.WriteLine($"{result.Finished} finished, {result.Pruned} pruned, {result.Failed} failed." + (result.StopMessage is { } why ? $" Stopped early: {why}." : ""));
         if (result.BestTrial is null) return;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best: trial {result.BestTrial} with {metric}={result.BestValue:G6}. As a lightning.yaml fragment:"));
         foreach (var section in result.BestParams.GroupBy(p => p.Key.Split('.')[0]))

@@ -1,4 +1,5 @@
 using Lightning.Sweeps.Samplers;
+using Lightning.Sweeps.State;
 
 namespace Lightning.Sweeps.Running;
 
@@ -8,4 +9,8 @@ namespace Lightning.Sweeps.Running;
 /// <param name="Params">Its parameters.</param>
 /// <param name="Value">Its latest metric value.</param>
 /// <param name="Epochs">Epochs reported so far.</param>
-public sealed record TrialSnapshot(int Number, TrialState State, IReadOnlyDictionary<string, object> Params, double? Value, int Epochs);
+public sealed record TrialSnapshot(int Number, TrialState State, IReadOnlyDictionary<string, object> Params, double? Value, int Epochs)
+{
+    internal static List<TrialSnapshot> Of(SweepState state) =>
+        [.. state.Trials.OrderBy(t => t.Number).Select(t => new TrialSnapshot(t.Number, t.State, t.Params, t.Value, t.Curve.Count))];
+}

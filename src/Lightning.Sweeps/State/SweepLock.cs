@@ -19,7 +19,7 @@ internal sealed class SweepLock : IDisposable
         _ownerPath = ownerPath;
     }
 
-    /// <exception cref="InvalidOperationException">Another sweep runs in this folder; the message names it.</exception>
+    /// <exception cref="Running.SweepRefusedException">Another sweep runs in this folder; the message names it.</exception>
     public static SweepLock Acquire(string projectFolder, string sweepId)
     {
         var root = SweepState.Root(projectFolder);
@@ -32,7 +32,7 @@ internal sealed class SweepLock : IDisposable
         }
         catch (IOException)
         {
-            throw new InvalidOperationException(Describe(ReadOwner(ownerPath), projectFolder));
+            throw new Running.SweepRefusedException(Describe(ReadOwner(ownerPath), projectFolder));
         }
         File.WriteAllText(ownerPath, $"{sweepId} {Environment.ProcessId}");
         return new SweepLock(held, ownerPath);

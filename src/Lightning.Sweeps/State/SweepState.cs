@@ -53,7 +53,7 @@ internal sealed class SweepState
     public static SweepState Load(string projectFolder, string id)
     {
         var path = Path.Combine(Root(projectFolder), id, "state.json");
-        if (!File.Exists(path)) throw new InvalidOperationException($"No sweep '{id}' in {Root(projectFolder)}: {path} does not exist.");
+        if (!File.Exists(path)) throw new Running.SweepRefusedException($"No sweep '{id}' in {Root(projectFolder)}: {path} does not exist.");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         return new SweepState
         {

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Lightning.Core.Checkpoints;
 using Lightning.Core.Tests.Support;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Core.Tests.Hosting;
 
@@ -20,12 +21,13 @@ public sealed class AppProcessTests : IDisposable
     public void Fit_Finishes_WritesEventsCheckpointsAndMetrics()
     {
         var run = Run("fit", "--trainer.max_epochs=2", "--events", "events.jsonl");
-        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         Assert.Contains("Epoch 2/2 step 32:", run.Output);
         var events = File.ReadAllLines(_work.Combine("events.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
-        Assert.Equal("run_started", events[0]["event"]!.GetValue<string>());
-        Assert.Equal(2, events.Count(e => e["event"]!.GetValue<string>() == "epoch_end"));
-        Assert.Contains(events, e => e["event"]!.GetValue<string>() == "checkpoint" && e["path"]!.GetValue<string>().EndsWith("last.ckpt", StringComparison.Ordinal));
+        var driverEvents = EventsReader.ReadAll(_work.Combine("events.jsonl"));
+        Assert.IsType<RunStarted>(driverEvents[0]);
+        Assert.Equal(2, driverEvents.OfType<EpochEnded>().Count());
+        Assert.Contains(driverEvents, e => e is CheckpointSaved saved && saved.Path.EndsWith("last.ckpt", StringComparison.Ordinal));
         var finished = events[^1];
         Assert.Equal("FINISHED", finished["status"]!.GetValue<string>());
         Assert.True(finished["metrics"]!["val_loss"]!.GetValue<double>() > 0);
@@ -45,7 +47,7 @@ public sealed class AppProcessTests : IDisposable
     public void BadConfig_Exits2NamingTheKey(string argument, string key, string detail)
     {
         var run = Run("fit", argument);
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains(key, run.Error);
         Assert.Contains(detail, run.Error);
         Assert.False(Directory.Exists(_work.Combine("lightning_logs")), "nothing may start on a config error");
@@ -55,14 +57,14 @@ public sealed class AppProcessTests : IDisposable
     public void UnknownCommand_Exits2()
     {
         var run = Run("fitt");
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
     }
 
     [Fact]
     public void NonFiniteLoss_Exits1NamingTheStep()
     {
         var run = Run("fit", "--model.nan_from_step=3", "--events", "events.jsonl");
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
         Assert.Contains("at global step 3", run.Error);
         Assert.Contains("\"status\":\"FAILED\"", File.ReadLines(_work.Combine("events.jsonl")).Last());
         Assert.Contains("status: FAILED", File.ReadAllText(_work.Combine("lightning_logs", "version_0", "status.yaml")));
@@ -72,7 +74,7 @@ public sealed class AppProcessTests : IDisposable
     public void EmptyLoader_FailsNamingTheLoader()
     {
         var run = Run("fit", "--data.samples=0");
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
         Assert.Contains("train loader of TinyDataModule yields no batches", run.Error);
     }
 
@@ -82,7 +84,7 @@ public sealed class AppProcessTests : IDisposable
         var broken = _work.Combine("broken.ckpt");
         File.WriteAllBytes(broken, [0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
         var run = Run("fit", "--ckpt-path", broken);
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains(broken, run.Error);
         Assert.Contains("truncated", run.Error);
     }
@@ -90,15 +92,15 @@ public sealed class AppProcessTests : IDisposable
     [Fact]
     public void ValidateTestPredict_UseTheTrainedCheckpoint()
     {
-        Assert.Equal(0, Run("fit", "--trainer.max_epochs=1").ExitCode);
+        Assert.Equal(ExitCodes.Finished, Run("fit", "--trainer.max_epochs=1").ExitCode);
         var validate = Run("validate", "--ckpt-path", "last");
-        Assert.True(validate.ExitCode == 0, validate.Output);
+        Assert.True(validate.ExitCode == ExitCodes.Finished, validate.Output);
         Assert.Contains("val_acc = ", validate.Output);
         var test = Run("test", "--ckpt-path", "best");
-        Assert.True(test.ExitCode == 0, test.Output);
+        Assert.True(test.ExitCode == ExitCodes.Finished, test.Output);
         Assert.Contains("test_loss = ", test.Output);
         var predict = Run("predict", "--ckpt-path", "last", "--predictions", "out.safetensors");
-        Assert.True(predict.ExitCode == 0, predict.Output);
+        Assert.True(predict.ExitCode == ExitCodes.Finished, predict.Output);
         Assert.Contains("Saved 64 predictions", predict.Output);
     }
 
@@ -107,7 +109,7 @@ public sealed class AppProcessTests : IDisposable
     {
         File.WriteAllText(_work.Combine("lightning.yaml"), "model:\n  hidden: 32\n");
         var run = Run("print-config", "--data.batch_size=8");
-        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         Assert.Contains("hidden: 32", run.Output);
         Assert.Contains("batch_size: 8", run.Output);
         Assert.Contains("model_checkpoint:", run.Output);
@@ -119,12 +121,12 @@ public sealed class AppProcessTests : IDisposable
     public void StopSignal_MidEpoch_SavesLoadableCheckpointAndExits130(int signal)
     {
         using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=50", "--model.step_delay_ms=10", "--events", "events.jsonl", .. Quiet]);
-        TestApp.WaitForEvents(_work.Combine("events.jsonl"), lines => lines.Exists(l => l.Contains("\"epoch_end\"", StringComparison.Ordinal)), process, TimeSpan.FromMinutes(2));
+        TestApp.WaitForEvents(_work.Combine("events.jsonl"), _ => EventsReader.ReadAll(_work.Combine("events.jsonl")).OfType<EpochEnded>().Any(), process, TimeSpan.FromMinutes(2));
         Thread.Sleep(50);
         Signals.Send(process.Id, signal);
         var run = TestApp.Collect(process, TimeSpan.FromMinutes(2));
 
-        Assert.True(run.ExitCode == 130, run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Interrupted, run.Output);
         var last = _work.Combine("lightning_logs", "version_0", "checkpoints", "last.ckpt");
         var progress = CheckpointFile.Read(last).State["progress"]!;
         Assert.True(progress["global_step"]!.GetValue<long>() > 16);
@@ -139,10 +141,10 @@ public sealed class AppProcessTests : IDisposable
     {
         using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=4", "--model.step_delay_ms=5", "--events", "events.jsonl",
             "--callbacks.model_checkpoint.enabled=false", .. Quiet]);
-        TestApp.WaitForEvents(_work.Combine("events.jsonl"), lines => lines.Exists(l => l.Contains("\"epoch_end\"", StringComparison.Ordinal)), process, TimeSpan.FromMinutes(2));
+        TestApp.WaitForEvents(_work.Combine("events.jsonl"), _ => EventsReader.ReadAll(_work.Combine("events.jsonl")).OfType<EpochEnded>().Any(), process, TimeSpan.FromMinutes(2));
         Signals.Send(process.Id, Signals.User1);
         var run = TestApp.Collect(process, TimeSpan.FromMinutes(2));
-        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         var saved = CheckpointFile.Read(_work.Combine("lightning_logs", "version_0", "checkpoints", "last.ckpt")).State["progress"]!;
         Assert.InRange(saved["global_step"]!.GetValue<long>(), 17, 63);
         Assert.Contains("\"status\":\"FINISHED\"", File.ReadLines(_work.Combine("events.jsonl")).Last());
@@ -154,15 +156,16 @@ public sealed class AppProcessTests : IDisposable
         string[] training = ["fit", "--trainer.max_epochs=3", "--callbacks.model_checkpoint.every_n_train_steps=4", .. Quiet];
         using var reference = new TempDirectory();
         var straight = TestApp.Run(reference.Path, training);
-        Assert.True(straight.ExitCode == 0, straight.Output);
+        Assert.True(straight.ExitCode == ExitCodes.Finished, straight.Output);
 
         using (var process = TestApp.Start(_work.Path, [.. training, "--model.step_delay_ms=25", "--events", "events.jsonl"]))
         {
             // The first checkpoint event after epoch 0 ends is the step-20 save, in the middle of epoch 1.
-            TestApp.WaitForEvents(_work.Combine("events.jsonl"), lines =>
+            TestApp.WaitForEvents(_work.Combine("events.jsonl"), _ =>
             {
-                var epochEnd = lines.FindIndex(l => l.Contains("\"epoch_end\"", StringComparison.Ordinal));
-                return epochEnd >= 0 && lines.Skip(epochEnd).Any(l => l.Contains("last.ckpt", StringComparison.Ordinal));
+                var events = EventsReader.ReadAll(_work.Combine("events.jsonl")).ToList();
+                var epochEnd = events.FindIndex(e => e is EpochEnded);
+                return epochEnd >= 0 && events.Skip(epochEnd).Any(e => e is CheckpointSaved saved && saved.Path.Contains("last.ckpt", StringComparison.Ordinal));
             }, process, TimeSpan.FromMinutes(2));
             Signals.Send(process.Id, Signals.Kill);
             process.WaitForExit();
@@ -172,7 +175,7 @@ public sealed class AppProcessTests : IDisposable
         Assert.True(interrupted["epoch"]!.GetValue<int>() == 1 && batch is > 0 and < 16, $"the kill landed outside the middle of epoch 1: {interrupted}");
 
         var resumed = TestApp.Run(_work.Path, [.. training, "--ckpt-path", "last"]);
-        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.True(resumed.ExitCode == ExitCodes.Finished, resumed.Output);
         Assert.Equal(
             Weights(Path.Combine(reference.Path, "lightning_logs", "version_0", "checkpoints", "last.ckpt")),
             Weights(_work.Combine("lightning_logs", "version_1", "checkpoints", "last.ckpt")));

@@ -5,6 +5,7 @@ using Lightning.Mlflow.Stores;
 using Lightning.Mlflow.Tests.Support;
 using Lightning.Mlflow.Tests.Tracking;
 using Lightning.TestSupport;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Mlflow.Tests.Cli;
 
@@ -37,7 +38,7 @@ public sealed class RunsCommandTests : IDisposable
         var clock = Stopwatch.StartNew();
         var result = Tool(arguments);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
         Assert.Contains($"the MLflow server {uri} did not answer (Connection refused", result.Output);
         Assert.Contains("; start it", result.Output);
         Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -52,7 +53,7 @@ public sealed class RunsCommandTests : IDisposable
         var runId = SpoolOfflineRun(UnreachableServerTests.ClosedPort().AbsoluteUri);
         var store = Path.Combine(_folder.Path, "mlruns");
         var result = Tool(["runs", "push", "--to", form == "folder" ? "mlruns" : new Uri(store).AbsoluteUri]);
-        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.True(result.ExitCode == ExitCodes.Finished, result.Output);
         // How many writes the batching made of them depends on timing; what they hold does not.
         Assert.Matches($@"{runId}: delivered \d+ writes \(10 metric points, 1 params, 2 artifacts and the final status \(\d+ writes\)\) to file://", result.Output);
         var run = Assert.Single(FileStoreReader.Runs(store));
@@ -74,7 +75,7 @@ public sealed class RunsCommandTests : IDisposable
             tracker.Flush(TimeSpan.FromSeconds(10));
         }
         var result = Tool(["runs", "push", "--from", "source", "--to", "copy"]);
-        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.True(result.ExitCode == ExitCodes.Finished, result.Output);
         var copied = Assert.Single(FileStoreReader.Runs(Path.Combine(_folder.Path, "copy")));
         Assert.Equal(3, copied.Metrics().Count(m => m.Key == "loss"));
     }
@@ -85,7 +86,7 @@ public sealed class RunsCommandTests : IDisposable
         var server = UnreachableServerTests.ClosedPort().AbsoluteUri.TrimEnd('/');
         var runId = SpoolOfflineRun(server);
         var result = Tool(["runs", "list"]);
-        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.True(result.ExitCode == ExitCodes.Finished, result.Output);
         Assert.Contains($"Not yet delivered (spooled under {Path.Combine(_folder.Path, ".lightning", "runs")}):", result.Output);
         var row = Assert.Single(result.Output.Split('\n'), l => l.StartsWith(runId, StringComparison.Ordinal));
         Assert.Contains("  SPOOLED  ", row);
@@ -108,7 +109,7 @@ public sealed class RunsCommandTests : IDisposable
         _server.Unreachable = false;
         var command = log.ToString().Split('\n').Single(l => l.StartsWith("MLflow: run ", StringComparison.Ordinal)).Split("Deliver them with: dotnet lightning ")[1].Trim();
         var result = Tool(command.Split(' '));
-        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.True(result.ExitCode == ExitCodes.Finished, result.Output);
         var run = Assert.Single(_server.Runs.Values);
         Assert.Equal("FINISHED", run.Status);
         Assert.Equal(4, _server.Points(run.Info["run_id"]!.GetValue<string>(), "loss").Count);
@@ -117,7 +118,7 @@ public sealed class RunsCommandTests : IDisposable
     [Fact]
     public void ListAndDoctor_InAnEmptyFolder_CreateNothing()
     {
-        Assert.Equal(0, Tool(["runs", "list"]).ExitCode);
+        Assert.Equal(ExitCodes.Finished, Tool(["runs", "list"]).ExitCode);
         Tool(["doctor"]);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Path));
     }

@@ -2,6 +2,7 @@ using Lightning.TestSupport;
 using System.Text;
 using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Tests.Support;
+using Lightning.Core.Hosting;
 
 namespace Lightning.Mlflow.Tests.Tracking;
 
@@ -23,7 +24,7 @@ public sealed class AppTrackingTests : IDisposable
     public void Fit_RecordsAFinishedRunWithParamsMetricsAndArtifacts()
     {
         var run = TestApp.Run(_work.Path, ["fit", .. Fast, "--tracking.run_name=first"], TestApp.Mlflow);
-        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         Assert.Contains("nothing spooled", run.Output);
         // A complete recording is news, not a warning: a build log takes the first line of standard error as the reason it failed.
         Assert.DoesNotContain("nothing spooled", run.Error);
@@ -51,7 +52,7 @@ public sealed class AppTrackingTests : IDisposable
     public void Failure_RecordsFailedWithTheMessage()
     {
         var run = TestApp.Run(_work.Path, ["fit", .. Fast, "--model.nan_from_step=3"], TestApp.Mlflow);
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
         var recorded = OnlyRun();
         Assert.Equal(4, recorded.Status);
         Assert.Contains("global step 3", recorded.Tag("mlflow.note.content"));
@@ -63,7 +64,7 @@ public sealed class AppTrackingTests : IDisposable
     {
         using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=100", "--model.step_delay_ms=10", "--trainer.enable_model_summary=false", "--events", "events.jsonl"], TestApp.Mlflow);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(_work.Combine("events.jsonl")) || !File.ReadAllText(_work.Combine("events.jsonl")).Contains("epoch_end", StringComparison.Ordinal))
+        while (!File.Exists(_work.Combine("events.jsonl")) || !File.ReadAllText(_work.Combine("events.jsonl")).Contains(EpochEnded.EventName, StringComparison.Ordinal))
         {
             Assert.False(process.HasExited, "the app exited early");
             Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2));
@@ -71,7 +72,7 @@ public sealed class AppTrackingTests : IDisposable
         }
         Signals.Send(process.Id, Signals.Interrupt);
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)));
-        Assert.Equal(130, process.ExitCode);
+        Assert.Equal(ExitCodes.Interrupted, process.ExitCode);
         var recorded = OnlyRun();
         Assert.Equal(5, recorded.Status);
         Assert.True(long.Parse(recorded.Field("end_time"), System.Globalization.CultureInfo.InvariantCulture) > 0);
@@ -85,7 +86,7 @@ public sealed class AppTrackingTests : IDisposable
         foreach (var process in runs)
         {
             Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)));
-            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(ExitCodes.Finished, process.ExitCode);
         }
         var experiment = Assert.Single(MlrunsReader.Experiments(_work.Combine("mlruns")), e => e.Name == "Lightning.TestApp");
         Assert.Equal(3, MlrunsReader.Runs(experiment).Count(r => r.Status == 3));
@@ -97,7 +98,7 @@ public sealed class AppTrackingTests : IDisposable
         using var server = new ReplayServer();
         var run = TestApp.Run(_work.Path, ["fit", .. Fast, $"--tracking.uri={server.Uri}", "--tracking.experiment=remote"], TestApp.Mlflow);
         Assert.Contains("nothing spooled", run.Output);
-        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         var recorded = Assert.Single(server.Runs.Values);
         Assert.True(recorded.Status == "FINISHED", run.Output + string.Join("\n", server.Requests.Select(r => $"{r.At} {r.Method} {r.PathAndQuery}")));
         Assert.Equal("remote", Assert.Single(server.Experiments.Values).Name);
@@ -118,7 +119,7 @@ public sealed class AppTrackingTests : IDisposable
         clock.Restart();
         var run = TestApp.Run(_work.Path, ["fit", .. Fast, $"--tracking.uri={uri}"], TestApp.Mlflow);
         var overhead = clock.Elapsed - baseline;
-        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         Assert.True(overhead < TimeSpan.FromSeconds(10), $"{overhead} more than the same run into a file store");
         var closing = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("MLflow: run offline-", StringComparison.Ordinal));
         Assert.Contains($"{uri} never answered, nothing was sent; spooled in ", closing);

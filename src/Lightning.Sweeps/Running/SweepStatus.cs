@@ -1,8 +1,11 @@
 namespace Lightning.Sweeps.Running;
 
-/// <summary>Why a sweep stopped before its planned trials ended.</summary>
-public enum SweepStop
+/// <summary>How a sweep ended.</summary>
+public enum SweepStatus
 {
+    /// <summary>Every planned trial ended (finished, pruned or failed).</summary>
+    Completed,
+
     /// <summary>The user cancelled it (Ctrl+C); running trials go back to pending.</summary>
     Cancelled,
 

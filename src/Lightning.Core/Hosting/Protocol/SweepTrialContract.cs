@@ -13,7 +13,7 @@ namespace Lightning.Core.Hosting;
 /// </remarks>
 public static class SweepTrialContract
 {
-    /// <summary>The trial number; its presence makes the app a sweep trial (SIGTERM means pruned: exit 3).</summary>
+    /// <summary>The trial number; its presence makes the app a sweep trial (SIGTERM means pruned: <see cref="ExitCodes.Stopped"/>).</summary>
     public const string TrialVariable = "LIGHTNING_SWEEP_TRIAL";
 
     /// <summary>Comma-separated epochs (from 1) at which the trial waits for the controller's decision.</summary>

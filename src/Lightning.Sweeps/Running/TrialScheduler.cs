@@ -1,0 +1,79 @@
+using Lightning.Core.Hosting;
+using Lightning.Sweeps.Executors;
+using Lightning.Sweeps.Samplers;
+using Lightning.Sweeps.Spaces;
+using Lightning.Sweeps.State;
+
+namespace Lightning.Sweeps.Running;
+
+/// <summary>
+/// Which trials start next and where: a pending trial first (stopped by a dead or cancelled controller), else the
+/// sampler's next proposal; as many as the parallel limit leaves room for, each in a free slot.
+/// </summary>
+internal sealed class TrialScheduler(SweepOptions options, SweepState state, ISampler sampler, IReadOnlySet<int> decisionEpochs)
+{
+    /// <summary>Whether the sampler has nothing more to propose (a grid smaller than the trials asked for).</summary>
+    public bool Exhausted { get; private set; }
+
+    /// <summary>Planned trials neither ended nor running.</summary>
+    public int Remaining =>
+        state.Planned - state.Trials.Count(t => t.State is TrialState.Finished or TrialState.Pruned or TrialState.Failed or TrialState.Running);
+
+    /// <summary>
+    /// The trials that can start now, to be started together so a batch scheduler gets them as one array: up to the
+    /// parallel limit, or every remaining one when the executor queues trials itself and the sampler does not learn from
+    /// results. Each is marked running.
+    /// </summary>
+    public IReadOnlyList<(TrialRecord Trial, TrialLaunch Launch)> Next(IReadOnlyCollection<RunningTrial> running)
+    {
+        var capacity = options.Executor.QueuesTrials && !sampler.LearnsFromResults ? int.MaxValue : options.Parallel - running.Count;
+        var used = running.Select(r => r.Slot).ToHashSet();
+        var free = Enumerable.Range(0, options.Parallel).Where(s => !used.Contains(s)).ToList();
+        var ready = new List<(TrialRecord, TrialLaunch)>();
+        while (ready.Count < capacity && Take() is { } trial)
+        {
+            // A slot no running trial holds; queued trials beyond the parallel limit share slots round the ring.
+            var slot = ready.Count < free.Count ? free[ready.Count] : ready.Count % options.Parallel;
+            ready.Add((trial, Launch(trial, slot)));
+        }
+        return ready;
+    }
+
+    /// <summary>The next trial to run marked running, or null when there is none.</summary>
+    private TrialRecord? Take()
+    {
+        if (Remaining <= 0) return null;
+        var trial = state.Trials.Where(t => t.State == TrialState.Pending).OrderBy(t => t.Number).FirstOrDefault();
+        if (trial is null)
+        {
+            if (Exhausted) return null;
+            var proposal = sampler.Next(state.Trials.OrderBy(t => t.Number).Select(t => t.ToTrial()).ToList());
+            if (proposal is null)
+            {
+                Exhausted = true;
+                return null;
+            }
+            trial = new TrialRecord { Number = state.Trials.Count, Params = proposal.ToDictionary(p => p.Key, p => p.Value) };
+            state.Trials.Add(trial);
+        }
+        trial.State = TrialState.Running;
+        trial.Attempts++;
+        trial.Curve.Clear();
+        return trial;
+    }
+
+    private TrialLaunch Launch(TrialRecord trial, int slot)
+    {
+        var folder = Path.Combine(state.Folder(options.ProjectFolder), $"trial-{trial.Number}");
+        Directory.CreateDirectory(folder);
+        var events = Path.Combine(folder, $"events-{trial.Attempts}.jsonl");
+        var arguments = new List<string> { "fit", "--events", events, $"--tracking.run_name={state.Id}-trial-{trial.Number}",
+            $"--tracking.tags=sweep.id={state.Id},sweep.trial={trial.Number}", $"--tracking.experiment={options.Experiment}", "--trainer.enable_model_summary=false" };
+        if (state.ParentRunId is { } parent) arguments.Add($"--tracking.parent_run_id={parent}");
+        arguments.AddRange(trial.Params.Select(p => $"--{p.Key}={Parameter.Format(p.Value)}"));
+        var environment = decisionEpochs.Count == 0
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { [SweepTrialContract.DecisionEpochsVariable] = SweepTrialContract.FormatEpochs(decisionEpochs.Order()) };
+        return new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot, environment);
+    }
+}
