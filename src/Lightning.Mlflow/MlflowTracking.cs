@@ -10,16 +10,17 @@ public static class MlflowTracking
 {
     /// <summary>Records the app's runs in MLflow: a server, or <c>./mlruns</c> by default.</summary>
     public static AppHostOptions UseMlflow(this AppHostOptions host) =>
-        host with { TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error) };
+        host with { TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error, host.Time) };
 
-    /// <summary>The tracker for these options; the experiment is <c>tracking.experiment</c>, else <c>MLFLOW_EXPERIMENT_NAME</c>, else the project name.</summary>
-    public static ITracker Create(TrackingOptions tracking, TrainerOptions trainer, string project, TextWriter log)
+    /// <summary>The tracker for these options; the experiment is <c>tracking.experiment</c>, else <c>MLFLOW_EXPERIMENT_NAME</c>, else the project name; <paramref name="time"/> (the system clock when null) stamps runs and paces batching and retries.</summary>
+    public static ITracker Create(TrackingOptions tracking, TrainerOptions trainer, string project, TextWriter log, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var target = TrackingTarget.Resolve(tracking.Uri, Environment.GetEnvironmentVariable(TrackingTarget.UriVariable), trainer.DefaultRootDir);
-        var store = target.Open(RestOptions.FromEnvironment(), LocalRunsRoot(trainer.DefaultRootDir), log.WriteLine);
+        var store = target.Open(RestOptions.FromEnvironment(), LocalRunsRoot(trainer.DefaultRootDir), log.WriteLine, time);
         var fromEnvironment = Environment.GetEnvironmentVariable("MLFLOW_EXPERIMENT_NAME");
         var experiment = tracking.Experiment ?? (string.IsNullOrEmpty(fromEnvironment) ? project : fromEnvironment);
-        return new MlflowTracker(store, new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log });
+        return new MlflowTracker(store, new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log, Time = time });
     }
 
     /// <summary>Where runs on a server keep their local files (checkpoints, spool): <c>.lightning/runs</c> under the root folder.</summary>
