@@ -1,3 +1,4 @@
+#pragma warning disable RS0030 // TODO(issue 10): console — the trainer defaults to Console.Out; its owner moves the default to the host.
 using Lightning.Core.Callbacks;
 using Lightning.Core.Checkpoints;
 using Lightning.Core.Configuration;

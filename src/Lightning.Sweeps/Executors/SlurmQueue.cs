@@ -1,3 +1,4 @@
+#pragma warning disable RS0030 // TODO(issue 10): clock — this file reads time or sleeps directly; its owner passes a TimeProvider.
 using System.Globalization;
 
 namespace Lightning.Sweeps.Executors;
