@@ -7,6 +7,7 @@ using Lightning.Core.Tests.Support;
 namespace Lightning.Core.Tests.Hosting;
 
 /// <summary>The app host as users run it: a real child process, real files, real signals.</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class AppProcessTests : IDisposable
 {
     private static readonly string[] Quiet = ["--trainer.enable_model_summary=false", "--trainer.seed=123", "--trainer.threads=1"];
