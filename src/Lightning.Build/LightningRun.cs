@@ -53,7 +53,10 @@ public sealed class LightningRun : MSBuildTask, ICancelableTask
         {
             WorkingDirectory = WorkingDirectory,
             // A build log is not a terminal: one plain line per epoch.
-            Environment = new Dictionary<string, string?> { ["LIGHTNING_PROGRESS"] = Environment.GetEnvironmentVariable("LIGHTNING_PROGRESS") ?? "plain" },
+            Environment = new Dictionary<string, string?>
+            {
+                ["LIGHTNING_PROGRESS"] = Environment.GetEnvironmentVariable("LIGHTNING_PROGRESS") ?? "plain",
+            },
         };
         var errors = new List<string>();
         Log.LogMessage(MessageImportance.High, $"Lightning: {Command} {Path.GetFileName(AppPath)} {string.Join(" ", arguments.Skip(3))}");
@@ -104,7 +107,8 @@ public sealed class LightningRun : MSBuildTask, ICancelableTask
                 return false;
             case 2:
                 // Exit 2 is every refusal before training starts: configuration, arguments, a missing or unusable checkpoint.
-                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0, "Lightning {0} was refused (bad configuration, argument or input; exit code 2): {1}", Command, detail);
+                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0,
+                    "Lightning {0} was refused (bad configuration, argument or input; exit code 2): {1}", Command, detail);
                 return false;
             case 3:
                 Log.LogWarning("Lightning: {0} was stopped on request (exit code 3).", Command);

@@ -25,7 +25,8 @@ internal static class ProcessRunner
     /// </summary>
     public static int Attached(string file, IEnumerable<string> arguments, string workingDirectory)
     {
-        using var process = Runner.Start(new ProcessSpec(file, [.. arguments]) { WorkingDirectory = workingDirectory, Output = ProcessOutput.Inherit });
+        var spec = new ProcessSpec(file, [.. arguments]) { WorkingDirectory = workingDirectory, Output = ProcessOutput.Inherit };
+        using var process = Runner.Start(spec);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {

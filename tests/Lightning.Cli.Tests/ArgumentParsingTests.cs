@@ -48,7 +48,8 @@ public sealed class ArgumentParsingTests : IDisposable
         var run = Tool.Run(_folder.Path, runner, "fit", "--ckpt-path", "last", "--events", "events.jsonl", "--trainer.max_epochs=3");
         Assert.True(run.ExitCode == 0, run.Error);
         var started = runner.Started[^1];
-        Assert.Equal(["exec", app, "fit", "--ckpt-path", "last", "--events", _folder.Combine("events.jsonl"), "--trainer.max_epochs=3"], started.Arguments);
+        string[] expected = ["exec", app, "fit", "--ckpt-path", "last", "--events", _folder.Combine("events.jsonl"), "--trainer.max_epochs=3"];
+        Assert.Equal(expected, started.Arguments);
         Assert.Equal(_folder.Path, started.WorkingDirectory);
     }
 }

@@ -37,7 +37,8 @@ public sealed class DoctorCommandTests : IDisposable
     public void AppDoctorFailing_FailsTheTool()
     {
         File.WriteAllText(_folder.Combine("Demo.csproj"), "<Project />");
-        var run = Tool.Run(_folder.Path, Fakes.BuildsThenRuns(_folder.Combine("bin", "Demo.dll"), appExitCode: 1, "FAIL torch: libstdc++ too old"), "doctor");
+        var runner = Fakes.BuildsThenRuns(_folder.Combine("bin", "Demo.dll"), appExitCode: 1, "FAIL torch: libstdc++ too old");
+        var run = Tool.Run(_folder.Path, runner, "doctor");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("FAIL torch: libstdc++ too old", run.Output, StringComparison.Ordinal);
     }

@@ -21,7 +21,8 @@ internal sealed class RequeueCallback(TextWriter error, IProcessRunner? runner =
         if (Environment.GetEnvironmentVariable("SLURM_JOB_ID") is not { Length: > 0 } job) return;
         try
         {
-            using var requeue = (runner ?? SystemProcessRunner.Instance).Start(new ProcessSpec("scontrol", ["requeue", job]) { Output = ProcessOutput.Inherit });
+            var spec = new ProcessSpec("scontrol", ["requeue", job]) { Output = ProcessOutput.Inherit };
+            using var requeue = (runner ?? SystemProcessRunner.Instance).Start(spec);
             requeue.WaitForExit(TimeSpan.FromSeconds(30));
         }
         catch (System.ComponentModel.Win32Exception failure)

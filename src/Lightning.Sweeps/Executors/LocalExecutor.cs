@@ -29,13 +29,21 @@ public sealed class LocalExecutor(string appPath, string workingDirectory, int g
     /// <inheritdoc />
     public ITrialProcess Start(TrialLaunch launch)
     {
-        var environment = new Dictionary<string, string?> { [SweepTrialContract.TrialVariable] = launch.Number.ToString(CultureInfo.InvariantCulture) };
+        var environment = new Dictionary<string, string?>
+        {
+            [SweepTrialContract.TrialVariable] = launch.Number.ToString(CultureInfo.InvariantCulture),
+        };
         foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) environment[key] = value;
         environment["LIGHTNING_PROGRESS"] = "plain";
         if (gpus > 0) environment["CUDA_VISIBLE_DEVICES"] = (launch.Slot % gpus).ToString(CultureInfo.InvariantCulture);
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
         var log = new StreamWriter(launch.LogPath, append: true) { AutoFlush = true };
-        var process = _runner.Start(new ProcessSpec("dotnet", ["exec", appPath, .. launch.Arguments]) { WorkingDirectory = workingDirectory, Environment = environment });
+        var spec = new ProcessSpec("dotnet", ["exec", appPath, .. launch.Arguments])
+        {
+            WorkingDirectory = workingDirectory,
+            Environment = environment,
+        };
+        var process = _runner.Start(spec);
         // The events path makes the handle safe against a reused process id: Abandon checks the command line for it.
         return new LocalTrial(process, log, $"{process.Id} {launch.EventsPath}");
     }

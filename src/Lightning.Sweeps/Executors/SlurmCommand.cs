@@ -9,7 +9,8 @@ internal static class SlurmCommand
     public static IProcessRunner Runner { get; set; } = SystemProcessRunner.Instance;
 
     /// <returns>Exit code -1 when the command is missing or did not answer in time; the output says which.</returns>
-    public static (int Code, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string> environment)
+    public static (int Code, string Output) Run(
+        string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string> environment)
     {
         try
         {

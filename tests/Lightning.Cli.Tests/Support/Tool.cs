@@ -23,7 +23,8 @@ internal static class Tool
             Console.SetError(error);
             Environment.CurrentDirectory = folder;
             Environment.SetEnvironmentVariable("MLFLOW_TRACKING_URI", null);
-            ProcessRunner.Runner = runner ?? new FakeProcessRunner(spec => throw new InvalidOperationException($"This test starts no process, but the tool ran: {spec}"));
+            ProcessRunner.Runner = runner
+                ?? new FakeProcessRunner(spec => throw new InvalidOperationException($"This test starts no process, but the tool ran: {spec}"));
             var entry = typeof(ProcessRunner).Assembly.EntryPoint!;
             var exitCode = (int)entry.Invoke(null, [arguments])!;
             return new Result(exitCode, output.ToString(), error.ToString());

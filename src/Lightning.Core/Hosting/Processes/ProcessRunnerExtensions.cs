@@ -13,7 +13,8 @@ public static class ProcessRunnerExtensions
     /// <param name="spec">What to run; its output is captured whatever it says.</param>
     /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
     /// <param name="onLine">Called on a reader thread for each line as it arrives, with the handle (to signal it).</param>
-    public static ProcessResult Run(this IProcessRunner runner, ProcessSpec spec, TimeSpan timeout, Action<ProcessLine, IProcessHandle>? onLine = null)
+    public static ProcessResult Run(
+        this IProcessRunner runner, ProcessSpec spec, TimeSpan timeout, Action<ProcessLine, IProcessHandle>? onLine = null)
     {
         ArgumentNullException.ThrowIfNull(runner);
         using var handle = runner.Start(spec with { Output = ProcessOutput.Capture });

@@ -17,7 +17,7 @@ public static partial class ProcessSignals
     /// <summary>SIGTERM: the polite stop request.</summary>
     public const int Terminate = 15;
 
-    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when it could not be sent (no such process, no right, or Windows).</summary>
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when it could not be sent (no such process, no right).</summary>
     public static bool Send(int pid, int signal) => !OperatingSystem.IsWindows() && SendSignal(pid, signal) == 0;
 
     /// <summary>The errno of the last failed <see cref="Send"/> on this thread.</summary>
