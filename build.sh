@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Entry points for a fresh machine (see README.md):
 #   ./build.sh test         restore, build and run every test project; ends with "N passed, N failed"
+#   ./build.sh test unit    the fast tests only: no end-to-end project, no test that starts a process (Category=Process)
 #   ./build.sh quickstart   pack, install the template and tool, scaffold artifacts/quickstart/Demo, dotnet build -t:Train
 #   ./build.sh pack         pack every package into artifacts/packages with a fresh version
 #   ./build.sh bench SUITE  run a benchmark suite (engine, tracking, sweeps, gpu), printing BENCH lines
@@ -18,23 +19,34 @@ build() {
 }
 
 run_tests() {
+  local scope="${1:-all}" projects=() filter=()
+  case "$scope" in
+    all) projects=(tests/*.Tests/*.csproj) ;;
+    unit)
+      for project in tests/*.Tests/*.csproj; do [[ "$project" == *EndToEnd* ]] || projects+=("$project"); done
+      filter=(--filter "Category!=Process") ;;
+    *) echo "usage: ./build.sh test [unit]" >&2; return 2 ;;
+  esac
   build
   local results
   results="$(mktemp -d)"
   local status=0
-  for project in tests/*.Tests/*.csproj; do
-    dotnet test "$project" -c "$configuration" --no-build -nologo \
+  for project in "${projects[@]}"; do
+    dotnet test "$project" -c "$configuration" --no-build -nologo "${filter[@]}" \
       --logger "trx;LogFileName=$(basename "$project" .csproj).trx" --results-directory "$results" || status=$?
   done
-  summarize "$results"
+  summarize "$results" "${projects[@]}"
   rm -rf "$results"
   return $status
 }
 
-# Sums the outcomes of every TRX file into the one closing line CI reads. A test project whose run was aborted (its
+# Sums the outcomes of the TRX files of the given test projects (default: all) into the one closing line CI reads. A test project whose run was aborted (its
 # test host crashed) or that left no TRX counts as one failure, so the line never says "0 failed" for a broken run.
 summarize() {
-  python3 - "$1" tests/*.Tests/*.csproj <<'PY'
+  local folder="$1"
+  shift
+  (($#)) || set -- tests/*.Tests/*.csproj
+  python3 - "$folder" "$@" <<'PY'
 import glob, os, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
@@ -105,10 +117,10 @@ quickstart() {
 }
 
 case "${1:-}" in
-  test) run_tests ;;
+  test) run_tests "${2:-all}" ;;
   quickstart) quickstart ;;
   pack) pack ;;
   bench) build && dotnet run -c "$configuration" --no-build --project tests/Lightning.Benchmarks -- "${2:-engine}" ;;
   summarize) summarize "${2:?usage: ./build.sh summarize FOLDER_OF_TRX_FILES}" ;;
-  *) echo "usage: ./build.sh test|quickstart|pack|bench [suite]|summarize folder" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh test [unit]|quickstart|pack|bench [suite]|summarize folder" >&2; exit 2 ;;
 esac

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Lightning.Core.Hosting;
+using Lightning.Core.Hosting.Processes;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
@@ -13,10 +11,9 @@ namespace Lightning.Build;
 /// configuration, argument or input, such as a missing checkpoint). On cancel (Ctrl+C, an IDE's stop) the app gets
 /// SIGINT, has a grace period to save its checkpoint, then is killed.
 /// </summary>
-public sealed partial class LightningRun : MSBuildTask, ICancelableTask
+public sealed class LightningRun : MSBuildTask, ICancelableTask
 {
-    private const int Sigint = 2;
-    private Process? _process;
+    private IProcessHandle? _process;
     private int _cancelled;
 
     /// <summary>The app's built assembly.</summary>
@@ -47,42 +44,32 @@ public sealed partial class LightningRun : MSBuildTask, ICancelableTask
     /// <inheritdoc />
     public override bool Execute()
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        string[] arguments =
+        [
+            "exec", AppPath, Command,
+            .. Arguments.Select(a => a.ItemSpec),
+            .. ExtraArguments.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries),
+        ];
+        var spec = new ProcessSpec(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", arguments)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = WorkingDirectory,
+            // A build log is not a terminal: one plain line per epoch.
+            Environment = new Dictionary<string, string?>
+            {
+                ["LIGHTNING_PROGRESS"] = Environment.GetEnvironmentVariable("LIGHTNING_PROGRESS") ?? "plain",
+            },
         };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(AppPath);
-        info.ArgumentList.Add(Command);
-        foreach (var argument in Arguments) info.ArgumentList.Add(argument.ItemSpec);
-        foreach (var argument in ExtraArguments.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries)) info.ArgumentList.Add(argument);
-        // A build log is not a terminal: one plain line per epoch.
-        info.Environment["LIGHTNING_PROGRESS"] = Environment.GetEnvironmentVariable("LIGHTNING_PROGRESS") ?? "plain";
-
-        var lines = new BlockingCollection<(bool IsError, string Text)>();
         var errors = new List<string>();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Add((false, e.Data)); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Add((true, e.Data)); };
-        Log.LogMessage(MessageImportance.High, $"Lightning: {Command} {Path.GetFileName(AppPath)} {string.Join(" ", info.ArgumentList.Skip(3))}");
-        process.Start();
+        Log.LogMessage(MessageImportance.High, $"Lightning: {Command} {Path.GetFileName(AppPath)} {string.Join(" ", arguments.Skip(3))}");
+        using var process = SystemProcessRunner.Instance.Start(spec);
         _process = process;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _ = System.Threading.Tasks.Task.Run(() =>
-        {
-            process.WaitForExit();
-            lines.CompleteAdding();
-        });
         // MSBuild's logging must happen on the task's thread; lines are handed over as they arrive.
-        foreach (var (isError, text) in lines.GetConsumingEnumerable())
+        foreach (var (text, isError) in process.Lines)
         {
             if (isError) errors.Add(text);
             Log.LogMessage(MessageImportance.High, text);
         }
+        process.WaitForExit(Timeout.InfiniteTimeSpan);
         ExitCode = process.ExitCode;
         return Report(errors);
     }
@@ -96,12 +83,12 @@ public sealed partial class LightningRun : MSBuildTask, ICancelableTask
         {
             try
             {
-                if (!OperatingSystem.IsWindows()) _ = SendSignal(process.Id, Sigint);
-                if (!process.WaitForExit(CancelGraceSeconds * 1000)) process.Kill(entireProcessTree: true);
+                process.Signal(ProcessSignals.Interrupt);
+                if (!process.WaitForExit(TimeSpan.FromSeconds(CancelGraceSeconds))) process.Kill();
             }
             catch (InvalidOperationException)
             {
-                // Already exited.
+                // Already exited and disposed.
             }
         });
     }
@@ -131,7 +118,4 @@ public sealed partial class LightningRun : MSBuildTask, ICancelableTask
                 return false;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 }

@@ -1,21 +1,20 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Lightning.Core.Hosting.Processes;
 
 namespace Lightning.Cli;
 
-/// <summary>Runs child processes: captured (for build and property queries) or attached to this console (for training).</summary>
+/// <summary>The tool's two ways to run a child: captured (for build and property queries) or attached to this console (for training).</summary>
 internal static class ProcessRunner
 {
+    /// <summary>The seam every child goes through; tests may swap it.</summary>
+    public static IProcessRunner Runner { get; set; } = SystemProcessRunner.Instance;
+
     public sealed record Captured(int ExitCode, string Output);
 
     public static Captured Capture(string file, IEnumerable<string> arguments, string workingDirectory)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new Captured(process.ExitCode, output + error.Result);
+        var result = Runner.Run(new ProcessSpec(file, [.. arguments]) { WorkingDirectory = workingDirectory }, Timeout.InfiniteTimeSpan);
+        return new Captured(result.ExitCode, result.Output + result.Error);
     }
 
     /// <summary>
@@ -26,16 +25,15 @@ internal static class ProcessRunner
     /// </summary>
     public static int Attached(string file, IEnumerable<string> arguments, string workingDirectory)
     {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, WorkingDirectory = workingDirectory };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
-        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => c.Cancel = true);
-        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        var spec = new ProcessSpec(file, [.. arguments]) { WorkingDirectory = workingDirectory, Output = ProcessOutput.Inherit };
+        using var process = Runner.Start(spec);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {
             c.Cancel = true;
-            Signals.Send(process.Id, Signals.Terminate);
+            process.Signal(ProcessSignals.Terminate);
         });
-        process.WaitForExit();
+        process.WaitForExit(Timeout.InfiniteTimeSpan);
         return process.ExitCode;
     }
 }

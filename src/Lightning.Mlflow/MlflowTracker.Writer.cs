@@ -31,7 +31,7 @@ public sealed partial class MlflowTracker
             }
             Guarded(() => SendBatches(pending));
             if (_offline && _options.Time.GetElapsedTime(_lastProbe) >= _options.ProbeInterval) Guarded(TryDeliverSpool);
-            if (!_ended) Thread.Sleep(_options.FlushInterval);
+            if (!_ended) Task.Delay(_options.FlushInterval, _options.Time).GetAwaiter().GetResult();
         }
     }
 

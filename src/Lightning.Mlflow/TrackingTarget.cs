@@ -11,9 +11,9 @@ public sealed record TrackingTarget(bool IsServer, string Location)
     /// <summary>The environment variable the MLflow client reads.</summary>
     public const string UriVariable = "MLFLOW_TRACKING_URI";
 
-    /// <summary>The store at this target; a server's runs keep their local files (checkpoints, spool) under <paramref name="localRoot"/>.</summary>
-    public IRunStore Open(RestOptions options, string localRoot, Action<string>? warn = null) =>
-        IsServer ? new RestStore(new Uri(Location), options, localRoot) : new FileStore(Location, warn);
+    /// <summary>The store at this target; a server's runs keep their local files (checkpoints, spool) under <paramref name="localRoot"/>; <paramref name="time"/> stamps and paces retries.</summary>
+    public IRunStore Open(RestOptions options, string localRoot, Action<string>? warn = null, TimeProvider? time = null) =>
+        IsServer ? new RestStore(new Uri(Location), options, localRoot, time) : new FileStore(Location, warn, time);
 
     /// <summary>
     /// <c>tracking.uri</c>, else <c>MLFLOW_TRACKING_URI</c>, else <c>mlruns</c> under <paramref name="rootDirectory"/>:

@@ -75,7 +75,7 @@ public sealed class SweepTests(Workspace workspace)
         {
             // Kill the controller and its trial as a crash would, once one trial has finished and the next runs.
             if (line.StartsWith("Sweep ", StringComparison.Ordinal)) id = line.Split(' ')[1].TrimEnd(':');
-            if (line.StartsWith("trial 1 started", StringComparison.Ordinal)) process.Kill(entireProcessTree: true);
+            if (line.StartsWith("trial 1 started", StringComparison.Ordinal)) process.Kill();
         }, timeout: TimeSpan.FromMinutes(8));
         Assert.NotEqual(0, controller.ExitCode);
         Assert.NotNull(id);

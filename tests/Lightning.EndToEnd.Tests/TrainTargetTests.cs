@@ -1,3 +1,4 @@
+using Lightning.TestSupport;
 using Lightning.Core.Checkpoints;
 using Lightning.Mlflow.Stores;
 
@@ -95,7 +96,7 @@ public sealed class TrainTargetTests(Workspace workspace)
             // An IDE-style cancel: only the build process gets SIGINT; the task must forward it to the app.
             if (sent || !line.Contains("Epoch 2/1000", StringComparison.Ordinal)) return;
             sent = true;
-            Signals.Send(build.Id, Signals.Interrupt);
+            build.Signal(Signals.Interrupt);
         });
         Assert.True(sent, result.Output);
         Assert.NotEqual(0, result.ExitCode);

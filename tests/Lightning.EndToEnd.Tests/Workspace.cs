@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Lightning.Core.Hosting.Processes;
 using Lightning.TestSupport;
 
 namespace Lightning.EndToEnd.Tests;
@@ -17,7 +17,7 @@ public sealed class Workspace : IDisposable
     public string Scaffold(string name, params string[] options) => _feed.Scaffold(name, options);
 
     public static ChildProcess.Result Run(string folder, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
-        Action<string, Process>? onLine = null, TimeSpan? timeout = null) => ChildProcess.Run(folder, file, arguments, environment, onLine, timeout);
+        Action<string, IProcessHandle>? onLine = null, TimeSpan? timeout = null) => ChildProcess.Run(folder, file, arguments, environment, onLine, timeout);
 
     public static ChildProcess.Result Must(ChildProcess.Result result)
     {

@@ -5,6 +5,7 @@ using Lightning.TestSupport;
 namespace Lightning.Sweeps.Tests;
 
 /// <summary>Local trials as real processes of the test app.</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class LocalExecutorTests : IDisposable
 {
     private readonly TempDirectory _folder = new();

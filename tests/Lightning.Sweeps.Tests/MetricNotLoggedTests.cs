@@ -8,6 +8,7 @@ using Lightning.TestSupport;
 namespace Lightning.Sweeps.Tests;
 
 /// <summary>A sweep whose metric the trials do not log stops at the first epoch that lacks it, and never waits at a rung.</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class MetricNotLoggedTests : IDisposable
 {
     private readonly TempDirectory _folder = new();

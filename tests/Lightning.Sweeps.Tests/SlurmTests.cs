@@ -10,6 +10,7 @@ namespace Lightning.Sweeps.Tests;
 /// Trials on a real one-machine Slurm cluster that scripts/slurm-single-node.sh installs from Debian's packages and
 /// starts. If the cluster cannot start, the test fails with the script's reason.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class SlurmTests : IDisposable
 {
     private readonly TempDirectory _folder = new();

@@ -6,6 +6,7 @@ using Lightning.Sweeps.State;
 namespace Lightning.Sweeps.Tests;
 
 /// <summary>The one-sweep-per-folder lock against a real second process (util-linux <c>flock</c> takes the same OS lock).</summary>
+[Trait(Lightning.TestSupport.TestCategory.Name, Lightning.TestSupport.TestCategory.Process)]
 public sealed class SweepLockTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lightning-sweep-lock-").FullName;

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Text;
+using Lightning.Core.Hosting.Processes;
 
 namespace Lightning.TestSupport;
 
-/// <summary>Runs a command as a real child process, collecting its lines with the time each arrived.</summary>
+/// <summary>Runs a command as a real child process (through the process seam), collecting its lines with the time each arrived.</summary>
 public static class ChildProcess
 {
     public sealed record Result(int ExitCode, string Output, List<(TimeSpan At, string Line)> Lines);
@@ -11,41 +12,34 @@ public static class ChildProcess
     /// <param name="onLine">Called for each line as it arrives, with the process (to signal or kill it).</param>
     /// <exception cref="TimeoutException">The command ran past <paramref name="timeout"/> (default 5 minutes); it was killed.</exception>
     public static Result Run(string folder, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
-        Action<string, Process>? onLine = null, TimeSpan? timeout = null)
+        Action<string, IProcessHandle>? onLine = null, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        // Runs go where the command's own configuration says, never to a server the developer's shell points at.
-        info.Environment.Remove("MLFLOW_TRACKING_URI");
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        var variables = new Dictionary<string, string?>
+        {
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            // Runs go where the command's own configuration says, never to a server the developer's shell points at.
+            ["MLFLOW_TRACKING_URI"] = null,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
+        var spec = new ProcessSpec(file, [.. arguments]) { WorkingDirectory = folder, Environment = variables };
         var lines = new List<(TimeSpan, string)>();
         var all = new StringBuilder();
         var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = info };
-        void Receive(string? line)
+        var result = SystemProcessRunner.Instance.Run(spec, timeout ?? TimeSpan.FromMinutes(5), (line, process) =>
         {
-            if (line is null) return;
             lock (lines)
             {
-                lines.Add((clock.Elapsed, line));
-                all.AppendLine(line);
+                lines.Add((clock.Elapsed, line.Text));
+                all.AppendLine(line.Text);
             }
-            onLine?.Invoke(line, process);
-        }
-        process.OutputDataReceived += (_, e) => Receive(e.Data);
-        process.ErrorDataReceived += (_, e) => Receive(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
+            onLine?.Invoke(line.Text, process);
+        });
+        lock (lines)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish:\n{all}");
+            if (result.TimedOut) throw new TimeoutException($"{spec} did not finish:\n{all}");
+            return new Result(result.ExitCode, all.ToString(), [.. lines]);
         }
-        process.WaitForExit();
-        lock (lines) return new Result(process.ExitCode, all.ToString(), [.. lines]);
     }
 
     /// <exception cref="InvalidOperationException">The command failed; the message holds its output.</exception>

@@ -1,19 +1,17 @@
-using System.Runtime.InteropServices;
+using Lightning.Core.Hosting.Processes;
 
 namespace Lightning.TestSupport;
 
-public static partial class Signals
+/// <summary>Signals for tests: the seam's numbers, and a send that fails the test when the signal could not be sent.</summary>
+public static class Signals
 {
-    public const int Interrupt = 2;
-    public const int Kill = 9;
-    public const int User1 = 10;
-    public const int Terminate = 15;
+    public const int Interrupt = ProcessSignals.Interrupt;
+    public const int Kill = ProcessSignals.Kill;
+    public const int User1 = ProcessSignals.User1;
+    public const int Terminate = ProcessSignals.Terminate;
 
     public static void Send(int pid, int signal)
     {
-        if (SendSignal(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (!ProcessSignals.Send(pid, signal)) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {ProcessSignals.LastError}");
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 }

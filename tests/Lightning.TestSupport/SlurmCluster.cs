@@ -21,7 +21,8 @@ public sealed class SlurmCluster : IDisposable
 
     private static (int Code, string Output) Script(string verb)
     {
-        var result = ChildProcess.Run(Repository.Root, "bash", [Path.Combine(Repository.Root, "scripts", "slurm-single-node.sh"), verb], timeout: TimeSpan.FromMinutes(5));
+        var script = Path.Combine(Repository.Root, "scripts", "slurm-single-node.sh");
+        var result = ChildProcess.Run(Repository.Root, "bash", [script, verb], timeout: TimeSpan.FromMinutes(5));
         return (result.ExitCode, result.Output);
     }
 }

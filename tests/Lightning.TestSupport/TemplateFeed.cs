@@ -8,7 +8,10 @@ namespace Lightning.TestSupport;
 public sealed class TemplateFeed : IDisposable
 {
     private static readonly string[] Packages =
-        ["src/Lightning.Core", "src/Lightning.Mlflow", "src/Lightning.Sweeps", "src/Lightning.Build", "src/Lightning.Cli", "templates/Lightning.Templates.csproj"];
+        [
+            "src/Lightning.Core", "src/Lightning.Mlflow", "src/Lightning.Sweeps", "src/Lightning.Build", "src/Lightning.Cli",
+            "templates/Lightning.Templates.csproj",
+        ];
 
     /// <param name="purpose">Names the temporary folder and the prerelease part of the version (e2e, bench).</param>
     public TemplateFeed(string purpose)
@@ -23,7 +26,8 @@ public sealed class TemplateFeed : IDisposable
         // A folder-local nuget.config adds the feed; the user's NuGet configuration is not touched.
         File.WriteAllText(Path.Combine(Root, "nuget.config"),
             $"<configuration><packageSources><add key=\"lightning-{purpose}\" value=\"{Feed}\" /></packageSources></configuration>");
-        ChildProcess.Succeeded(ChildProcess.Run(Root, "dotnet", ["new", "install", Path.Combine(Feed, $"Lightning.Templates.{Version}.nupkg"), "--debug:custom-hive", Hive]));
+        var package = Path.Combine(Feed, $"Lightning.Templates.{Version}.nupkg");
+        ChildProcess.Succeeded(ChildProcess.Run(Root, "dotnet", ["new", "install", package, "--debug:custom-hive", Hive]));
     }
 
     public string Root { get; }
@@ -36,7 +40,8 @@ public sealed class TemplateFeed : IDisposable
     {
         var folder = Path.Combine(Root, Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        ChildProcess.Succeeded(ChildProcess.Run(folder, "dotnet", ["new", "lightning", "-n", name, "-o", name, "--no-restore", "--debug:custom-hive", Hive, .. options]));
+        string[] arguments = ["new", "lightning", "-n", name, "-o", name, "--no-restore", "--debug:custom-hive", Hive, .. options];
+        ChildProcess.Succeeded(ChildProcess.Run(folder, "dotnet", arguments));
         return Path.Combine(folder, name);
     }
 

@@ -15,7 +15,10 @@ public static class TestApp
 
     public static Process Start(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
         info.ArgumentList.Add(Dll);
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         info.Environment["LIGHTNING_PROGRESS"] = "plain";
@@ -56,7 +59,11 @@ public static class TestApp
                 while (reader.ReadLine() is { } line) lines.Add(line);
                 if (done(lines)) return;
             }
-            if (process.HasExited) throw new InvalidOperationException($"The test app exited ({process.ExitCode}) before the expected event: {process.StandardError.ReadToEnd()}");
+            if (process.HasExited)
+            {
+                var error = process.StandardError.ReadToEnd();
+                throw new InvalidOperationException($"The test app exited ({process.ExitCode}) before the expected event: {error}");
+            }
             Thread.Sleep(10);
         }
         throw new TimeoutException("The expected event did not appear.");

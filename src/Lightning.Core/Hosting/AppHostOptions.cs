@@ -6,6 +6,8 @@ namespace Lightning.Core.Hosting;
 /// <summary>How the app host is wired: its output and where runs are recorded.</summary>
 public sealed record AppHostOptions
 {
+    // The app host is the process edge: the console is its to hand out (the ban on Console is for the libraries).
+#pragma warning disable RS0030
     /// <summary>Standard output (progress, summaries, print-config).</summary>
     public TextWriter Output { get; init; } = Console.Out;
 
@@ -14,6 +16,7 @@ public sealed record AppHostOptions
 
     /// <summary>Whether <see cref="Output"/> is a terminal (live progress) or redirected (plain lines).</summary>
     public bool OutputIsTerminal { get; init; } = !Console.IsOutputRedirected;
+#pragma warning restore RS0030
 
     /// <summary>
     /// Creates the tracker for a run from the tracking and trainer options and the project name. Default: a

@@ -1,11 +1,11 @@
-using System.Diagnostics;
 using Lightning.Core.Callbacks;
+using Lightning.Core.Hosting.Processes;
 using Lightning.Core.Training;
 
 namespace Lightning.Core.Hosting;
 
 /// <summary>On SIGUSR1: at the next optimizer-step boundary, saves <c>last.ckpt</c> and asks Slurm to requeue the job.</summary>
-internal sealed class RequeueCallback(TextWriter error) : Callback
+internal sealed class RequeueCallback(TextWriter error, IProcessRunner? runner = null) : Callback
 {
     private volatile bool _requested;
 
@@ -21,8 +21,9 @@ internal sealed class RequeueCallback(TextWriter error) : Callback
         if (Environment.GetEnvironmentVariable("SLURM_JOB_ID") is not { Length: > 0 } job) return;
         try
         {
-            using var requeue = Process.Start(new ProcessStartInfo("scontrol") { ArgumentList = { "requeue", job }, UseShellExecute = false });
-            requeue?.WaitForExit(TimeSpan.FromSeconds(30));
+            var spec = new ProcessSpec("scontrol", ["requeue", job]) { Output = ProcessOutput.Inherit };
+            using var requeue = (runner ?? SystemProcessRunner.Instance).Start(spec);
+            requeue.WaitForExit(TimeSpan.FromSeconds(30));
         }
         catch (System.ComponentModel.Win32Exception failure)
         {

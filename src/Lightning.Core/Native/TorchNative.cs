@@ -109,7 +109,10 @@ public static class TorchNative
         }
         catch (Exception error) when (error is NativeLoadException or IOException or InvalidDataException)
         {
+            // A native resolver callback has no writer to hand: standard error is the only place its reason can go.
+#pragma warning disable RS0030
             Console.Error.WriteLine(error.Message);
+#pragma warning restore RS0030
             return IntPtr.Zero;
         }
     }

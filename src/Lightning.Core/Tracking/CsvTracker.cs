@@ -16,9 +16,14 @@ public sealed class CsvTracker : ITracker
     private readonly Dictionary<string, string> _tags = [];
     private readonly Lock _gate = new();
     private string? _directory;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates a tracker writing under <paramref name="rootDirectory"/>.</summary>
-    public CsvTracker(string rootDirectory) => _root = Path.GetFullPath(rootDirectory);
+    /// <summary>Creates a tracker writing under <paramref name="rootDirectory"/>; <paramref name="time"/> (the system clock when null) stamps its status.</summary>
+    public CsvTracker(string rootDirectory, TimeProvider? time = null)
+    {
+        _root = Path.GetFullPath(rootDirectory);
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <inheritdoc />
     public string? RunId => _directory is null ? null : Path.GetFileName(_directory);
@@ -147,7 +152,7 @@ public sealed class CsvTracker : ITracker
         var values = new Dictionary<string, string>
         {
             ["status"] = status.ToString().ToUpperInvariant(),
-            ["time"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["time"] = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
         };
         if (message is not null) values["message"] = message;
         File.WriteAllText(Path.Combine(_directory!, "status.yaml"), Yaml(values));

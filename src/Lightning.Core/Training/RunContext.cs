@@ -81,7 +81,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
         if (metrics.Count == 0) return;
         foreach (var (name, value) in metrics) _callbackMetrics[name] = value;
         if (!track) return;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var points = metrics.Select(m => new MetricPoint(m.Key, m.Value, GlobalStep, now)).ToList();
         points.Add(new MetricPoint("epoch", CurrentEpoch, GlobalStep, now));
         Tracker.LogMetrics(points);

@@ -1,3 +1,4 @@
+#pragma warning disable RS0030 // Programmatic use prints progress to the console unless given a writer (issue 9): the one default that reaches Console outside the host.
 using Lightning.Core.Callbacks;
 using Lightning.Core.Checkpoints;
 using Lightning.Core.Configuration;

@@ -19,12 +19,14 @@ public sealed class FileStore : IRunStore
 
     private readonly string _root;
     private readonly Action<string> _warn;
+    private readonly TimeProvider _time;
     // Runs never move, so each run's folder is looked up once rather than at every batch.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _runFolders = new();
 
-    /// <summary>A store in <paramref name="root"/>; <paramref name="warn"/> hears about skipped writes.</summary>
-    public FileStore(string root, Action<string>? warn = null)
+    /// <summary>A store in <paramref name="root"/>; <paramref name="warn"/> hears about skipped writes; <paramref name="time"/> stamps experiments and paces lock retries.</summary>
+    public FileStore(string root, Action<string>? warn = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _root = Path.GetFullPath(root);
         _warn = warn ?? (_ => { });
     }
@@ -196,7 +198,7 @@ public sealed class FileStore : IRunStore
     {
         var folder = Path.Combine(_root, id);
         Directory.CreateDirectory(folder);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         MetaYaml.Write(Path.Combine(folder, "meta.yaml"), new Dictionary<string, object?>
         {
             ["artifact_location"] = new Uri(folder).AbsoluteUri,
@@ -219,6 +221,8 @@ public sealed class FileStore : IRunStore
         return null;
     }
 
+    private static readonly TimeSpan LockRetryInterval = TimeSpan.FromMilliseconds(10);
+
     private FileStream Lock()
     {
         var path = Path.Combine(_root, ".lightning.lock");
@@ -230,7 +234,7 @@ public sealed class FileStore : IRunStore
             }
             catch (IOException) when (attempt < 600)
             {
-                Thread.Sleep(10);
+                Task.Delay(LockRetryInterval, _time).GetAwaiter().GetResult();
             }
         }
     }

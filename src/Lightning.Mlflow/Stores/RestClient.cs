@@ -24,6 +24,7 @@ internal sealed class RestClient : IDisposable
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private readonly CancellationTokenSource _closing = new();
+    private readonly TimeProvider _time;
     private volatile bool _answered;
 
     public RestClient(Uri baseUri, RestOptions options, TimeProvider? time = null)
@@ -36,7 +37,8 @@ internal sealed class RestClient : IDisposable
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")));
         else if (options.Token is not null)
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
-        _retry = BuildRetry(options, time ?? TimeProvider.System);
+        _time = time ?? TimeProvider.System;
+        _retry = BuildRetry(options, _time);
     }
 
     public JsonObject Get(string path, IEnumerable<KeyValuePair<string, string>> query) =>
@@ -154,7 +156,7 @@ internal sealed class RestClient : IDisposable
     }
 
     // factor·2^n plus up to `jitter` at random, capped at 120 s; a Retry-After longer than that wins.
-    private static TimeSpan Delay(RestOptions options, int attempt, HttpResponseMessage? response)
+    private TimeSpan Delay(RestOptions options, int attempt, HttpResponseMessage? response)
     {
         var backoff = options.BackoffFactor * Math.Pow(2, attempt) + options.BackoffJitter * Random.Shared.NextDouble();
         if (backoff > TimeSpan.FromSeconds(120)) backoff = TimeSpan.FromSeconds(120);
@@ -163,7 +165,7 @@ internal sealed class RestClient : IDisposable
             // A margin over what the server asked: timers run on a coarse clock and may fire a few ms early, and the
             // server counts whole seconds; "Retry-After: 2" means not before 2 s.
             { Delta: { } delta } => delta + RetryAfterMargin,
-            { Date: { } date } => date - DateTimeOffset.UtcNow + RetryAfterMargin,
+            { Date: { } date } => date - _time.GetUtcNow() + RetryAfterMargin,
             _ => TimeSpan.Zero,
         };
         return retryAfter > backoff ? retryAfter : backoff;

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Lightning.Core.Hosting;
+using Lightning.Core.Hosting.Processes;
 
 namespace Lightning.Sweeps.Executors;
 
@@ -9,21 +8,17 @@ namespace Lightning.Sweeps.Executors;
 /// Runs each trial as a local process of the built app (<c>dotnet exec App.dll fit ...</c>). With GPUs, slot k gets
 /// <c>CUDA_VISIBLE_DEVICES=k</c>, so parallel trials never share a device.
 /// </summary>
-public sealed partial class LocalExecutor(string appPath, string workingDirectory, int gpus = 0) : ITrialExecutor
+public sealed class LocalExecutor(string appPath, string workingDirectory, int gpus = 0, IProcessRunner? runner = null) : ITrialExecutor
 {
-    private const int Terminate = 15;
-    private const int Kill = 9;
+    private readonly IProcessRunner _runner = runner ?? SystemProcessRunner.Instance;
 
     /// <summary>GPUs nvidia-smi lists, or 0 when there is no nvidia-smi.</summary>
     public static int CountGpus()
     {
         try
         {
-            using var probe = Process.Start(new ProcessStartInfo("nvidia-smi", "-L") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
-            if (probe is null) return 0;
-            var listing = probe.StandardOutput.ReadToEnd();
-            probe.WaitForExit();
-            return probe.ExitCode == 0 ? listing.Split('\n').Count(l => l.StartsWith("GPU ", StringComparison.Ordinal)) : 0;
+            var probe = SystemProcessRunner.Instance.Run(new ProcessSpec("nvidia-smi", ["-L"]), Timeout.InfiniteTimeSpan);
+            return probe.ExitCode == 0 ? probe.Output.Split('\n').Count(l => l.StartsWith("GPU ", StringComparison.Ordinal)) : 0;
         }
         catch (System.ComponentModel.Win32Exception)
         {
@@ -34,22 +29,21 @@ public sealed partial class LocalExecutor(string appPath, string workingDirector
     /// <inheritdoc />
     public ITrialProcess Start(TrialLaunch launch)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(appPath);
-        foreach (var argument in launch.Arguments) info.ArgumentList.Add(argument);
-        info.Environment[SweepTrialContract.TrialVariable] = launch.Number.ToString(CultureInfo.InvariantCulture);
-        foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
-        info.Environment["LIGHTNING_PROGRESS"] = "plain";
-        if (gpus > 0) info.Environment["CUDA_VISIBLE_DEVICES"] = (launch.Slot % gpus).ToString(CultureInfo.InvariantCulture);
+        var environment = new Dictionary<string, string?>
+        {
+            [SweepTrialContract.TrialVariable] = launch.Number.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) environment[key] = value;
+        environment["LIGHTNING_PROGRESS"] = "plain";
+        if (gpus > 0) environment["CUDA_VISIBLE_DEVICES"] = (launch.Slot % gpus).ToString(CultureInfo.InvariantCulture);
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
         var log = new StreamWriter(launch.LogPath, append: true) { AutoFlush = true };
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var spec = new ProcessSpec("dotnet", ["exec", appPath, .. launch.Arguments])
+        {
+            WorkingDirectory = workingDirectory,
+            Environment = environment,
+        };
+        var process = _runner.Start(spec);
         // The events path makes the handle safe against a reused process id: Abandon checks the command line for it.
         return new LocalTrial(process, log, $"{process.Id} {launch.EventsPath}");
     }
@@ -61,9 +55,9 @@ public sealed partial class LocalExecutor(string appPath, string workingDirector
     {
         var parts = handle.Split(' ', 2);
         if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid) || !RunsTrial(pid, parts[1])) return;
-        _ = SendSignal(pid, Terminate);
+        ProcessSignals.Send(pid, ProcessSignals.Terminate);
         if (SpinWait.SpinUntil(() => !RunsTrial(pid, parts[1]), TimeSpan.FromSeconds(30))) return;
-        _ = SendSignal(pid, Kill);
+        ProcessSignals.Send(pid, ProcessSignals.Kill);
         SpinWait.SpinUntil(() => !RunsTrial(pid, parts[1]), TimeSpan.FromSeconds(5));
     }
 
@@ -71,25 +65,45 @@ public sealed partial class LocalExecutor(string appPath, string workingDirector
     private static bool RunsTrial(int pid, string eventsPath) =>
         ProcessTable.State(pid) is not (null or 'Z' or 'X') && ProcessTable.Arguments(pid).Contains(eventsPath);
 
-    private sealed class LocalTrial(Process process, StreamWriter log, string handle) : ITrialProcess
+    /// <summary>A running trial; a background reader copies its lines to the trial's log as they arrive.</summary>
+    private sealed class LocalTrial : ITrialProcess
     {
-        public string Handle => handle;
-        public bool HasExited => process.HasExited;
-        public int ExitCode => process.ExitCode;
+        private readonly IProcessHandle _process;
+        private readonly StreamWriter _log;
+        private readonly Task _copying;
+        private bool _closed;
 
-        public void Stop()
+        public LocalTrial(IProcessHandle process, StreamWriter log, string handle)
         {
-            if (!process.HasExited) _ = SendSignal(process.Id, Terminate);
+            _process = process;
+            _log = log;
+            Handle = handle;
+            _copying = Task.Run(() =>
+            {
+                foreach (var line in process.Lines)
+                {
+                    lock (_log) if (!_closed) _log.WriteLine(line.Text);
+                }
+            });
         }
+
+        public string Handle { get; }
+        public bool HasExited => _process.HasExited;
+        public int ExitCode => _process.ExitCode;
+
+        public void Stop() => _process.Signal(ProcessSignals.Terminate);
 
         public void Dispose()
         {
-            process.WaitForExit(TimeSpan.FromSeconds(5));
-            process.Dispose();
-            lock (log) log.Dispose();
+            _process.WaitForExit(TimeSpan.FromSeconds(5));
+            // The reader ends when the trial's streams close; a grandchild holding them open must not block the sweep.
+            _copying.Wait(TimeSpan.FromSeconds(5));
+            _process.Dispose();
+            lock (_log)
+            {
+                _closed = true;
+                _log.Dispose();
+            }
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 }

@@ -1,27 +1,24 @@
-using System.Diagnostics;
+using Lightning.Core.Hosting.Processes;
 
 namespace Lightning.Sweeps.Executors;
 
 /// <summary>Runs one Slurm command line (sinfo, sbatch, squeue, scontrol, scancel) and returns its exit code and output.</summary>
 internal static class SlurmCommand
 {
+    /// <summary>The seam Slurm commands go through; tests may swap it.</summary>
+    public static IProcessRunner Runner { get; set; } = SystemProcessRunner.Instance;
+
     /// <returns>Exit code -1 when the command is missing or did not answer in time; the output says which.</returns>
-    public static (int Code, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string> environment)
+    public static (int Code, string Output) Run(
+        string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string> environment)
     {
         try
         {
-            var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in arguments) info.ArgumentList.Add(argument);
-            foreach (var (key, value) in environment) info.Environment[key] = value;
-            using var process = Process.Start(info)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, $"{file} did not answer within {timeout.TotalSeconds:F0} s");
-            }
-            return (process.ExitCode, output + error.Result);
+            var spec = new ProcessSpec(file, [.. arguments]) { Environment = environment.ToDictionary(p => p.Key, p => (string?)p.Value) };
+            var result = Runner.Run(spec, timeout);
+            return result.TimedOut
+                ? (-1, $"{file} did not answer within {timeout.TotalSeconds:F0} s")
+                : (result.ExitCode, result.Output + result.Error);
         }
         catch (System.ComponentModel.Win32Exception missing)
         {

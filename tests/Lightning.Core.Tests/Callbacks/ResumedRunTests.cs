@@ -6,6 +6,7 @@ using Lightning.TestSupport;
 namespace Lightning.Core.Tests.Callbacks;
 
 /// <summary>A resumed fit knows the run it continues, and its top-k never deletes what that earlier run kept.</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class ResumedRunTests : IDisposable
 {
     private readonly TempDirectory _root = new();

@@ -90,7 +90,10 @@ public sealed class LoaderTests
         var dataset = new Range(1000);
         var loader = new PrefetchingLoader<long, TensorBatch>(dataset, Collate, new LoaderOptions { BatchSize = 1 }, depth: 2);
         Assert.Single(loader.Iterate(new LoaderPosition(0, 0, 1)).Take(1));
-        Thread.Sleep(100);
+        var producer = Assert.IsType<Thread>(dataset.Reader);
+        // Stopping drains the queue: a producer that was not stopped refills it and then blocks on it for ever, so its
+        // thread stays alive. (Counting reads alone cannot tell: the bounded queue caps them either way.)
+        Assert.True(SpinWait.SpinUntil(() => !producer.IsAlive, TimeSpan.FromSeconds(30)), "The producer thread still runs after the consumer stopped.");
         Assert.InRange(dataset.Reads, 1, 10);
     }
 
@@ -101,11 +104,14 @@ public sealed class LoaderTests
     {
         private int _reads;
         public int Reads => _reads;
+        /// <summary>The last thread that read a sample: the loader's producer.</summary>
+        public Thread? Reader { get; private set; }
         public long Count => count;
 
         public long Get(long index)
         {
             Interlocked.Increment(ref _reads);
+            Reader = Thread.CurrentThread;
             return index == failAt ? throw new InvalidDataException($"sample {index} is unreadable") : index;
         }
     }

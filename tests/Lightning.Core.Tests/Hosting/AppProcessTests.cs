@@ -8,6 +8,7 @@ using Lightning.Core.Hosting;
 namespace Lightning.Core.Tests.Hosting;
 
 /// <summary>The app host as users run it: a real child process, real files, real signals.</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class AppProcessTests : IDisposable
 {
     private static readonly string[] Quiet = ["--trainer.enable_model_summary=false", "--trainer.seed=123", "--trainer.threads=1"];
@@ -120,9 +121,10 @@ public sealed class AppProcessTests : IDisposable
     [InlineData(Signals.Terminate)]
     public void StopSignal_MidEpoch_SavesLoadableCheckpointAndExits130(int signal)
     {
-        using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=50", "--model.step_delay_ms=10", "--events", "events.jsonl", .. Quiet]);
-        TestApp.WaitForEvents(_work.Combine("events.jsonl"), _ => EventsReader.ReadAll(_work.Combine("events.jsonl")).OfType<EpochEnded>().Any(), process, TimeSpan.FromMinutes(2));
-        Thread.Sleep(50);
+        using var process = TestApp.Start(_work.Path,
+            ["fit", "--trainer.max_epochs=50", "--model.step_delay_ms=10", "--trainer.log_every_n_steps=1", "--events", "events.jsonl", .. Quiet]);
+        // Mid-epoch: metrics.csv has a row per step, and epoch 0 is steps 1 to 16.
+        TestApp.WaitForEvents(_work.Combine("lightning_logs", "version_0", "metrics.csv"), lines => lines.Exists(l => StepOf(l) > 18), process, TimeSpan.FromMinutes(2));
         Signals.Send(process.Id, signal);
         var run = TestApp.Collect(process, TimeSpan.FromMinutes(2));
 
@@ -180,6 +182,10 @@ public sealed class AppProcessTests : IDisposable
             Weights(Path.Combine(reference.Path, "lightning_logs", "version_0", "checkpoints", "last.ckpt")),
             Weights(_work.Combine("lightning_logs", "version_1", "checkpoints", "last.ckpt")));
     }
+
+    /// <summary>The step of a metrics.csv row (its first column); -1 for the header or a partly written line.</summary>
+    private static long StepOf(string row) =>
+        long.TryParse(row.AsSpan(0, Math.Max(0, row.IndexOf(','))), System.Globalization.CultureInfo.InvariantCulture, out var step) ? step : -1;
 
     private static byte[] Weights(string checkpoint)
     {

@@ -5,6 +5,7 @@ using Lightning.TestSupport;
 namespace Lightning.Core.Tests.Hosting;
 
 /// <summary>A sweep trial waits at its decision epochs for the controller (here the test plays the controller).</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class DecisionGateTests : IDisposable
 {
     private static readonly string[] Quiet = ["--trainer.enable_model_summary=false", "--trainer.threads=1"];

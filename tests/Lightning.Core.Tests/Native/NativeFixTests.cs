@@ -6,6 +6,7 @@ using Lightning.Core.Tests.Support;
 
 namespace Lightning.Core.Tests.Native;
 
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class NativeFixTests
 {
     private static string StockLibrary() => Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");

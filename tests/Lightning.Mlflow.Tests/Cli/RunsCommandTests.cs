@@ -10,6 +10,7 @@ using Lightning.Core.Hosting;
 namespace Lightning.Mlflow.Tests.Cli;
 
 /// <summary>Issue 9, items 2, 7 and 12: `dotnet lightning runs list|show|push` as a process, the way users run it.</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class RunsCommandTests : IDisposable
 {
     private readonly TempDirectory _folder = new();

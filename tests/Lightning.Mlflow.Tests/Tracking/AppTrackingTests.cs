@@ -7,6 +7,7 @@ using Lightning.Core.Hosting;
 namespace Lightning.Mlflow.Tests.Tracking;
 
 /// <summary>The test app as users run it, recording into MLflow: a real process, real files, real HTTP on loopback.</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class AppTrackingTests : IDisposable
 {
     private static readonly string[] Fast = ["--trainer.max_epochs=2", "--trainer.enable_model_summary=false", "--trainer.seed=5", "--trainer.threads=1", "--trainer.log_every_n_steps=4"];

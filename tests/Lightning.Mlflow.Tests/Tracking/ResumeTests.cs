@@ -7,6 +7,7 @@ using Lightning.TestSupport;
 namespace Lightning.Mlflow.Tests.Tracking;
 
 /// <summary>Issue 9, item 8 (tracker side): a fit resumed from a checkpoint continues the run that wrote it, when the store holds it.</summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class ResumeTests : IDisposable
 {
     private readonly TempDirectory _folder = new();
