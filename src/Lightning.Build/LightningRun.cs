@@ -66,13 +66,25 @@ public sealed class LightningRun : MSBuildTask, ICancelableTask
         // MSBuild's logging must happen on the task's thread; lines are handed over as they arrive.
         foreach (var (text, isError) in process.Lines)
         {
-            if (isError) errors.Add(text);
+            // The app's warnings (testing untrained weights, an unused setting) count in the build's warning summary.
+            if (isError && text.StartsWith(WarningPrefix, StringComparison.Ordinal))
+            {
+                Log.LogWarning(null, "LTN003", null, AppPath, 0, 0, 0, 0, "{0}", text[WarningPrefix.Length..]);
+                continue;
+            }
+            // A --verbose trace is shown as it streams; the error that fails the build keeps the sentences only.
+            if (isError && !IsStackFrame(text)) errors.Add(text);
             Log.LogMessage(MessageImportance.High, text);
         }
         process.WaitForExit(Timeout.InfiniteTimeSpan);
         ExitCode = process.ExitCode;
         return Report(errors);
     }
+
+    private const string WarningPrefix = "Warning: ";
+
+    private static bool IsStackFrame(string line) =>
+        line.StartsWith("   at ", StringComparison.Ordinal) || line.StartsWith("--- End of", StringComparison.Ordinal);
 
     /// <inheritdoc />
     public void Cancel()

@@ -52,4 +52,16 @@ public sealed class ArgumentParsingTests : IDisposable
         Assert.Equal(expected, started.Arguments);
         Assert.Equal(_folder.Path, started.WorkingDirectory);
     }
+
+    [Fact]
+    public void Verbose_ReachesTheApp_SoTheHintAFailurePrintsWorksThroughTheTool()
+    {
+        File.WriteAllText(_folder.Combine("Demo.csproj"), "<Project />");
+        var app = _folder.Combine("bin", "Demo.dll");
+        var runner = Fakes.BuildsThenRuns(app, appExitCode: 1);
+        var run = Tool.Run(_folder.Path, runner, "fit", "--verbose", "--trainer.max_epochs=3");
+        Assert.Equal(1, run.ExitCode);
+        string[] expected = ["exec", app, "fit", "--verbose", "--trainer.max_epochs=3"];
+        Assert.Equal(expected, runner.Started[^1].Arguments);
+    }
 }

@@ -53,6 +53,12 @@ public sealed class TrainTargetTests(Workspace workspace)
         var run = Assert.Single(FileStoreReader.Runs(Path.Combine(project, "mlruns")));
         Assert.Contains(run.Metrics(), m => m.Key == "val_mae");
         Assert.DoesNotContain(run.Metrics(), m => m.Key == "val_acc");
+
+        // Testing without a checkpoint on a trained project is an MSBuild warning, counted in the build's summary.
+        var untrained = Workspace.Must(Workspace.Run(project, "dotnet", ["build", "-t:Test"]));
+        Assert.Contains("warning LTN003: test runs on the model's initial, untrained weights", untrained.Output);
+        Assert.Contains("1 Warning(s)", untrained.Output);
+        Assert.Contains("0 Warning(s)", Workspace.Must(Workspace.Run(project, "dotnet", ["build", "-t:Test", "-p:CkptPath=best"])).Output);
     }
 
     [Theory]

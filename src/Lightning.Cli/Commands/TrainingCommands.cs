@@ -6,7 +6,7 @@ namespace Lightning.Cli.Commands;
 /// <summary>fit, validate, test, predict: build the project if needed, then run its app with the same subcommand.</summary>
 internal static class TrainingCommands
 {
-    private static readonly string[] Known = ["--project", "--config", "--ckpt-path", "--events", "--predictions", "--help"];
+    private static readonly string[] Known = ["--project", "--config", "--ckpt-path", "--events", "--predictions", "--verbose", "--help"];
 
     public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
     {
@@ -22,6 +22,7 @@ internal static class TrainingCommands
             var config = new Option<string?>("--config") { Description = "YAML configuration (default: the project's lightning.yaml)." };
             var checkpoint = new Option<string?>("--ckpt-path") { Description = "last, best, or a .ckpt file." };
             var events = new Option<string?>("--events") { Description = "Append one JSON event per line to this file." };
+            var verbose = new Option<bool>("--verbose") { Description = "On a failure, also print the full stack trace (it always goes to the run's error log)." };
             var command = new Command(name, description + " Other arguments are configuration overrides such as --trainer.max_epochs=3.")
             {
                 TreatUnmatchedTokensAsErrors = false,
@@ -30,6 +31,7 @@ internal static class TrainingCommands
             command.Options.Add(config);
             command.Options.Add(checkpoint);
             command.Options.Add(events);
+            command.Options.Add(verbose);
             command.SetAction(result =>
             {
                 var overrides = result.UnmatchedTokens.ToList();
@@ -45,6 +47,7 @@ internal static class TrainingCommands
                 if (result.GetValue(config) is { } file) arguments.AddRange(["--config", Path.GetFullPath(file)]);
                 if (result.GetValue(checkpoint) is { } ckpt) arguments.AddRange(["--ckpt-path", ckpt is "last" or "best" ? ckpt : Path.GetFullPath(ckpt)]);
                 if (result.GetValue(events) is { } eventsFile) arguments.AddRange(["--events", Path.GetFullPath(eventsFile)]);
+                if (result.GetValue(verbose)) arguments.Add("--verbose");
                 arguments.AddRange(overrides);
                 return app.Run(path, arguments);
             });
