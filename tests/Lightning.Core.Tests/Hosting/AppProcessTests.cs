@@ -119,7 +119,9 @@ public sealed class AppProcessTests : IDisposable
     public void StopSignal_MidEpoch_SavesLoadableCheckpointAndExits130(int signal)
     {
         using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=50", "--model.step_delay_ms=10", "--events", "events.jsonl", .. Quiet]);
-        TestApp.WaitForEvents(_work.Combine("events.jsonl"), lines => lines.Exists(l => l.Contains("\"epoch_end\"", StringComparison.Ordinal)), process, TimeSpan.FromMinutes(2));
+        // The epoch's last.ckpt is saved after on_train_epoch_end (Lightning's order), so wait for it, not for epoch_end.
+        TestApp.WaitForEvents(_work.Combine("events.jsonl"), lines => lines.FindIndex(l => l.Contains("\"epoch_end\"", StringComparison.Ordinal)) is var end and >= 0 &&
+            lines.Skip(end).Any(l => l.Contains("last.ckpt", StringComparison.Ordinal)), process, TimeSpan.FromMinutes(2));
         Thread.Sleep(50);
         Signals.Send(process.Id, signal);
         var run = TestApp.Collect(process, TimeSpan.FromMinutes(2));
