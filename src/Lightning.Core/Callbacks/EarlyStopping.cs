@@ -37,14 +37,18 @@ public sealed class EarlyStopping : Callback
     /// <inheritdoc />
     public override void OnValidationEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> metrics)
     {
-        if (!_options.CheckOnTrainEpochEnd && !trainer.IsSanityChecking && trainer.Optimizer is not null) Check(trainer);
+        if (!CheckOnTrainEpochEnd(trainer) && !trainer.IsSanityChecking && trainer.Optimizer is not null) Check(trainer);
     }
 
     /// <inheritdoc />
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics)
     {
-        if (_options.CheckOnTrainEpochEnd) Check(trainer);
+        if (CheckOnTrainEpochEnd(trainer)) Check(trainer);
     }
+
+    // Unset, Lightning's rule: at epoch end when validation runs once per epoch, else after each validation.
+    private bool CheckOnTrainEpochEnd(ITrainerView trainer) =>
+        _options.CheckOnTrainEpochEnd ?? ValidationCadence.OncePerEpoch(trainer.Options);
 
     /// <inheritdoc />
     public override JsonNode? StateDict() => new JsonObject

@@ -29,8 +29,11 @@ public sealed record EarlyStoppingOptions : IValidatableOptions
     /// <summary>Stop as soon as the metric is this bad; null for none.</summary>
     public double? DivergenceThreshold { get; init; }
 
-    /// <summary>Check at training epoch end instead of validation end. Default false.</summary>
-    public bool CheckOnTrainEpochEnd { get; init; }
+    /// <summary>
+    /// Check at training epoch end (true) or after each validation (false). Default unset: at epoch end when validation
+    /// runs once per epoch, as Lightning's <c>check_on_train_epoch_end</c>.
+    /// </summary>
+    public bool? CheckOnTrainEpochEnd { get; init; }
 
     /// <inheritdoc />
     public void Validate(ConfigErrors errors)

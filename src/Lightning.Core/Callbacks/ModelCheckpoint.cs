@@ -59,6 +59,7 @@ public sealed class ModelCheckpoint : Callback
     {
         if (trainer.IsSanityChecking || trainer.Loop != Logging.LoopKind.Validation || trainer.Optimizer is null) return;
         _validatedThisEpoch = true;
+        if (ValidationCadence.OncePerEpoch(trainer.Options)) return;
         if (_options.Monitor is { } monitor) MonitorCheck.RequireLogged(trainer, "callbacks.model_checkpoint.monitor", monitor);
         if (EpochSaveDue(trainer)) Save(trainer);
     }
@@ -66,7 +67,12 @@ public sealed class ModelCheckpoint : Callback
     /// <inheritdoc />
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics)
     {
-        if (!_validatedThisEpoch && EpochSaveDue(trainer)) Save(trainer);
+        // Validating once per epoch, the save waits for the module's epoch end, as Lightning's does; an epoch that
+        // did not validate is saved here too.
+        var atEpochEnd = ValidationCadence.OncePerEpoch(trainer.Options);
+        if (atEpochEnd && _validatedThisEpoch && _options.Monitor is { } monitor)
+            MonitorCheck.RequireLogged(trainer, "callbacks.model_checkpoint.monitor", monitor);
+        if ((atEpochEnd || !_validatedThisEpoch) && EpochSaveDue(trainer)) Save(trainer);
     }
 
     /// <inheritdoc />

@@ -25,6 +25,9 @@ internal sealed class MetricLog : IDisposable
     /// <summary>Names logged with the progress-bar flag.</summary>
     public HashSet<string> ProgressBarNames { get; } = [];
 
+    /// <summary>Set while epoch-end hooks run: values logged then default to epoch values, as in Lightning.</summary>
+    public bool AtEpochEnd { get; set; }
+
     public void BeginLoop(LoopKind loop)
     {
         Loop = loop;
@@ -129,7 +132,7 @@ internal sealed class MetricLog : IDisposable
         if (Loop == LoopKind.Predict)
             throw new InvalidOperationException($"Log('{name}') was called during prediction; prediction does not log.");
         if (options.ProgressBar) ProgressBarNames.Add(name);
-        var training = Loop == LoopKind.Train;
+        var training = Loop == LoopKind.Train && !AtEpochEnd;
         return (options.OnStep ?? training, options.OnEpoch ?? !training);
     }
 

@@ -11,7 +11,7 @@ namespace Lightning.Core.Modules;
 
 /// <summary>
 /// The science of a project: the model, what one step computes and logs, and how it is optimized. The trainer owns
-/// the loop and calls the typed hooks below in the order reference/lightning.md §1.2 gives; override what you need.
+/// the loop and calls the typed hooks in PyTorch Lightning 2.x's order (pinned by HookOrderTests); override what you need.
 /// </summary>
 /// <typeparam name="TBatch">The batch type the steps take.</typeparam>
 public abstract partial class LightningModule<TBatch> : nn.Module where TBatch : IBatch<TBatch>
@@ -47,6 +47,18 @@ public abstract partial class LightningModule<TBatch> : nn.Module where TBatch :
     /// <summary>One prediction step: returns the predictions for the batch.</summary>
     public virtual Tensor PredictStep(TBatch batch, long batchIndex) =>
         throw new NotSupportedException($"{GetType().Name} does not override PredictStep, so it cannot predict.");
+
+    /// <summary>Training batches, when the module owns its data (Lightning's <c>train_dataloader</c>); used by <c>Trainer.Fit(module)</c>. Default: none.</summary>
+    public virtual IBatchLoader<TBatch>? TrainLoader() => null;
+
+    /// <summary>Validation batches, when the module owns its data. Default: none.</summary>
+    public virtual IBatchLoader<TBatch>? ValidationLoader() => null;
+
+    /// <summary>Test batches, when the module owns its data. Default: none.</summary>
+    public virtual IBatchLoader<TBatch>? TestLoader() => null;
+
+    /// <summary>Prediction batches, when the module owns its data. Default: none.</summary>
+    public virtual IBatchLoader<TBatch>? PredictLoader() => null;
 
     /// <summary>The optimizer (and scheduler) for training.</summary>
     public abstract OptimizerSetup ConfigureOptimizers();

@@ -16,14 +16,15 @@ internal sealed class FitLoop<TBatch>(
     private readonly EvaluationLoop<TBatch> _evaluation = new(context);
     private readonly TrainerOptions _options = context.Options;
     private readonly long _validationEvery = ValidationInterval(context.Options, trainBatches);
+    private readonly HookDispatcher<TBatch> _hooks = context.Hooks;
+    // Read once: enumerating the module's parameters every step would allocate.
+    private readonly TorchSharp.Modules.Parameter[] _parameters = [.. context.TypedModule.parameters()];
 
-    /// <summary>Runs from the current progress to the end; returns why it stopped early, or null.</summary>
+    /// <summary>Runs from the current progress to the end; returns how it ended.</summary>
     public RunOutcome Run()
     {
-        var module = context.TypedModule;
-        module.train();
-        module.OnTrainStart();
-        foreach (var callback in context.Callbacks) callback.OnTrainStart(context);
+        context.TypedModule.train();
+        _hooks.TrainStart();
 
         var progress = context.Progress;
         var outcome = RunOutcome.Finished;
@@ -34,19 +35,16 @@ internal sealed class FitLoop<TBatch>(
             if (context.ShouldStop && progress.Epoch >= _options.MinEpochs) break;
         }
 
-        module.OnTrainEnd();
-        foreach (var callback in context.Callbacks) callback.OnTrainEnd(context);
+        _hooks.TrainEnd();
         return outcome;
     }
 
     private RunOutcome RunEpoch()
     {
-        var module = context.TypedModule;
         var progress = context.Progress;
         context.Loop = LoopKind.Train;
         if (progress.BatchInEpoch == 0) context.TrainLog.BeginLoop(LoopKind.Train);
-        module.OnTrainEpochStart();
-        foreach (var callback in context.Callbacks) callback.OnTrainEpochStart(context);
+        _hooks.TrainEpochStart();
 
         var overfitting = !_options.OverfitBatches.IsZero;
         var position = new LoaderPosition(progress.Epoch, progress.BatchInEpoch, progress.Seed) { AllowShuffle = !overfitting };
@@ -71,6 +69,8 @@ internal sealed class FitLoop<TBatch>(
         return RunOutcome.Finished;
     }
 
+    // Lightning's order: batch start, training_step, zero_grad (opening an accumulation window), backward, and on
+    // stepping batches on_before_optimizer_step with unclipped gradients, clipping, the step, then batch end.
     private bool TrainBatch(IEnumerator<TBatch> source, long index)
     {
         var module = context.TypedModule;
@@ -79,7 +79,7 @@ internal sealed class FitLoop<TBatch>(
         using var scope = NewDisposeScope();
         if (!source.MoveNext())
         {
-            if (index == 0) throw new InvalidOperationException($"The train loader of {context.Data.GetType().Name} yielded no batches in epoch {progress.Epoch}; fit needs at least one.");
+            if (index == 0) throw new InvalidOperationException($"The train loader of {context.DataName} yielded no batches in epoch {progress.Epoch}; fit needs at least one.");
             return false;
         }
         using var hostBatch = source.Current;
@@ -89,41 +89,41 @@ internal sealed class FitLoop<TBatch>(
         // Step values are also read on an epoch's last batch, so runs shorter than log_every_n_steps still show them.
         var logs = stepsOptimizer && ((progress.GlobalStep + 1) % _options.LogEveryNSteps == 0 || index + 1 == trainBatches);
         context.TrainLog.BeginBatch(batch.Size, captureStep: logs);
-        module.OnTrainBatchStart(batch, index);
-        foreach (var callback in context.Callbacks) callback.OnTrainBatchStart(context, index);
+        _hooks.TrainBatchStart(batch, index);
 
         var loss = module.TrainingStep(batch, index)
                    ?? throw new InvalidOperationException($"{module.GetType().Name}.TrainingStep returned null; it must return the loss tensor.");
+        if (index % _options.AccumulateGradBatches == 0)
+        {
+            _hooks.BeforeZeroGrad(optimizer);
+            optimizer.zero_grad();
+        }
         var scaled = _options.AccumulateGradBatches > 1 ? loss / _options.AccumulateGradBatches : loss;
-        module.OnBeforeBackward(scaled);
-        foreach (var callback in context.Callbacks) callback.OnBeforeBackward(context, scaled);
+        _hooks.BeforeBackward(scaled);
         scaled.backward();
-        module.OnAfterBackward();
-        foreach (var callback in context.Callbacks) callback.OnAfterBackward(context);
+        _hooks.AfterBackward();
 
-        if (stepsOptimizer) StepOptimizer(module, optimizer);
+        if (stepsOptimizer) StepOptimizer(optimizer);
         progress.BatchInEpoch = index + 1;
         if (logs) context.Publish(context.TrainLog.ReadStep());
-        module.OnTrainBatchEnd(loss, batch, index);
-        foreach (var callback in context.Callbacks) callback.OnTrainBatchEnd(context, loss, index, batch.Size);
+        _hooks.TrainBatchEnd(loss, batch, index);
         return true;
     }
 
-    private void StepOptimizer(LightningModule<TBatch> module, optim.Optimizer optimizer)
+    private void StepOptimizer(optim.Optimizer optimizer)
     {
-        if (_options.GradientClipVal is { } clip) GradientClipping.Clip(module.parameters(), clip, _options.GradientClipAlgorithm);
-        module.OnBeforeOptimizerStep(optimizer);
-        foreach (var callback in context.Callbacks) callback.OnBeforeOptimizerStep(context);
+        _hooks.BeforeOptimizerStep(optimizer);
+        if (_options.GradientClipVal is { } clip) GradientClipping.Clip(_parameters, clip, _options.GradientClipAlgorithm);
         optimizer.step();
-        module.OnBeforeZeroGrad(optimizer);
-        foreach (var callback in context.Callbacks) callback.OnBeforeZeroGrad(context);
-        optimizer.zero_grad();
         context.Progress.GlobalStep++;
         if (context.Optimization!.Scheduler is { Interval: SchedulerInterval.Step } scheduler &&
             context.Progress.GlobalStep % scheduler.Frequency == 0)
             context.StepScheduler(Monitored(scheduler));
     }
 
+    // Lightning's epoch end: plain callbacks, then the module (what it logs is published as epoch values), then early
+    // stopping and checkpointing, which can therefore monitor it. The epoch scheduler steps first so an epoch-end
+    // checkpoint records its call and resumes exactly.
     private void EndEpoch()
     {
         var progress = context.Progress;
@@ -135,12 +135,16 @@ internal sealed class FitLoop<TBatch>(
             if (context.Optimization!.Scheduler is { Interval: SchedulerInterval.Epoch } scheduler &&
                 (progress.Epoch + 1) % scheduler.Frequency == 0)
                 context.StepScheduler(Monitored(scheduler));
-            context.TypedModule.OnTrainEpochEnd();
-            foreach (var callback in context.Callbacks) callback.OnTrainEpochEnd(context, epochMetrics);
+            context.TrainLog.AtEpochEnd = true;
+            _hooks.TrainEpochEnd(epochMetrics);
+            context.TrainLog.AtEpochEnd = false;
+            context.Publish(context.TrainLog.ReadEpoch());
+            _hooks.TrainEpochEndMonitors(epochMetrics);
         }
         finally
         {
             context.AtEpochEnd = false;
+            context.TrainLog.AtEpochEnd = false;
         }
         progress.Epoch++;
         progress.BatchInEpoch = 0;

@@ -14,8 +14,7 @@ internal sealed class PredictionLoop<TBatch>(RunContext<TBatch> context) where T
         context.EvalLog.BeginLoop(LoopKind.Predict);
         module.Attach(context.EvalLog);
         module.eval();
-        module.OnPredictStart();
-        foreach (var callback in context.Callbacks) callback.OnPredictStart(context);
+        context.Hooks.PredictStart();
         var predictions = new List<Tensor>();
         using (no_grad())
         {
@@ -25,7 +24,7 @@ internal sealed class PredictionLoop<TBatch>(RunContext<TBatch> context) where T
                 using var scope = NewDisposeScope();
                 if (!source.MoveNext())
                 {
-                    if (index == 0) throw new InvalidOperationException($"The predict loader of {context.Data.GetType().Name} yielded no batches; it needs at least one.");
+                    if (index == 0) throw new InvalidOperationException($"The predict loader of {context.DataName} yielded no batches; it needs at least one.");
                     break;
                 }
                 using var hostBatch = source.Current;
@@ -33,8 +32,7 @@ internal sealed class PredictionLoop<TBatch>(RunContext<TBatch> context) where T
                 predictions.Add(module.PredictStep(batch, index).detach().cpu().MoveToOuterDisposeScope());
             }
         }
-        module.OnPredictEnd();
-        foreach (var callback in context.Callbacks) callback.OnPredictEnd(context);
+        context.Hooks.PredictEnd();
         return predictions;
     }
 }

@@ -1,12 +1,8 @@
-using System.Text.Json.Nodes;
 using Lightning.Core.Callbacks;
-using Lightning.Core.Checkpoints;
-using Lightning.Core.Configuration;
 using Lightning.Core.Data;
 using Lightning.Core.Logging;
 using Lightning.Core.Modules;
 using Lightning.Core.Tracking;
-using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -15,7 +11,8 @@ namespace Lightning.Core.Training;
 
 /// <summary>
 /// The state of one trainer run (fit, validate, test or predict), shared by its loops and shown to callbacks as
-/// <see cref="ITrainerView"/>. It also knows how to turn that state into a checkpoint and back.
+/// <see cref="ITrainerView"/>: the state bag and metric publishing. Hooks go through <see cref="Hooks"/>, checkpoints
+/// through <see cref="Checkpointing"/>.
 /// </summary>
 internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatch : IBatch<TBatch>
 {
@@ -34,12 +31,20 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
         Device = device;
         Interrupt = interrupt;
         Transfer = new BatchTransfer(device, options.Precision.IsBf16 ? ScalarType.BFloat16 : null, device.type == DeviceType.CUDA);
+        DataName = data is ModuleLoaders<TBatch> owned ? owned.Name : data.GetType().Name;
+        Hooks = new HookDispatcher<TBatch>(this, callbacks);
+        Checkpointing = new CheckpointIO<TBatch>(this);
     }
 
     public TrainerOptions Options { get; }
     public LightningModule<TBatch> TypedModule { get; }
     public LightningDataModule<TBatch> Data { get; }
     public IReadOnlyList<Callback> Callbacks { get; }
+    public HookDispatcher<TBatch> Hooks { get; }
+    public CheckpointIO<TBatch> Checkpointing { get; }
+
+    /// <summary>What error messages call the data: the data module's type, or the module when it owns its loaders.</summary>
+    public string DataName { get; }
     public ITracker Tracker { get; }
     public Device Device { get; }
     public BatchTransfer Transfer { get; }
@@ -87,60 +92,12 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
         Tracker.LogMetrics(points);
     }
 
-    public void ReportCheckpoint(string path, double? score)
-    {
-        foreach (var callback in Callbacks) callback.OnCheckpointSaved(this, path, score);
-    }
+    public void ReportCheckpoint(string path, double? score) => Hooks.CheckpointSaved(path, score);
 
-    public void SaveCheckpoint(string path)
-    {
-        var (epoch, batch) = AtEpochEnd ? (Progress.Epoch + 1, 0L) : (Progress.Epoch, Progress.BatchInEpoch);
-        var state = new JsonObject
-        {
-            ["format"] = CheckpointFile.Format,
-            ["format_version"] = CheckpointFile.FormatVersion,
-            ["progress"] = Progress.ToJson(epoch, batch),
-            ["train_epoch_sums"] = AtEpochEnd ? new JsonObject() : SumsToJson(TrainLog.EpochSums()),
-            ["callback_metrics"] = new JsonObject(_callbackMetrics.Select(m => KeyValuePair.Create(m.Key, JsonNumbers.From(m.Value)))),
-            ["callbacks"] = new JsonObject(Callbacks.Select(c => KeyValuePair.Create(c.StateKey, c.StateDict()))),
-            ["datamodule"] = Data.StateDict(),
-            ["hyper_parameters"] = OptionsFlattener.ToJson(TypedModule.Hyperparameters),
-            ["module"] = new JsonObject(),
-            ["versions"] = VersionInfo.ToJson(),
-            ["run"] = new JsonObject { ["run_id"] = Tracker.RunId, ["tracking_uri"] = Tracker.TrackingUri },
-        };
-        TypedModule.OnSaveCheckpoint(state["module"]!.AsObject());
-        using var scope = NewDisposeScope();
-        var rng = random.get_rng_state();
-        CheckpointFile.Write(path, new CheckpointContents(
-            TypedModule.state_dict(), OptimizerBytes(), rng.data<byte>().ToArray(), state));
-    }
+    /// <summary>Sets one monitored value without tracking it (a restored checkpoint's metrics).</summary>
+    public void SetCallbackMetric(string name, double value) => _callbackMetrics[name] = value;
 
-    /// <summary>Restores weights, optimizer, scheduler, RNG, loop position and callback state from <paramref name="checkpoint"/>.</summary>
-    public void Restore(LoadedCheckpoint checkpoint, bool training)
-    {
-        checkpoint.LoadWeightsInto(TypedModule);
-        if (!training) return;
-        Progress = TrainingProgress.FromJson(checkpoint.State["progress"]!.AsObject());
-        if (Optimization is { } optimization)
-        {
-            ReplayScheduler(optimization);
-            LoadOptimizer(checkpoint, optimization.Optimizer);
-        }
-        if (checkpoint.RngState.Length > 0)
-        {
-            using var rng = tensor(checkpoint.RngState, ScalarType.Byte);
-            random.set_rng_state(rng);
-        }
-        foreach (var (name, value) in checkpoint.State["callback_metrics"]?.AsObject() ?? []) _callbackMetrics[name] = JsonNumbers.Read(value) ?? double.NaN;
-        TrainLog.RestoreEpochSums((checkpoint.State["train_epoch_sums"]?.AsObject() ?? [])
-            .ToDictionary(p => p.Key, p => (JsonNumbers.Read(p.Value![0]) ?? double.NaN, JsonNumbers.Read(p.Value![1]) ?? 0)));
-        var states = checkpoint.State["callbacks"]?.AsObject() ?? [];
-        foreach (var callback in Callbacks)
-            if (states[callback.StateKey] is { } saved) callback.LoadStateDict(saved);
-        if (checkpoint.State["datamodule"] is { } dataState) Data.LoadStateDict(dataState);
-        TypedModule.OnLoadCheckpoint(checkpoint.State["module"]?.AsObject() ?? []);
-    }
+    public void SaveCheckpoint(string path) => Checkpointing.Save(path);
 
     public void StepScheduler(double? monitored)
     {
@@ -155,41 +112,4 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
         TrainLog.Dispose();
         EvalLog.Dispose();
     }
-
-    // TorchSharp schedulers have no state dict; replaying the recorded calls rebuilds their state exactly.
-    private void ReplayScheduler(OptimizerSetup optimization)
-    {
-        if (optimization.Scheduler is not { } setup) return;
-        foreach (var call in Progress.SchedulerCalls)
-        {
-            if (call is { } value) setup.Scheduler.step(value);
-            else setup.Scheduler.step();
-        }
-    }
-
-    private byte[]? OptimizerBytes()
-    {
-        if (Optimizer is not OptimizerHelper helper) return null;
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) helper.save_state_dict(writer);
-        return stream.ToArray();
-    }
-
-    private static void LoadOptimizer(LoadedCheckpoint checkpoint, Optimizer optimizer)
-    {
-        if (checkpoint.OptimizerState is null || optimizer is not OptimizerHelper helper) return;
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(checkpoint.OptimizerState));
-            helper.load_state_dict(reader);
-        }
-        catch (Exception error) when (error is not CheckpointException)
-        {
-            throw new CheckpointException(
-                $"Checkpoint '{checkpoint.Path}' has optimizer state that does not fit {optimizer.GetType().Name} ({error.Message}). Was the optimizer changed since it was saved?", error);
-        }
-    }
-
-    private static JsonObject SumsToJson(Dictionary<string, (double Sum, double Weight)> sums) =>
-        new(sums.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)new JsonArray(JsonNumbers.From(s.Value.Sum), JsonNumbers.From(s.Value.Weight)))));
 }

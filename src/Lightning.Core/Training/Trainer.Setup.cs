@@ -29,18 +29,31 @@ public sealed partial class Trainer
         context.Progress.Seed = seed;
         module.Trainer = context;
         module.Attach(context.TrainLog);
+        context.Hooks.Setup(stage);
         return context;
     }
 
-    private long TrainBatches<TBatch>(IBatchLoader<TBatch> train, LightningDataModule<TBatch> data) where TBatch : IBatch<TBatch>
+    // Lightning's teardown order: the data module, then callbacks, then the module.
+    private static void TeardownAll<TBatch>(RunContext<TBatch> context, LightningDataModule<TBatch> data, Stage stage) where TBatch : IBatch<TBatch>
+    {
+        data.Teardown(stage);
+        context.Hooks.Teardown(stage);
+    }
+
+    private static string Override<TBatch>(LightningDataModule<TBatch> data, string loader) where TBatch : IBatch<TBatch> =>
+        data is ModuleLoaders<TBatch>
+            ? $"override {loader}() in the module, or pass a loader or a data module to the trainer"
+            : $"override {loader}()";
+
+    private long TrainBatches<TBatch>(IBatchLoader<TBatch> train, string dataName) where TBatch : IBatch<TBatch>
     {
         if (train.BatchesPerEpoch == 0)
-            throw new InvalidOperationException($"The train loader of {data.GetType().Name} yields no batches (no samples, or fewer samples than one batch with drop_last); fit needs at least one.");
+            throw new InvalidOperationException($"The train loader of {dataName} yields no batches (no samples, or fewer samples than one batch with drop_last); fit needs at least one.");
         var batches = _options.OverfitBatches.IsZero
             ? _options.LimitTrainBatches.Resolve(train.BatchesPerEpoch)
             : _options.OverfitBatches.Resolve(train.BatchesPerEpoch);
         if (batches == 0)
-            throw new InvalidOperationException($"trainer.limit_train_batches = {_options.LimitTrainBatches} leaves no batch of the train loader of {data.GetType().Name} ({train.BatchesPerEpoch} batches); fit needs at least one.");
+            throw new InvalidOperationException($"trainer.limit_train_batches = {_options.LimitTrainBatches} leaves no batch of the train loader of {dataName} ({train.BatchesPerEpoch} batches); fit needs at least one.");
         return batches;
     }
 
@@ -48,18 +61,26 @@ public sealed partial class Trainer
     {
         var steps = _options.NumSanityValSteps == -1 ? validationBatches : Math.Min(_options.NumSanityValSteps, validationBatches);
         if (steps <= 0) return;
-        foreach (var callback in _callbacks) callback.OnSanityCheckStart(context);
-        // The sanity check must not change what training draws from the global generator.
-        using var saved = random.get_rng_state();
-        new EvaluationLoop<TBatch>(context).Run(validation, steps, LoopKind.Validation, sanity: true);
-        random.set_rng_state(saved);
-        foreach (var callback in _callbacks) callback.OnSanityCheckEnd(context);
+        // As in Lightning, the sanity flag is already set in on_sanity_check_start and still set in on_sanity_check_end.
+        context.IsSanityChecking = true;
+        try
+        {
+            context.Hooks.SanityCheckStart();
+            // The sanity check must not change what training draws from the global generator.
+            using var saved = random.get_rng_state();
+            new EvaluationLoop<TBatch>(context).Run(validation, steps, LoopKind.Validation);
+            random.set_rng_state(saved);
+            context.Hooks.SanityCheckEnd();
+        }
+        finally
+        {
+            context.IsSanityChecking = false;
+        }
     }
 
     private FitResult Finish<TBatch>(RunContext<TBatch> context, RunOutcome outcome, string? message, Exception? error = null) where TBatch : IBatch<TBatch>
     {
-        context.TypedModule.OnFitEnd();
-        foreach (var callback in _callbacks) callback.OnFitEnd(context);
+        context.Hooks.FitEnd();
         var status = outcome switch
         {
             RunOutcome.Finished => RunStatus.Finished,
@@ -93,19 +114,6 @@ public sealed partial class Trainer
         checkpoint.State["run"] is { } run && run["run_id"]?.GetValue<string>() is { Length: > 0 } id
             ? new ResumedRun(id, run["tracking_uri"]?.GetValue<string>() ?? "", checkpoint.Path)
             : null;
-
-    private static void SafeOnException<TBatch>(Callback callback, RunContext<TBatch> context, Exception error) where TBatch : IBatch<TBatch>
-    {
-        try
-        {
-            callback.OnException(context, error);
-        }
-        catch (Exception secondary)
-        {
-            // The original error is what the user must see; a callback failing while handling it is reported beside it.
-            context.Fail($"{callback.GetType().Name}.OnException failed: {secondary.Message}");
-        }
-    }
 
     private static TrainerOptions ApplyFastDevRun(TrainerOptions options)
     {

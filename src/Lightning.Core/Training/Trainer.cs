@@ -55,6 +55,25 @@ public sealed partial class Trainer
     /// </summary>
     public RunStart? Run { get; init; }
 
+    /// <summary>Trains <paramref name="module"/> on its own loaders (<see cref="LightningModule{TBatch}.TrainLoader"/>, ...), as Lightning's <c>trainer.fit(model)</c>.</summary>
+    /// <param name="module">The module; it owns its data.</param>
+    /// <param name="checkpointPath">A checkpoint file to resume from, or null.</param>
+    /// <param name="interrupt">Cancel to stop at the next step boundary with a checkpoint.</param>
+    public FitResult Fit<TBatch>(LightningModule<TBatch> module, string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch> =>
+        Fit(module, new ModuleLoaders<TBatch>(module), checkpointPath, interrupt);
+
+    /// <summary>Trains <paramref name="module"/> on the given loaders; a missing validation loader falls back to the module's.</summary>
+    /// <param name="module">The module.</param>
+    /// <param name="trainLoader">The training batches.</param>
+    /// <param name="validationLoader">The validation batches, or null.</param>
+    /// <param name="checkpointPath">A checkpoint file to resume from, or null.</param>
+    /// <param name="interrupt">Cancel to stop at the next step boundary with a checkpoint.</param>
+    public FitResult Fit<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch> trainLoader, IBatchLoader<TBatch>? validationLoader = null,
+        string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch> =>
+        Fit(module, new ModuleLoaders<TBatch>(module, trainLoader, validationLoader), checkpointPath, interrupt);
+
     /// <summary>Trains <paramref name="module"/>, resuming from <paramref name="checkpointPath"/> when given.</summary>
     /// <param name="module">The module.</param>
     /// <param name="data">The data.</param>
@@ -68,25 +87,23 @@ public sealed partial class Trainer
         var started = false;
         try
         {
-            var train = data.TrainLoader() ?? throw new InvalidOperationException($"{data.GetType().Name} has no train loader: override TrainLoader() to fit.");
+            var train = data.TrainLoader() ?? throw new InvalidOperationException($"{context.DataName} has no train loader: {Override(data, "TrainLoader")} to fit.");
             var validation = _options.OverfitBatches.IsZero ? data.ValidationLoader() : train;
-            var trainBatches = TrainBatches(train, data);
+            var trainBatches = TrainBatches(train, context.DataName);
             var validationBatches = validation is null ? 0 : _options.OverfitBatches.IsZero ? _options.LimitValBatches.Resolve(validation.BatchesPerEpoch) : trainBatches;
             context.TrainBatchesPerEpoch = trainBatches;
             TrainableParameters.Require(module);
             context.Optimization = module.ConfigureOptimizers();
             TrainableParameters.Require(module, context.Optimization.Optimizer);
-            if (checkpoint is not null) context.Restore(checkpoint, training: true);
+            if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: true);
 
             _tracker.StartRun(RunStartFor(module, context.Progress.Seed) with { ResumedFrom = checkpoint is null ? null : RunOf(checkpoint) });
             started = true;
-            module.OnFitStart();
-            foreach (var callback in _callbacks) callback.OnFitStart(context);
+            context.Hooks.FitStart();
             if (checkpoint is null && validation is not null) SanityCheck(context, validation, validationBatches);
 
             var outcome = new FitLoop<TBatch>(context, train, validation, trainBatches, validationBatches).Run();
-            if (outcome == RunOutcome.Interrupted)
-                foreach (var callback in _callbacks) callback.OnInterrupt(context);
+            if (outcome == RunOutcome.Interrupted) context.Hooks.Interrupt();
             return Finish(context, outcome, outcome switch
             {
                 RunOutcome.Failed => context.Failure,
@@ -96,14 +113,29 @@ public sealed partial class Trainer
         }
         catch (Exception error) when (error is not LightningConfigException and not CheckpointException || started)
         {
-            foreach (var callback in _callbacks) SafeOnException(callback, context, error);
+            context.Hooks.Exception(error);
             return Finish(context, RunOutcome.Failed, error.Message, error);
         }
         finally
         {
-            data.Teardown(Stage.Fit);
+            TeardownAll(context, data, Stage.Fit);
         }
     }
+
+    /// <summary>Runs <paramref name="loader"/> (or, when null, the module's validation loader) once and returns its metrics.</summary>
+    public IReadOnlyDictionary<string, double> Validate<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null, string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch> =>
+        Evaluate(module, new ModuleLoaders<TBatch>(module, validation: loader), checkpointPath, Stage.Validate, interrupt);
+
+    /// <summary>Runs <paramref name="loader"/> (or, when null, the module's test loader) once and returns its metrics.</summary>
+    public IReadOnlyDictionary<string, double> Test<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null, string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch> =>
+        Evaluate(module, new ModuleLoaders<TBatch>(module, test: loader), checkpointPath, Stage.Test, interrupt);
+
+    /// <summary>Runs <paramref name="loader"/> (or, when null, the module's predict loader) and returns each batch's predictions on the CPU.</summary>
+    public IReadOnlyList<Tensor> Predict<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null, string? checkpointPath = null, CancellationToken interrupt = default)
+        where TBatch : IBatch<TBatch> =>
+        Predict(module, new ModuleLoaders<TBatch>(module, predict: loader), checkpointPath, interrupt);
 
     /// <summary>Runs the validation loader once and returns its metrics.</summary>
     public IReadOnlyDictionary<string, double> Validate<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
@@ -123,13 +155,13 @@ public sealed partial class Trainer
         using var context = Prepare(module, data, Stage.Predict, interrupt);
         try
         {
-            var loader = data.PredictLoader() ?? throw new InvalidOperationException($"{data.GetType().Name} has no predict loader: override PredictLoader() to predict.");
-            if (checkpoint is not null) context.Restore(checkpoint, training: false);
+            var loader = data.PredictLoader() ?? throw new InvalidOperationException($"{context.DataName} has no predict loader: {Override(data, "PredictLoader")} to predict.");
+            if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: false);
             return new PredictionLoop<TBatch>(context).Run(loader, _options.LimitPredictBatches.Resolve(loader.BatchesPerEpoch));
         }
         finally
         {
-            data.Teardown(Stage.Predict);
+            TeardownAll(context, data, Stage.Predict);
         }
     }
 
@@ -142,11 +174,11 @@ public sealed partial class Trainer
         try
         {
             var loader = (stage == Stage.Test ? data.TestLoader() : data.ValidationLoader())
-                         ?? throw new InvalidOperationException($"{data.GetType().Name} has no {EvaluationLoop<TBatch>.Describe(kind)} loader: override {(stage == Stage.Test ? "TestLoader" : "ValidationLoader")}() to {stage.ToString().ToLowerInvariant()}.");
-            if (checkpoint is not null) context.Restore(checkpoint, training: false);
+                         ?? throw new InvalidOperationException($"{context.DataName} has no {EvaluationLoop<TBatch>.Describe(kind)} loader: {Override(data, stage == Stage.Test ? "TestLoader" : "ValidationLoader")} to {stage.ToString().ToLowerInvariant()}.");
+            if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: false);
             var limit = stage == Stage.Test ? _options.LimitTestBatches : _options.LimitValBatches;
             var batches = limit.Resolve(loader.BatchesPerEpoch);
-            if (batches == 0) throw new InvalidOperationException($"The {EvaluationLoop<TBatch>.Describe(kind)} loader of {data.GetType().Name} yields no batches; it needs at least one.");
+            if (batches == 0) throw new InvalidOperationException($"The {EvaluationLoop<TBatch>.Describe(kind)} loader of {context.DataName} yields no batches; it needs at least one.");
             _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
             var metrics = new EvaluationLoop<TBatch>(context).Run(loader, batches, kind);
             _tracker.EndRun(RunStatus.Finished);
@@ -155,7 +187,7 @@ public sealed partial class Trainer
         }
         finally
         {
-            data.Teardown(stage);
+            TeardownAll(context, data, stage);
         }
     }
 }

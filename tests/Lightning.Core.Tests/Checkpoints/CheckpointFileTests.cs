@@ -31,9 +31,9 @@ public sealed class CheckpointFileTests : IDisposable
             Assert.Equal(["checksums.json", "model.safetensors", "optimizer.bin", "rng.bin", "state.json"], archive.Entries.Select(e => e.FullName).Order());
         Assert.Empty(Directory.GetFiles(_root.Combine("ckpt"), "*.tmp-*"));
         var state = CheckpointFile.Read(path).State;
-        // Saved at the last validation, before the epoch-end hooks: it resumes there.
-        Assert.Equal(1, state["progress"]!["epoch"]!.GetValue<int>());
-        Assert.Equal(16, state["progress"]!["batch_in_epoch"]!.GetValue<long>());
+        // Validating once per epoch, it is saved after the epoch-end hooks (Lightning's order): it resumes at the next epoch.
+        Assert.Equal(2, state["progress"]!["epoch"]!.GetValue<int>());
+        Assert.Equal(0, state["progress"]!["batch_in_epoch"]!.GetValue<long>());
         Assert.Equal(32, state["progress"]!["global_step"]!.GetValue<long>());
         Assert.Equal(42, state["progress"]!["seed"]!.GetValue<long>());
         Assert.NotNull(state["versions"]!["torchsharp"]);

@@ -124,12 +124,10 @@ public sealed class LoopOptionTests : IDisposable
     [Fact]
     public void GradientClipValue_ClampsEveryElement()
     {
+        // Clipping follows on_before_optimizer_step, so the clipped gradients are read after the step, at batch end.
         var largest = 0.0;
-        var record = new RecordingCallback
-        {
-            BeforeOptimizerStep = t => largest = Math.Max(largest, t.Module.parameters().Max(p => p.grad!.abs().max().item<float>())),
-        };
-        var trainer = new Trainer(Quiet.Options(_root.Path) with { GradientClipVal = 0.001, GradientClipAlgorithm = ClipAlgorithm.Value }, [record]);
+        var probe = new AfterStepProbe(t => largest = Math.Max(largest, t.Module.parameters().Max(p => p.grad!.abs().max().item<float>())));
+        var trainer = new Trainer(Quiet.Options(_root.Path) with { GradientClipVal = 0.001, GradientClipAlgorithm = ClipAlgorithm.Value }, [probe]);
         trainer.Fit(new MlpModule(), new RandomData());
         Assert.InRange(largest, 1e-6, 0.001 + 1e-9);
     }
@@ -138,12 +136,10 @@ public sealed class LoopOptionTests : IDisposable
     public void GradientClipNorm_BoundsTotalNorm()
     {
         var norms = new List<double>();
-        var record = new RecordingCallback
-        {
-            BeforeOptimizerStep = t => norms.Add(Math.Sqrt(t.Module.parameters().Sum(p => p.grad!.square().sum().item<float>()))),
-        };
-        var trainer = new Trainer(Quiet.Options(_root.Path) with { GradientClipVal = 0.01 }, [record]);
+        var probe = new AfterStepProbe(t => norms.Add(Math.Sqrt(t.Module.parameters().Sum(p => p.grad!.square().sum().item<float>()))));
+        var trainer = new Trainer(Quiet.Options(_root.Path) with { GradientClipVal = 0.01 }, [probe]);
         trainer.Fit(new MlpModule(), new RandomData());
+        Assert.NotEmpty(norms);
         Assert.All(norms, n => Assert.True(n <= 0.01 * 1.001, $"norm {n}"));
     }
 
@@ -235,5 +231,11 @@ public sealed class LoopOptionTests : IDisposable
     private sealed class TickPerBatch(ManualTime time, TimeSpan step) : Callback
     {
         public override void OnTrainBatchStart(ITrainerView trainer, long batchIndex) => time.Advance(step);
+    }
+
+    /// <summary>Reads the trainer after each batch's optimizer step (gradients are zeroed only at the next batch).</summary>
+    private sealed class AfterStepProbe(Action<ITrainerView> read) : Callback
+    {
+        public override void OnTrainBatchEnd(ITrainerView trainer, Tensor loss, long batchIndex, long batchSize) => read(trainer);
     }
 }
