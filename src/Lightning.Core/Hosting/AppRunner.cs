@@ -74,8 +74,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return invocation.Command switch
         {
             AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, invocation, signals.Token),
-            AppCommand.Validate => Evaluate(trainer.Validate(module, data, checkpoint, signals.Token), "Validation"),
-            AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test"),
+            AppCommand.Validate => Evaluate(trainer.Validate(module, data, checkpoint, signals.Token), "Validation", signals.Token),
+            AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test", signals.Token),
             _ => Predict(trainer, module, data, checkpoint, invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
         };
     }
@@ -150,8 +150,13 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         }
     }
 
-    private int Evaluate(IReadOnlyDictionary<string, double> metrics, string title)
+    private int Evaluate(IReadOnlyDictionary<string, double> metrics, string title, CancellationToken stop)
     {
+        if (stop.IsCancellationRequested)
+        {
+            host.Error.WriteLine($"{title} was interrupted before its last batch; no metrics are reported (a partial mean is not the data set's).");
+            return ExitCodes.Interrupted;
+        }
         host.Output.WriteLine($"{title} metrics:");
         foreach (var (name, value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
             host.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name} = {value:G6}"));

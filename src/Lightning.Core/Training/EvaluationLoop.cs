@@ -13,7 +13,8 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
     /// Runs up to <paramref name="batches"/> batches of <paramref name="loader"/>. During the sanity check
     /// (<see cref="RunContext{TBatch}.IsSanityChecking"/>) metrics are neither tracked nor seen by monitors.
     /// </summary>
-    public IReadOnlyDictionary<string, double> Run(IBatchLoader<TBatch> loader, long batches, LoopKind kind)
+    /// <returns>The metrics, or null when a stop signal interrupted the loop (nothing is published then).</returns>
+    public IReadOnlyDictionary<string, double>? Run(IBatchLoader<TBatch> loader, long batches, LoopKind kind)
     {
         var module = context.TypedModule;
         var previousLoop = context.Loop;
@@ -29,7 +30,7 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
             _hooks.EvaluationStart(test);
             using (no_grad())
             {
-                RunBatches(loader, batches, kind);
+                if (!RunBatches(loader, batches, kind)) return null;
                 // Lightning reads the epoch metrics after on_*_epoch_end, so values logged there count.
                 _hooks.EvaluationEpochEnd(test);
             }
@@ -46,19 +47,19 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
         }
     }
 
-    private void RunBatches(IBatchLoader<TBatch> loader, long batches, LoopKind kind)
+    private bool RunBatches(IBatchLoader<TBatch> loader, long batches, LoopKind kind)
     {
         var module = context.TypedModule;
         var test = kind == LoopKind.Test;
         using var source = loader.Iterate(new LoaderPosition(0, 0, context.Progress.Seed)).GetEnumerator();
         for (long index = 0; index < batches; index++)
         {
-            if (context.Interrupt.IsCancellationRequested) return;
+            if (context.Interrupt.IsCancellationRequested) return false;
             using var scope = NewDisposeScope();
             if (!source.MoveNext())
             {
                 if (index == 0) throw new InvalidOperationException($"The {Describe(kind)} loader of {context.DataName} yielded no batches; it needs at least one.");
-                return;
+                return true;
             }
             using var hostBatch = source.Current;
             using var batch = context.Transfer.Move(hostBatch);
@@ -69,6 +70,7 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
             if (context.EvalLog.HasStepValues && !context.IsSanityChecking) context.Publish(context.EvalLog.ReadStep());
             _hooks.EvaluationBatchEnd(test, batch, index);
         }
+        return true;
     }
 
     internal static string Describe(LoopKind kind) => kind switch

@@ -48,6 +48,8 @@ internal sealed class FitLoop<TBatch>(
 
         var overfitting = !_options.OverfitBatches.IsZero;
         var position = new LoaderPosition(progress.Epoch, progress.BatchInEpoch, progress.Seed) { AllowShuffle = !overfitting };
+        // Interrupted during a validation: it runs again before training goes on, so no epoch goes unvalidated.
+        if (progress.ValidationPending && !Validate()) return RunOutcome.Interrupted;
         using (var source = train.Iterate(position).GetEnumerator())
         {
             for (var index = progress.BatchInEpoch; index < trainBatches; index++)
@@ -60,7 +62,7 @@ internal sealed class FitLoop<TBatch>(
                 if (!TrainBatch(source, index)) break;
                 // Reaching max_steps ends training, so the final weights are validated as an epoch end would be.
                 var stopping = StepLimitReached();
-                if (ValidationDue(index) || (stopping && ValidationEpoch())) Validate();
+                if ((ValidationDue(index) || (stopping && ValidationEpoch())) && !Validate()) return RunOutcome.Interrupted;
                 if (stopping) break;
             }
         }
@@ -155,7 +157,14 @@ internal sealed class FitLoop<TBatch>(
     private bool ValidationEpoch() =>
         validation is not null && validationBatches > 0 && (context.Progress.Epoch + 1) % _options.CheckValEveryNEpoch == 0;
 
-    private void Validate() => _evaluation.Run(validation!, validationBatches, LoopKind.Validation);
+    // False when a stop signal cut the validation short: its partial metrics are dropped, not passed off as the epoch's.
+    private bool Validate()
+    {
+        context.Progress.ValidationPending = true;
+        if (_evaluation.Run(validation!, validationBatches, LoopKind.Validation) is null) return false;
+        context.Progress.ValidationPending = false;
+        return true;
+    }
 
     private bool StepLimitReached() => _options.MaxSteps >= 0 && context.Progress.GlobalStep >= _options.MaxSteps;
 

@@ -181,9 +181,10 @@ public sealed partial class Trainer
             if (batches == 0) throw new InvalidOperationException($"The {EvaluationLoop<TBatch>.Describe(kind)} loader of {context.DataName} yields no batches; it needs at least one.");
             _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
             var metrics = new EvaluationLoop<TBatch>(context).Run(loader, batches, kind);
-            _tracker.EndRun(RunStatus.Finished);
+            // Interrupted part-way: a partial mean is not the data set's, so nothing is reported and the run is KILLED.
+            _tracker.EndRun(metrics is null ? RunStatus.Killed : RunStatus.Finished);
             _tracker.Flush(TimeSpan.FromSeconds(30));
-            return metrics;
+            return metrics ?? new Dictionary<string, double>();
         }
         finally
         {

@@ -10,6 +10,9 @@ internal sealed class TrainingProgress
     public long GlobalStep { get; set; }
     public long Seed { get; set; }
 
+    /// <summary>A validation was due after the last trained batch but did not complete (interrupted): a resume runs it first.</summary>
+    public bool ValidationPending { get; set; }
+
     /// <summary>Scheduler calls so far; a monitored scheduler's values are kept so a resume can replay them.</summary>
     public List<double?> SchedulerCalls { get; } = [];
 
@@ -20,6 +23,7 @@ internal sealed class TrainingProgress
         ["global_step"] = GlobalStep,
         ["seed"] = Seed,
         ["scheduler_calls"] = new JsonArray(SchedulerCalls.Select(Checkpoints.JsonNumbers.From).ToArray()),
+        ["validation_pending"] = ValidationPending,
     };
 
     public static TrainingProgress FromJson(JsonObject json)
@@ -30,6 +34,7 @@ internal sealed class TrainingProgress
             BatchInEpoch = json["batch_in_epoch"]!.GetValue<long>(),
             GlobalStep = json["global_step"]!.GetValue<long>(),
             Seed = json["seed"]!.GetValue<long>(),
+            ValidationPending = json["validation_pending"]?.GetValue<bool>() ?? false,
         };
         foreach (var call in json["scheduler_calls"]?.AsArray() ?? []) progress.SchedulerCalls.Add(Checkpoints.JsonNumbers.Read(call));
         return progress;
