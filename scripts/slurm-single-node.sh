@@ -62,7 +62,9 @@ start_daemons() {
   mkdir -p /run/munge && chown munge:munge /run/munge && chmod 0755 /run/munge
   [ -S /run/munge/munge.socket.2 ] && munge -n >/dev/null 2>&1 || runuser -u munge -- /usr/sbin/munged
   munge -n | unmunge >/dev/null || fail "munge does not round-trip a credential"
-  running "$dir/slurmctld.pid" || slurmctld || fail "slurmctld did not start; see $dir/log/slurmctld.log"
+  # -c: a test cluster starts empty; jobs an earlier run left queued (a killed test, a dead controller) would
+  # otherwise come back from the state folder and hold the one node, so every new trial waits behind them.
+  running "$dir/slurmctld.pid" || slurmctld -c || fail "slurmctld did not start; see $dir/log/slurmctld.log"
   running "$dir/slurmd.pid" || slurmd -N localhost || fail "slurmd did not start; see $dir/log/slurmd.log"
   for _ in $(seq 1 120); do
     if sinfo -h -N -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
