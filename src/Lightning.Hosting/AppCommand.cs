@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>The subcommands of a Lightning app.</summary>
 public enum AppCommand

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>The app's command line: subcommands with help, fixed options, and configuration overrides passed through.</summary>
 internal static class AppCommandLine

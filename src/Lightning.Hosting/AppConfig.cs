@@ -1,7 +1,7 @@
 using Lightning.Core.Configuration;
 using Lightning.Core.Training;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>The resolved configuration of an app: every section, defaults included.</summary>
 /// <param name="Trainer">Section <c>trainer</c>.</param>

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>What an <see cref="IAppHostExtension"/> may use of the running app: its events file, stop token, error output, clock and signals.</summary>
 public sealed class AppHostContext(string? eventsPath, CancellationToken stopping, TextWriter error, TimeProvider time)

@@ -1,7 +1,7 @@
 using Lightning.Core.Tracking;
 using Lightning.Core.Training;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>How the app host is wired: its output and where runs are recorded.</summary>
 public sealed record AppHostOptions
@@ -25,7 +25,7 @@ public sealed record AppHostOptions
     public Func<TrackingOptions, TrainerOptions, string, ITracker> TrackerFactory { get; init; } = DefaultTracker;
 
     /// <summary>The project's own callbacks, added to those lightning.yaml configures.</summary>
-    public IReadOnlyList<Callbacks.Callback> Callbacks { get; init; } = [];
+    public IReadOnlyList<Core.Callbacks.Callback> Callbacks { get; init; } = [];
 
     /// <summary>
     /// Behaviour for the environments the app may run in, each adding its callbacks and reading the fit's outcome.
@@ -42,7 +42,7 @@ public sealed record AppHostOptions
     private static ITracker DefaultTracker(TrackingOptions tracking, TrainerOptions trainer, string project)
     {
         if (tracking.Uri is { } uri)
-            throw new Configuration.LightningConfigException([new Configuration.ConfigIssue("tracking.uri", uri, "configuration",
+            throw new Core.Configuration.LightningConfigException([new Core.Configuration.ConfigIssue("tracking.uri", uri, "configuration",
                 "needs a tracking package: this app records runs as CSV under trainer.default_root_dir. Remove tracking.uri, or wire an MLflow tracker through AppHostOptions.TrackerFactory.")]);
         return new CsvTracker(trainer.DefaultRootDir);
     }

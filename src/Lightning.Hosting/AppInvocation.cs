@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>One parsed command line of an app.</summary>
 /// <param name="Command">The subcommand.</param>

@@ -5,10 +5,11 @@ using Lightning.Core.Modules;
 using Lightning.Core.Native;
 using Lightning.Core.Tracking;
 using Lightning.Core.Training;
+using Lightning.Hosting.Configuration;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>Resolves the configuration, builds module, data module, tracker and trainer, runs the command and maps the outcome to an exit code.</summary>
 internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostOptions host) : IAppRunner where TBatch : IBatch<TBatch>
@@ -62,7 +63,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml()))
             .Concat(host.Extensions.SelectMany(e => e.CreateCallbacks(context))).ToList();
         if (config.Trainer.EnableProgressBar)
-            callbacks.Add(new Callbacks.ProgressBar(host.Output, Callbacks.ProgressModes.Choose(host.OutputIsTerminal, Environment.GetEnvironmentVariable(Callbacks.ProgressModes.Variable))));
+            callbacks.Add(new Core.Callbacks.ProgressBar(host.Output, Core.Callbacks.ProgressModes.Choose(host.OutputIsTerminal, Environment.GetEnvironmentVariable(Core.Callbacks.ProgressModes.Variable))));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
         var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
         var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
@@ -132,7 +133,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         {
             case RunOutcome.Failed when result.Error is { } error:
                 // Errors in the input (configuration, data, checkpoint) keep their own exit code and one-line form.
-                if (error is LightningConfigException or DataException or Checkpoints.CheckpointException) throw error;
+                if (error is LightningConfigException or DataException or Core.Checkpoints.CheckpointException) throw error;
                 return ReportFailure(error, invocation);
             case RunOutcome.Failed:
                 host.Error.WriteLine($"Training failed: {result.Message}");

@@ -1,6 +1,6 @@
 using Lightning.Core.Callbacks;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>The built-in callbacks the app host configures. Section <c>callbacks</c>.</summary>
 public sealed record CallbacksOptions

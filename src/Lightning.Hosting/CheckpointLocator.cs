@@ -1,6 +1,6 @@
 using Lightning.Core.Checkpoints;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>Resolves <c>--ckpt-path</c>: <c>last</c> (the newest last.ckpt), <c>best</c> (the best one it records) or a file path.</summary>
 public static class CheckpointLocator

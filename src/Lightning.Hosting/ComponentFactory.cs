@@ -1,7 +1,8 @@
 using System.Reflection;
 using Lightning.Core.Configuration;
+using Lightning.Hosting.Configuration;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// Builds a module or data module from its configuration section: a public constructor taking one options record

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// A trial's side of the decision files (see <see cref="SweepTrialContract"/>): waits until the controller says

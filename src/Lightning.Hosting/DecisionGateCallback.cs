@@ -1,7 +1,7 @@
 using Lightning.Core.Callbacks;
 using Lightning.Core.Training;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>In a sweep trial, holds training at each decision epoch (after its <c>epoch_end</c> event is written) until the <see cref="DecisionGate"/> opens.</summary>
 internal sealed class DecisionGateCallback(DecisionGate gate, IReadOnlySet<int> epochs) : Callback

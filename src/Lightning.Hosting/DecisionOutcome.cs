@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>What a trial's <see cref="DecisionGate"/> learnt at a decision epoch.</summary>
 internal enum DecisionOutcome

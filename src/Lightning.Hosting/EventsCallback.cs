@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Lightning.Core.Callbacks;
 using Lightning.Core.Training;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>Writes the <see cref="RunStarted"/>, <see cref="EpochEnded"/> and <see cref="CheckpointSaved"/> events, and stores the resolved config as an artifact.</summary>
 internal sealed class EventsCallback(EventsFile events, string configYaml) : Callback
@@ -23,7 +23,7 @@ internal sealed class EventsCallback(EventsFile events, string configYaml) : Cal
 
     public override void OnValidationEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> metrics)
     {
-        if (!trainer.IsSanityChecking && trainer.Loop == Logging.LoopKind.Validation) _validated = true;
+        if (!trainer.IsSanityChecking && trainer.Loop == Core.Logging.LoopKind.Validation) _validated = true;
     }
 
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics) =>

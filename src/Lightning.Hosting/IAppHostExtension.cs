@@ -1,7 +1,7 @@
 using Lightning.Core.Callbacks;
 using Lightning.Core.Training;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// Behaviour the app host takes on in one kind of environment (a sweep trial, a cluster job): the callbacks it adds

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>Runs one invocation for a module/data-module pair whose batch type is known only at run time.</summary>
 internal interface IAppRunner

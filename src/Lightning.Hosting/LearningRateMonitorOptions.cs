@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>Section <c>callbacks.learning_rate_monitor</c>.</summary>
 public sealed record LearningRateMonitorOptions
@@ -7,5 +7,5 @@ public sealed record LearningRateMonitorOptions
     public bool Enabled { get; init; }
 
     /// <summary>epoch (default) or step.</summary>
-    public Modules.SchedulerInterval LoggingInterval { get; init; } = Modules.SchedulerInterval.Epoch;
+    public Core.Modules.SchedulerInterval LoggingInterval { get; init; } = Core.Modules.SchedulerInterval.Epoch;
 }

@@ -6,7 +6,7 @@ using Lightning.Core.Modules;
 using Lightning.Core.Native;
 using static TorchSharp.torch;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// The app host: turns a project's module and data module into a command-line program with <c>fit</c>,
@@ -56,7 +56,7 @@ public static class LightningApp
                 case LightningConfigException error:
                     foreach (var issue in error.Issues) host.Error.WriteLine(issue.ToString());
                     return ExitCodes.Usage;
-                case Checkpoints.CheckpointException or DataException:
+                case Core.Checkpoints.CheckpointException or DataException:
                     host.Error.WriteLine(FailureReport.Unwrap(thrown).Message);
                     return ExitCodes.Usage;
                 case NativeLoadException error:

@@ -1,7 +1,7 @@
 using Lightning.Core.Callbacks;
 using Lightning.Core.Training;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>In a sweep trial, a stop request is the pruner's: the run is tagged <c>sweep.state=pruned</c> before it ends.</summary>
 internal sealed class PrunedTagCallback : Callback

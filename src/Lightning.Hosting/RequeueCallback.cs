@@ -1,8 +1,8 @@
 using Lightning.Core.Callbacks;
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting.Processes;
 using Lightning.Core.Training;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>On SIGUSR1: at the next optimizer-step boundary, saves <c>last.ckpt</c> and asks Slurm to requeue the job.</summary>
 internal sealed class RequeueCallback(TextWriter error, IProcessRunner? runner = null) : Callback

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// Turns SIGINT/SIGTERM into a cancellation the loop honours at the next step boundary (it then checkpoints and the

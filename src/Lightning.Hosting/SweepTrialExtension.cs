@@ -2,7 +2,7 @@ using System.Globalization;
 using Lightning.Core.Callbacks;
 using Lightning.Core.Training;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// Makes the app a well-behaved sweep trial when the controller started it (<see cref="SweepTrialContract.TrialVariable"/>

@@ -1,6 +1,6 @@
 using Lightning.Core.Configuration;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>Where runs are recorded. Section <c>tracking</c>.</summary>
 public sealed record TrackingOptions : IValidatableOptions

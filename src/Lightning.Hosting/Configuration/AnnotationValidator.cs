@@ -1,8 +1,9 @@
+using Lightning.Core.Configuration;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 
-namespace Lightning.Core.Configuration;
+namespace Lightning.Hosting.Configuration;
 
 /// <summary>
 /// Applies <see cref="System.ComponentModel.DataAnnotations"/> on a user's options record (<c>[Range]</c>,

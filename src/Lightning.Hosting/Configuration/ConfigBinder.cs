@@ -1,6 +1,7 @@
+using Lightning.Core.Configuration;
 using System.Reflection;
 
-namespace Lightning.Core.Configuration;
+namespace Lightning.Hosting.Configuration;
 
 /// <summary>
 /// Binds merged entries to options records, section by section, then validates them. Every problem (unknown key,

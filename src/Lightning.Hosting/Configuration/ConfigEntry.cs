@@ -1,4 +1,5 @@
-namespace Lightning.Core.Configuration;
+using Lightning.Core.Configuration;
+namespace Lightning.Hosting.Configuration;
 
 /// <summary>One configured value: its dotted key as written, the text (or list of texts), and where it came from.</summary>
 /// <param name="Key">The key as the user wrote it, e.g. <c>trainer.maxEpochs</c>.</param>

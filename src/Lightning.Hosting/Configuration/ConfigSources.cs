@@ -1,7 +1,8 @@
+using Lightning.Core.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Lightning.Core.Configuration;
+namespace Lightning.Hosting.Configuration;
 
 /// <summary>
 /// Reads the configuration layers, later winning: the YAML file &lt; <c>LIGHTNING__SECTION__KEY</c> environment

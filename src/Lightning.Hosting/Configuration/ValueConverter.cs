@@ -1,7 +1,8 @@
+using Lightning.Core.Configuration;
 using System.Globalization;
 using System.Reflection;
 
-namespace Lightning.Core.Configuration;
+namespace Lightning.Hosting.Configuration;
 
 /// <summary>Converts configured text to option property types, and says what is allowed when it cannot.</summary>
 internal static class ValueConverter

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting.Processes;
+namespace Lightning.Hosting.Processes;
 
 /// <summary>A started child process: its lines as they arrive, its exit code, and the signals it can be sent.</summary>
 public interface IProcessHandle : IDisposable

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting.Processes;
+namespace Lightning.Hosting.Processes;
 
 /// <summary>Starts child processes; the one seam every launcher (tool, sweeps, build task, Slurm, tests) goes through.</summary>
 public interface IProcessRunner

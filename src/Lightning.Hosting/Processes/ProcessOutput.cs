@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting.Processes;
+namespace Lightning.Hosting.Processes;
 
 /// <summary>Where a child process's standard output and error go.</summary>
 public enum ProcessOutput

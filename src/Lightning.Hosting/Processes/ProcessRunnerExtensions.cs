@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Lightning.Core.Hosting.Processes;
+namespace Lightning.Hosting.Processes;
 
 /// <summary>Runs a captured process to its end.</summary>
 public static class ProcessRunnerExtensions

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Lightning.Core.Hosting.Processes;
+namespace Lightning.Hosting.Processes;
 
 /// <summary>The one place that sends POSIX signals to a process id (libc <c>kill</c>).</summary>
 public static partial class ProcessSignals

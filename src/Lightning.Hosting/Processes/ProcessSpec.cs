@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting.Processes;
+namespace Lightning.Hosting.Processes;
 
 /// <summary>What to start: a program, its arguments (no shell quoting), where it runs and with which environment.</summary>
 /// <param name="File">The program, found on PATH when it has no folder.</param>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace Lightning.Core.Hosting.Processes;
+namespace Lightning.Hosting.Processes;
 
 /// <summary>A <see cref="Process"/> behind <see cref="IProcessHandle"/>; captured lines go through a channel so any thread can read them.</summary>
 internal sealed class SystemProcess : IProcessHandle

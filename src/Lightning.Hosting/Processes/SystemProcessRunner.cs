@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Lightning.Core.Hosting.Processes;
+namespace Lightning.Hosting.Processes;
 
 /// <summary>Starts real operating-system processes.</summary>
 public sealed class SystemProcessRunner : IProcessRunner

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>The <c>best</c> object of a <see cref="RunFinished"/> event: the model checkpoint callback's best file.</summary>
 /// <param name="Checkpoint">The best checkpoint file, or null when none was kept.</param>

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary><c>checkpoint {path, score}</c>: a checkpoint file was written.</summary>
 /// <param name="Path">The checkpoint file.</param>

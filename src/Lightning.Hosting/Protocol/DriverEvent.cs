@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// One line of the driver contract's events file (DESIGN §2). The records are the protocol: <see cref="EventsFile"/>

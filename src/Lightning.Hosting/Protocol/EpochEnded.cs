@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary><c>epoch_end {epoch, step, metrics, validated}</c>: a training epoch ended.</summary>
 /// <param name="Epoch">The epoch, from 0 (as Lightning counts).</param>

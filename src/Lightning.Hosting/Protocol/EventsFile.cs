@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Lightning.Core.Checkpoints;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// The driver contract's events file: one JSON object per line, appended and flushed at once so a parent process

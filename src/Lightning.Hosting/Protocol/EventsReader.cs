@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lightning.Core.Checkpoints;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// Reads an events file as <see cref="DriverEvent"/>s: all of it at once, or, while a run still writes it, the

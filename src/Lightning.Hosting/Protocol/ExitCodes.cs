@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>Process exit codes of the driver contract (DESIGN §2); only process edges use them.</summary>
 public static class ExitCodes

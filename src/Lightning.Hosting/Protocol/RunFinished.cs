@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary><c>finished {status, best, metrics, message}</c>: the run ended; always the last line.</summary>
 /// <param name="Status">How it ended.</param>

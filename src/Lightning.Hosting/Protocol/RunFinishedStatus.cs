@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>The <c>status</c> of a <see cref="RunFinished"/> event, written in capitals as MLflow's run statuses are.</summary>
 public enum RunFinishedStatus

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary><c>run_started {run_id, tracking_uri}</c>: the tracker has opened the run.</summary>
 /// <param name="RunId">The tracker's run id, or null when it records none.</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Lightning.Core.Hosting;
+namespace Lightning.Hosting;
 
 /// <summary>
 /// What a sweep controller and a trial process agree on besides the events file: the environment variables the
