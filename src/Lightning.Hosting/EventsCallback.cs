@@ -23,7 +23,7 @@ internal sealed class EventsCallback(EventsFile events, string configYaml) : Cal
 
     public override void OnValidationEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> metrics)
     {
-        if (!trainer.IsSanityChecking && trainer.Loop == Core.Logging.LoopKind.Validation) _validated = true;
+        if (!trainer.IsSanityChecking && trainer.Loop == LoopKind.Validation) _validated = true;
     }
 
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics) =>

@@ -1,4 +1,4 @@
-namespace Lightning.Core.Logging;
+namespace Lightning.Core.Training;
 
 /// <summary>The loop a value is logged from; it sets the logging defaults.</summary>
 public enum LoopKind
