@@ -75,7 +75,7 @@ PY
 pack() {
   local version="${LIGHTNING_VERSION:-0.1.0-local.$(date -u +%Y%m%d%H%M%S)}"
   rm -rf artifacts/packages
-  for project in src/Lightning.Core src/Lightning.Mlflow src/Lightning.Sweeps src/Lightning.Build src/Lightning.Cli templates/Lightning.Templates.csproj; do
+  for project in src/Lightning.Core src/Lightning.Hosting src/Lightning.Mlflow src/Lightning.Sweeps src/Lightning.Build src/Lightning.Cli templates/Lightning.Templates.csproj; do
     dotnet pack "$project" -c Release -o artifacts/packages -p:Version="$version" -nologo -v:q >&2
   done
   echo "$version"

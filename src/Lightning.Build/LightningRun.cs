@@ -1,5 +1,5 @@
-using Lightning.Core.Hosting;
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting;
+using Lightning.Hosting.Processes;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 

@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Cli;
 

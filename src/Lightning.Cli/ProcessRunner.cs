@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting.Processes;
 
 namespace Lightning.Cli;
 

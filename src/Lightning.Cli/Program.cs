@@ -2,7 +2,7 @@ using System.CommandLine;
 using Lightning.Cli;
 using Lightning.Cli.Commands;
 using Lightning.Core.Configuration;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 var output = Console.Out;
 var error = Console.Error;

@@ -1,4 +1,5 @@
 using Lightning.Core.Configuration;
+using Lightning.Hosting.Configuration;
 using Lightning.Mlflow;
 
 namespace Lightning.Cli;

@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Lightning.Core.Tracking;
 using Lightning.Core.Training;
 using Lightning.Mlflow.Stores;

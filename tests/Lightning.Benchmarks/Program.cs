@@ -11,7 +11,7 @@ if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();
 if (args.Length == 0 || !suites.ContainsKey(args[0]))
 {
     Console.Error.WriteLine($"Usage: dotnet run -c Release --project tests/Lightning.Benchmarks -- <{string.Join("|", suites.Keys)}>");
-    return Lightning.Core.Hosting.ExitCodes.Usage;
+    return Lightning.Hosting.ExitCodes.Usage;
 }
 try
 {
@@ -20,7 +20,7 @@ try
 catch (Lightning.Core.Native.NativeLoadException error)
 {
     Console.Error.WriteLine(error.Message);
-    return Lightning.Core.Hosting.ExitCodes.Failed;
+    return Lightning.Hosting.ExitCodes.Failed;
 }
 suites[args[0]](new BenchReport(Console.Out));
 return 0;

@@ -1,5 +1,5 @@
 using Lightning.Cli.Tests.Support;
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting.Processes;
 using Lightning.TestSupport;
 
 namespace Lightning.Cli.Tests;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Lightning.Mlflow.Stores;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.EndToEnd.Tests;
 

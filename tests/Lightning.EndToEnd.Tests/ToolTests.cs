@@ -2,7 +2,7 @@ using Lightning.TestSupport;
 using Lightning.Core.Tracking;
 using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Stores;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.EndToEnd.Tests;
 

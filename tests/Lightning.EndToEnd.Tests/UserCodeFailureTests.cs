@@ -1,5 +1,5 @@
 using Lightning.Mlflow.Stores;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.EndToEnd.Tests;
 

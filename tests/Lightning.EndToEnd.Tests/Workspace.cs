@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting.Processes;
 using Lightning.TestSupport;
 
 namespace Lightning.EndToEnd.Tests;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Lightning.Sweeps.Configuration;
 using Lightning.Sweeps.Executors;
 using Lightning.Sweeps.Running;

@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Lightning.Sweeps.Configuration;
 using Lightning.Sweeps.Executors;
 using Lightning.Sweeps.Running;
@@ -71,7 +71,8 @@ public sealed class SlurmTests : IDisposable
         Assert.Equal(4, logs.Length);
         // Grid trials are known up front: one array of all four, Slurm running two at a time.
         var script = File.ReadAllText(Assert.Single(Directory.GetFiles(_folder.Path, "*.sbatch", SearchOption.AllDirectories)));
-        Assert.All(Enumerable.Range(0, 4), n => Assert.Contains($"  {n}) export {Core.Hosting.SweepTrialContract.DecisionEpochsVariable}='1,2,4,", script));
+        var variable = Lightning.Hosting.SweepTrialContract.DecisionEpochsVariable;
+        Assert.All(Enumerable.Range(0, 4), n => Assert.Contains($"  {n}) export {variable}='1,2,4,", script));
         Assert.Equal(4, script.Split("; exec dotnet exec ").Length - 1);
     }
 

@@ -61,13 +61,14 @@ public sealed class SweepRunnerTests : IDisposable
     {
         var executor = new FakeExecutor(Curve);
         var result = new SweepRunner(Options(executor, Config("early_terminate: {type: asha, min_iter: 1, eta: 2}"), parallel: 2)).Run(CancellationToken.None);
-        Assert.All(executor.Launched, l => Assert.StartsWith("1,2,4,8,", l.Environment![Core.Hosting.SweepTrialContract.DecisionEpochsVariable]));
+        var variable = Lightning.Hosting.SweepTrialContract.DecisionEpochsVariable;
+        Assert.All(executor.Launched, l => Assert.StartsWith("1,2,4,8,", l.Environment![variable]));
         var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, ".lightning", "sweeps", result.Id, "state.json")))!;
         foreach (var trial in state["trials"]!.AsArray())
         {
             var launch = executor.Launched.Single(l => l.Number == trial!["number"]!.GetValue<int>());
             var epochs = trial!["curve"]!.AsObject().Count;
-            string Decision(int epoch) => File.ReadAllText(Core.Hosting.SweepTrialContract.DecisionPath(launch.EventsPath, epoch));
+            string Decision(int epoch) => File.ReadAllText(Lightning.Hosting.SweepTrialContract.DecisionPath(launch.EventsPath, epoch));
             if (trial["state"]!.GetValue<string>() == "Pruned")
             {
                 // Stopped at a rung, told so there, and not one epoch trained past it.

@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Lightning.Mlflow;
 using Lightning.TestApp;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting.Processes;
 
 namespace Lightning.TestSupport;
 

@@ -9,7 +9,8 @@ public sealed class TemplateFeed : IDisposable
 {
     private static readonly string[] Packages =
         [
-            "src/Lightning.Core", "src/Lightning.Mlflow", "src/Lightning.Sweeps", "src/Lightning.Build", "src/Lightning.Cli",
+            "src/Lightning.Core", "src/Lightning.Hosting", "src/Lightning.Mlflow", "src/Lightning.Sweeps", "src/Lightning.Build",
+            "src/Lightning.Cli",
             "templates/Lightning.Templates.csproj",
         ];
 

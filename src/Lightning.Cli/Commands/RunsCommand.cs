@@ -3,7 +3,7 @@ using System.Globalization;
 using Lightning.Mlflow;
 using Lightning.Mlflow.Stores;
 using Lightning.Mlflow.Writing;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Cli.Commands;
 

@@ -2,7 +2,7 @@ using Lightning.Core.Configuration;
 using Lightning.Mlflow;
 using Lightning.Mlflow.Stores;
 using Lightning.Mlflow.Writing;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Cli.Commands;
 

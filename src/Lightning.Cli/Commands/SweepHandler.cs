@@ -1,5 +1,6 @@
 using Lightning.Core.Configuration;
-using Lightning.Core.Hosting;
+using Lightning.Hosting.Configuration;
+using Lightning.Hosting;
 using Lightning.Mlflow;
 using Lightning.Mlflow.Stores;
 using Lightning.Sweeps.Configuration;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Cli.Commands;
 

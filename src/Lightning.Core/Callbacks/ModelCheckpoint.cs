@@ -57,7 +57,7 @@ public sealed class ModelCheckpoint : Callback
     /// <inheritdoc />
     public override void OnValidationEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> metrics)
     {
-        if (trainer.IsSanityChecking || trainer.Loop != Logging.LoopKind.Validation || trainer.Optimizer is null) return;
+        if (trainer.IsSanityChecking || trainer.Loop != LoopKind.Validation || trainer.Optimizer is null) return;
         _validatedThisEpoch = true;
         if (ValidationCadence.OncePerEpoch(trainer.Options)) return;
         if (_options.Monitor is { } monitor) MonitorCheck.RequireLogged(trainer, "callbacks.model_checkpoint.monitor", monitor);

@@ -12,7 +12,11 @@ public sealed class ConfigErrors
     /// <summary>Errors for code-built options: sources read "code".</summary>
     public ConfigErrors(string section) : this(section, [], _ => "code") { }
 
-    internal ConfigErrors(string section, List<ConfigIssue> issues, Func<string, string> sourceOf)
+    /// <summary>
+    /// Errors that go into <paramref name="issues"/>, naming each key's source as <paramref name="sourceOf"/> says
+    /// (the binder's layers).
+    /// </summary>
+    public ConfigErrors(string section, List<ConfigIssue> issues, Func<string, string> sourceOf)
     {
         _section = section;
         _issues = issues;

@@ -1,4 +1,5 @@
 using Lightning.Core.Metrics;
+using Lightning.Core.Training;
 using static TorchSharp.torch;
 
 namespace Lightning.Core.Logging;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Lightning.Core.Tracking;
 
@@ -178,9 +179,28 @@ public sealed class CsvTracker : ITracker
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
 
+    // A flat string map as YAML, written by hand so the engine needs no YAML library: one "key: value" line per entry,
+    // sorted; a scalar YAML would not read back as the same string is quoted.
     private static string Yaml(IReadOnlyDictionary<string, string> values)
     {
-        var serializer = new YamlDotNet.Serialization.SerializerBuilder().Build();
-        return serializer.Serialize(values.OrderBy(v => v.Key, StringComparer.Ordinal).ToDictionary(v => v.Key, v => v.Value));
+        if (values.Count == 0)
+            return "{}\n";
+        var text = new StringBuilder();
+        foreach (var (key, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
+            text.Append(YamlScalar(key)).Append(": ").Append(YamlScalar(value)).Append('\n');
+        return text.ToString();
     }
+
+    private static string YamlScalar(string value)
+    {
+        if (value.Any(char.IsControl))
+            return JsonSerializer.Serialize(value);   // a JSON string is a YAML double-quoted scalar, escapes included
+        var plain = value.Length > 0 && value.Trim() == value && !value.Contains(": ") && !value.Contains(" #")
+            && !value.EndsWith(':') && !StartsWithIndicator(value);
+        return plain ? value : "'" + value.Replace("'", "''") + "'";
+    }
+
+    // '-', '?' and ':' start a plain scalar only when a non-space follows; the other indicators never do.
+    private static bool StartsWithIndicator(string value) =>
+        "-?:".Contains(value[0]) ? value.Length == 1 || value[1] == ' ' : ",[]{}#&*!|>'\"%@`".Contains(value[0]);
 }

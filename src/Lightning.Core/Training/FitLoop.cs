@@ -1,5 +1,4 @@
 using Lightning.Core.Data;
-using Lightning.Core.Logging;
 using Lightning.Core.Modules;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using Lightning.Core.Logging;
 using Lightning.Core.Tracking;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;

@@ -1,5 +1,4 @@
 using Lightning.Core.Data;
-using Lightning.Core.Logging;
 using static TorchSharp.torch;
 
 namespace Lightning.Core.Training;

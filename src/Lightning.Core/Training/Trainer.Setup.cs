@@ -1,7 +1,6 @@
 using Lightning.Core.Callbacks;
 using Lightning.Core.Configuration;
 using Lightning.Core.Data;
-using Lightning.Core.Logging;
 using Lightning.Core.Modules;
 using Lightning.Core.Tracking;
 using TorchSharp;

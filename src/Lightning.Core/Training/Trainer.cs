@@ -3,7 +3,6 @@ using Lightning.Core.Callbacks;
 using Lightning.Core.Checkpoints;
 using Lightning.Core.Configuration;
 using Lightning.Core.Data;
-using Lightning.Core.Logging;
 using Lightning.Core.Modules;
 using Lightning.Core.Native;
 using Lightning.Core.Tracking;

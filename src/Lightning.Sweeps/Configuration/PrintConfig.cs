@@ -5,6 +5,9 @@ namespace Lightning.Sweeps.Configuration;
 public delegate PrintConfigReply PrintConfig(IReadOnlyList<string> overrides);
 
 /// <summary>What <c>print-config</c> answered.</summary>
-/// <param name="ExitCode"><see cref="Core.Hosting.ExitCodes.Finished"/> when the configuration is valid, <see cref="Core.Hosting.ExitCodes.Usage"/> when a key or value is refused.</param>
+/// <param name="ExitCode">
+/// <see cref="Lightning.Hosting.ExitCodes.Finished"/> when the configuration is valid, <see cref="Lightning.Hosting.ExitCodes.Usage"/>
+/// when a key or value is refused.
+/// </param>
 /// <param name="Output">Standard output (the configuration as YAML) followed by standard error (one line per problem).</param>
 public sealed record PrintConfigReply(int ExitCode, string Output);

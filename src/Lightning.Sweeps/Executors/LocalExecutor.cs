@@ -1,6 +1,6 @@
 using System.Globalization;
-using Lightning.Core.Hosting;
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting;
+using Lightning.Hosting.Processes;
 
 namespace Lightning.Sweeps.Executors;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Sweeps.Executors;
 

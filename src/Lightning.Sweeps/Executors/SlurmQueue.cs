@@ -1,5 +1,5 @@
 using System.Globalization;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Sweeps.Executors;
 

@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Lightning.Sweeps.Executors;
 using Lightning.Sweeps.State;
 

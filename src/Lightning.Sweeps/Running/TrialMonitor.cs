@@ -1,5 +1,5 @@
 using System.Globalization;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Lightning.Sweeps.Pruners;
 using Lightning.Sweeps.Samplers;
 using Lightning.Sweeps.State;

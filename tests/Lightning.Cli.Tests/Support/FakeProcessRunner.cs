@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting.Processes;
 
 namespace Lightning.Cli.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Reflection;
-using Lightning.Core.Hosting.Processes;
+using Lightning.Hosting.Processes;
 
 namespace Lightning.Cli.Tests.Support;
 

@@ -1,7 +1,8 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using Lightning.Core.Configuration;
-using Lightning.Core.Hosting;
+using Lightning.Hosting.Configuration;
+using Lightning.Hosting;
 using Lightning.Core.Training;
 
 namespace Lightning.Core.Tests.Configuration;

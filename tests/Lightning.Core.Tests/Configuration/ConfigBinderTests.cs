@@ -1,7 +1,8 @@
+using Lightning.Hosting.Configuration;
 using Lightning.TestSupport;
 using System.Collections;
 using Lightning.Core.Configuration;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Lightning.Core.Tests.Support;
 using Lightning.Core.Training;
 

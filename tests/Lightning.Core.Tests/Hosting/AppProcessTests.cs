@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Lightning.Core.Checkpoints;
 using Lightning.Core.Tests.Support;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Core.Tests.Hosting;
 

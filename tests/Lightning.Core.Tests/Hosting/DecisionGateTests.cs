@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Lightning.TestSupport;
 

@@ -1,4 +1,4 @@
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 using Lightning.Core.Training;
 
 namespace Lightning.Core.Tests.Hosting;

@@ -1,5 +1,6 @@
 using Lightning.Core.Logging;
 using Lightning.Core.Metrics;
+using Lightning.Core.Training;
 using static TorchSharp.torch;
 
 namespace Lightning.Core.Tests.Metrics;

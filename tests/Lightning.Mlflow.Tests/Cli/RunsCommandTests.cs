@@ -5,7 +5,7 @@ using Lightning.Mlflow.Stores;
 using Lightning.Mlflow.Tests.Support;
 using Lightning.Mlflow.Tests.Tracking;
 using Lightning.TestSupport;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Mlflow.Tests.Cli;
 

@@ -2,7 +2,7 @@ using Lightning.TestSupport;
 using System.Text;
 using Lightning.Mlflow.Replay;
 using Lightning.Mlflow.Tests.Support;
-using Lightning.Core.Hosting;
+using Lightning.Hosting;
 
 namespace Lightning.Mlflow.Tests.Tracking;
 

@@ -1,4 +1,0 @@
-namespace Lightning.Core.Hosting.Processes;
-
-/// <summary>One line a child process wrote, and whether it came on standard error.</summary>
-public readonly record struct ProcessLine(string Text, bool IsError);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace Lightning.Hosting;
+
+/// <summary>The app's command line: subcommands with help, fixed options, and configuration overrides passed through.</summary>
+internal static class AppCommandLine
+{
+    public static readonly string[] KnownOptions = ["--config", "--ckpt-path", "--events", "--predictions", "--verbose", "--help"];
+
+    /// <summary>Builds the command tree; <paramref name="run"/> receives a parsed invocation and returns the exit code.</summary>
+    public static RootCommand Build(string appName, Func<AppInvocation, int> run)
+    {
+        var root = new RootCommand($"{appName}: a Lightning for .NET app. Configuration layers, later wins: option defaults < lightning.yaml < LIGHTNING__SECTION__KEY variables < --section.key=value.");
+        root.Subcommands.Add(Create(AppCommand.Fit, "fit", "Train the model (resume with --ckpt-path last|best|FILE).", run));
+        root.Subcommands.Add(Create(AppCommand.Validate, "validate", "Run the validation loader once (weights from --ckpt-path).", run));
+        root.Subcommands.Add(Create(AppCommand.Test, "test", "Run the test loader once (weights from --ckpt-path).", run));
+        root.Subcommands.Add(Create(AppCommand.Predict, "predict", "Run the predict loader and save the predictions as safetensors.", run));
+        root.Subcommands.Add(Create(AppCommand.PrintConfig, "print-config", "Print the resolved configuration as YAML and exit.", run));
+        root.Subcommands.Add(Create(AppCommand.Doctor, "doctor", "Check that torch loads here: native library (and the libstdc++ fix), libtorch, CUDA.", run));
+        return root;
+    }
+
+    private static Command Create(AppCommand kind, string name, string description, Func<AppInvocation, int> run)
+    {
+        var config = new Option<string?>("--config") { Description = "YAML configuration file (default: ./lightning.yaml when present)." };
+        var checkpoint = new Option<string?>("--ckpt-path") { Description = "Checkpoint to resume or load: last, best, or a .ckpt file." };
+        var events = new Option<string?>("--events") { Description = $"Append one JSON event per line to this file ({RunStarted.EventName}, {EpochEnded.EventName}, {CheckpointSaved.EventName}, {RunFinished.EventName})." };
+        var predictions = new Option<string?>("--predictions") { Description = "predict: output file (default: predictions.safetensors in trainer.default_root_dir)." };
+        var verbose = new Option<bool>("--verbose") { Description = "On a failure, also print the full stack trace (it always goes to the run's error log)." };
+        var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
+        command.Options.Add(config);
+        command.Options.Add(verbose);
+        if (kind is not (AppCommand.PrintConfig or AppCommand.Doctor))
+        {
+            command.Options.Add(checkpoint);
+            command.Options.Add(events);
+        }
+        if (kind == AppCommand.Predict) command.Options.Add(predictions);
+        command.SetAction(result => run(new AppInvocation(kind, result.GetValue(config), result.GetValue(checkpoint), result.GetValue(events),
+            result.GetValue(predictions), result.UnmatchedTokens.ToList()) { Verbose = result.GetValue(verbose) }));
+        return command;
+    }
+}

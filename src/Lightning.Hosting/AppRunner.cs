@@ -1,0 +1,215 @@
+using System.Globalization;
+using Lightning.Core.Configuration;
+using Lightning.Core.Data;
+using Lightning.Core.Modules;
+using Lightning.Core.Native;
+using Lightning.Core.Tracking;
+using Lightning.Core.Training;
+using Lightning.Hosting.Configuration;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Lightning.Hosting;
+
+/// <summary>Resolves the configuration, builds module, data module, tracker and trainer, runs the command and maps the outcome to an exit code.</summary>
+internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostOptions host) : IAppRunner where TBatch : IBatch<TBatch>
+{
+    private readonly ComponentFactory _module = new(moduleType, "model");
+    private readonly ComponentFactory _data = new(dataType, "data");
+    private ITracker? _tracker;
+    private string _rootDir = ".";
+
+    /// <inheritdoc />
+    public int ReportFailure(Exception error, AppInvocation invocation)
+    {
+        var report = new FailureReport(UserAssemblies(), host.Time);
+        var folder = _tracker is { RunId: not null } tracker && tracker.RunDirectory.Length > 0
+            ? tracker.RunDirectory
+            : Path.Combine(_rootDir, ".lightning", "logs");
+        var log = report.WriteLog(folder, FailureReport.Unwrap(error), Environment.GetCommandLineArgs().Skip(1));
+        host.Error.WriteLine(report.Describe(error, CommandName(invocation.Command)));
+        if (invocation.Verbose) host.Error.WriteLine(FailureReport.Unwrap(error).ToString());
+        else if (log is not null) host.Error.WriteLine($"The full trace is in {log}; add --verbose to print it.");
+        return ExitCodes.Failed;
+    }
+
+    public int Run(AppInvocation invocation)
+    {
+        if (invocation.Command == AppCommand.Doctor) return Doctor();
+        var config = ResolveConfig(invocation);
+        if (invocation.Command == AppCommand.PrintConfig)
+        {
+            host.Output.Write(config.ToYaml());
+            return ExitCodes.Finished;
+        }
+        _rootDir = config.Trainer.DefaultRootDir;
+        TorchNative.EnsureLoadable();
+        var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
+        if (checkpoint is null && invocation.Command is AppCommand.Validate or AppCommand.Test or AppCommand.Predict) WarnUntrained(invocation.Command, config);
+        // Seeded before the module exists, so weight initialisation is reproducible too (as LightningCLI does).
+        config = config with { Trainer = config.Trainer with { Seed = config.Trainer.Seed ?? Random.Shared.NextInt64(0, int.MaxValue) } };
+        Reproducibility.SeedEverything(config.Trainer.Seed!.Value);
+        var module = (LightningModule<TBatch>)_module.Create(config.Model);
+        if (config.Model is not null && module.Hyperparameters.Count == 0) module.SaveHyperparameters(config.Model);
+        var data = (LightningDataModule<TBatch>)_data.Create(config.Data);
+
+        using var events = new EventsFile(invocation.EventsPath);
+        using var tracker = host.TrackerFactory(config.Tracking, config.Trainer, _module.ProjectName);
+        _tracker = tracker;
+        // The signal handler reaches the context the extensions subscribed to, which needs the signals' token.
+        AppHostContext? context = null;
+        using var signals = new StopSignals(host.SignalGracePeriod, () => context?.RequestRequeue());
+        context = new AppHostContext(invocation.EventsPath, signals.Token, host.Error, host.Time);
+        var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml()))
+            .Concat(host.Extensions.SelectMany(e => e.CreateCallbacks(context))).ToList();
+        if (config.Trainer.EnableProgressBar)
+            callbacks.Add(new Core.Callbacks.ProgressBar(host.Output, Core.Callbacks.ProgressModes.Choose(host.OutputIsTerminal,
+                Environment.GetEnvironmentVariable(Core.Callbacks.ProgressModes.Variable))));
+        // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
+        var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
+        var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
+        {
+            Run = new RunStart(config.Tracking.RunName ?? $"{CommandName(invocation.Command)}-{host.Time.GetUtcNow():yyyyMMdd-HHmmss}",
+                config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint)),
+        };
+
+        return invocation.Command switch
+        {
+            AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, invocation, signals.Token),
+            AppCommand.Validate => Evaluate(trainer.Validate(module, data, checkpoint, signals.Token), "Validation", signals.Token),
+            AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test", signals.Token),
+            _ => Predict(trainer, module, data, checkpoint, invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
+        };
+    }
+
+    private int Doctor()
+    {
+        var findings = NativeDiagnostics.Check();
+        foreach (var finding in findings) host.Output.WriteLine($"{(finding.Ok ? "ok  " : "FAIL")} {finding.Name}: {finding.Detail}");
+        return findings.All(f => f.Ok) ? ExitCodes.Finished : ExitCodes.Failed;
+    }
+
+    // Stage and checkpoint tell a test or validate run from a fit run in the store, and show what was evaluated.
+    private static Dictionary<string, string> RunTags(TrackingOptions tracking, AppCommand command, string? checkpoint)
+    {
+        var tags = SystemTags.Collect(tracking.RunName, Environment.CurrentDirectory);
+        tags["lightning.stage"] = CommandName(command);
+        if (command != AppCommand.Fit) tags["lightning.checkpoint"] = checkpoint ?? "none (initial weights)";
+        if (tracking.ParentRunId is { } parent) tags["mlflow.parentRunId"] = parent;
+        foreach (var (key, value) in tracking.TagPairs()) tags[key] = value;
+        return tags;
+    }
+
+    private AppConfig ResolveConfig(AppInvocation invocation)
+    {
+        var file = invocation.ConfigFile ?? (File.Exists("lightning.yaml") ? "lightning.yaml" : null);
+        var entries = ConfigSources.Merge(
+            file is null ? [] : ConfigSources.FromYamlFile(file),
+            ConfigSources.FromEnvironment(Environment.GetEnvironmentVariables()),
+            ConfigSources.FromArguments(invocation.Overrides, AppCommandLine.KnownOptions));
+        var binder = new ConfigBinder(entries);
+        var config = new AppConfig(
+            binder.Bind<TrainerOptions>("trainer"),
+            _module.BindOptions(binder),
+            _data.BindOptions(binder),
+            binder.Bind<TrackingOptions>("tracking"),
+            binder.Bind<CallbacksOptions>("callbacks"));
+        binder.Complete(config.Sections());
+        return config;
+    }
+
+    private int Fit(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events, AppInvocation invocation, CancellationToken stop)
+    {
+        var result = trainer.Fit(module, data, checkpoint, stop);
+        result = host.Extensions.Aggregate(result, (mapped, extension) => extension.MapResult(mapped));
+        var status = result.Outcome switch
+        {
+            RunOutcome.Finished => RunFinishedStatus.Finished,
+            RunOutcome.Failed => RunFinishedStatus.Failed,
+            RunOutcome.Stopped => RunFinishedStatus.Pruned,
+            _ => RunFinishedStatus.Killed,
+        };
+        events.Write(new RunFinished(status, EventsCallback.Best(trainer.Callbacks), result.Metrics, result.Message));
+        switch (result.Outcome)
+        {
+            case RunOutcome.Failed when result.Error is { } error:
+                // Errors in the input (configuration, data, checkpoint) keep their own exit code and one-line form.
+                if (error is LightningConfigException or DataException or Core.Checkpoints.CheckpointException) throw error;
+                return ReportFailure(error, invocation);
+            case RunOutcome.Failed:
+                host.Error.WriteLine($"Training failed: {result.Message}");
+                return ExitCodes.Failed;
+            case RunOutcome.Interrupted:
+                // Progress lines count epochs from 1; so does this one (checkpoint file names keep Lightning's 0-based epoch).
+                host.Error.WriteLine($"Interrupted during epoch {result.Epochs + 1} at step {result.GlobalStep}; resume with --ckpt-path last.");
+                return ExitCodes.Interrupted;
+            case RunOutcome.Stopped:
+                return ExitCodes.Stopped;
+            default:
+                // Where the run was recorded, and what did not get there, is the tracker's closing line to say.
+                if (trainer.Tracker.RunId is { } runId) host.Output.WriteLine($"Run {runId}: its files are in {trainer.Tracker.RunDirectory}");
+                return ExitCodes.Finished;
+        }
+    }
+
+    private int Evaluate(IReadOnlyDictionary<string, double> metrics, string title, CancellationToken stop)
+    {
+        if (stop.IsCancellationRequested)
+        {
+            host.Error.WriteLine($"{title} was interrupted before its last batch; no metrics are reported (a partial mean is not the data set's).");
+            return ExitCodes.Interrupted;
+        }
+        host.Output.WriteLine($"{title} metrics:");
+        foreach (var (name, value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+            host.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name} = {value:G6}"));
+        return ExitCodes.Finished;
+    }
+
+    private int Predict(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, string output, CancellationToken stop)
+    {
+        var predictions = trainer.Predict(module, data, checkpoint, stop);
+        using var scope = NewDisposeScope();
+        var all = cat(predictions.ToList(), 0);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        Safetensors.SaveStateDict(output, new Dictionary<string, Tensor> { ["predictions"] = all.contiguous() });
+        host.Output.WriteLine($"Saved {all.shape[0]} predictions to {Path.GetFullPath(output)}");
+        foreach (var prediction in predictions) prediction.Dispose();
+        return ExitCodes.Finished;
+    }
+
+    private void WarnUntrained(AppCommand command, AppConfig config)
+    {
+        if (!CheckpointLocator.Exists(CheckpointRoots(config))) return;
+        var name = CommandName(command);
+        host.Error.WriteLine($"Warning: {name} runs on the model's initial, untrained weights: no --ckpt-path was given, but this project has checkpoints. " +
+                             $"Pass --ckpt-path best (or last, or a .ckpt file) to {name} the trained model; with MSBuild: -p:CkptPath=best.");
+    }
+
+    private static string CommandName(AppCommand command) => command switch
+    {
+        AppCommand.Fit => "fit",
+        AppCommand.Validate => "validate",
+        AppCommand.Test => "test",
+        AppCommand.Predict => "predict",
+        AppCommand.PrintConfig => "print-config",
+        _ => "doctor",
+    };
+
+    // The assemblies whose frames name "where" a failure happened: the app's, never the engine's or TorchSharp's.
+    private HashSet<System.Reflection.Assembly> UserAssemblies()
+    {
+        var assemblies = new HashSet<System.Reflection.Assembly> { moduleType.Assembly, dataType.Assembly };
+        foreach (var callback in host.Callbacks) assemblies.Add(callback.GetType().Assembly);
+        if (System.Reflection.Assembly.GetEntryAssembly() is { } entry) assemblies.Add(entry);
+        assemblies.Remove(typeof(AppRunner<>).Assembly);
+        return assemblies;
+    }
+
+    // Where trackers keep run folders: CSV (lightning_logs), the MLflow file store (mlruns) and MLflow server runs (.lightning/runs).
+    private static IEnumerable<string> CheckpointRoots(AppConfig config)
+    {
+        if (config.Callbacks.ModelCheckpoint.DirPath is { } folder) yield return folder;
+        foreach (var root in new[] { "lightning_logs", "mlruns", Path.Combine(".lightning", "runs") })
+            yield return Path.Combine(config.Trainer.DefaultRootDir, root);
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Reflection;
+using Lightning.Core.Configuration;
+using Lightning.Core.Data;
+using Lightning.Core.Modules;
+using Lightning.Core.Native;
+using static TorchSharp.torch;
+
+namespace Lightning.Hosting;
+
+/// <summary>
+/// The app host: turns a project's module and data module into a command-line program with <c>fit</c>,
+/// <c>validate</c>, <c>test</c>, <c>predict</c> and <c>print-config</c>, layered configuration, the events file,
+/// exit codes and signal handling of the driver contract. <c>Program.cs</c> is one line:
+/// <c>return LightningApp.Run&lt;MyModule, MyDataModule&gt;(args);</c>
+/// </summary>
+public static class LightningApp
+{
+    /// <summary>Runs the app with the console and the default tracker; returns the process exit code.</summary>
+    public static int Run<TModule, TDataModule>(string[] args) where TModule : nn.Module where TDataModule : class =>
+        Run<TModule, TDataModule>(args, new AppHostOptions());
+
+    /// <summary>Runs the app with <paramref name="host"/> wiring; returns the process exit code.</summary>
+    public static int Run<TModule, TDataModule>(string[] args, AppHostOptions host) where TModule : nn.Module where TDataModule : class
+    {
+        var batchType = BatchTypeOf(typeof(TModule), typeof(LightningModule<>))
+                        ?? throw new ArgumentException($"{typeof(TModule).Name} must derive from LightningModule<TBatch>.", nameof(TModule));
+        if (BatchTypeOf(typeof(TDataModule), typeof(LightningDataModule<>)) != batchType)
+            throw new ArgumentException($"{typeof(TDataModule).Name} must derive from LightningDataModule<{batchType.Name}>, the batch type of {typeof(TModule).Name}.", nameof(TDataModule));
+
+        var runner = (IAppRunner)Activator.CreateInstance(typeof(AppRunner<>).MakeGenericType(batchType), typeof(TModule), typeof(TDataModule), host)!;
+        var appName = Assembly.GetEntryAssembly()?.GetName().Name ?? typeof(TModule).Assembly.GetName().Name ?? "app";
+        var root = AppCommandLine.Build(appName, invocation => Guard(host, runner, invocation));
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parsed.Errors) host.Error.WriteLine(error.Message);
+            host.Error.WriteLine($"Run '{appName} --help' for the commands and options.");
+            return ExitCodes.Usage;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = host.Output, Error = host.Error });
+    }
+
+    // Every way a run can end reaches the user as a sentence and an exit code; "Unhandled exception" never does.
+    private static int Guard(AppHostOptions host, IAppRunner runner, AppInvocation invocation)
+    {
+        try
+        {
+            return runner.Run(invocation);
+        }
+        catch (Exception thrown)
+        {
+            // A constructor called through reflection wraps what the user's code threw.
+            switch (FailureReport.Unwrap(thrown))
+            {
+                case LightningConfigException error:
+                    foreach (var issue in error.Issues) host.Error.WriteLine(issue.ToString());
+                    return ExitCodes.Usage;
+                case Core.Checkpoints.CheckpointException or DataException:
+                    host.Error.WriteLine(FailureReport.Unwrap(thrown).Message);
+                    return ExitCodes.Usage;
+                case NativeLoadException error:
+                    host.Error.WriteLine(error.Message);
+                    return ExitCodes.Failed;
+                default:
+                    return runner.ReportFailure(thrown, invocation);
+            }
+        }
+    }
+
+    private static Type? BatchTypeOf(Type type, Type genericBase)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+            if (current.IsGenericType && current.GetGenericTypeDefinition() == genericBase) return current.GetGenericArguments()[0];
+        return null;
+    }
+}

@@ -1,0 +1,37 @@
+using Lightning.Core.Configuration;
+
+namespace Lightning.Hosting;
+
+/// <summary>Where runs are recorded. Section <c>tracking</c>.</summary>
+public sealed record TrackingOptions : IValidatableOptions
+{
+    /// <summary>Tracking store URI; null uses the app's default store.</summary>
+    public string? Uri { get; init; }
+
+    /// <summary>Experiment name; default the project name.</summary>
+    public string? Experiment { get; init; }
+
+    /// <summary>Run name; default generated.</summary>
+    public string? RunName { get; init; }
+
+    /// <summary>Run id of a parent run (a sweep); the run is nested under it with tag <c>mlflow.parentRunId</c>.</summary>
+    public string? ParentRunId { get; init; }
+
+    /// <summary>Extra tags as <c>key=value,key=value</c> (a sweep sets <c>sweep.id</c> and <c>sweep.trial</c>).</summary>
+    public string? Tags { get; init; }
+
+    /// <summary>The extra tags as pairs.</summary>
+    public IEnumerable<KeyValuePair<string, string>> TagPairs() =>
+        (Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => t.Split('=', 2)).Where(p => p.Length == 2).Select(p => KeyValuePair.Create(p[0], p[1]));
+
+    /// <inheritdoc />
+    public void Validate(ConfigErrors errors)
+    {
+        if (Experiment is { Length: 0 }) errors.Add(nameof(Experiment), Experiment, "must not be empty (or unset for the project name).");
+        if (ParentRunId is { } parent && (parent.Length != 32 || !parent.All(char.IsAsciiHexDigit)))
+            errors.Add(nameof(ParentRunId), parent, "must be an MLflow run id: 32 hexadecimal characters.");
+        if (Tags is { } tags && tags.Split(',', StringSplitOptions.RemoveEmptyEntries).Any(t => !t.Contains('=')))
+            errors.Add(nameof(Tags), tags, "must be key=value pairs separated by commas.");
+    }
+}
