@@ -4,6 +4,8 @@ using static TorchSharp.torch;
 
 namespace Lightning.Core.Tests.Data;
 
+// One test checks torch's process-wide generator is left alone; a fit running beside it would draw from it.
+[Collection(Lightning.Core.Tests.Training.GlobalStateCollection.Name)]
 public sealed class LoaderTests
 {
     private static readonly Tensor Inputs = arange(10, dtype: ScalarType.Float32).reshape(10, 1);

@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 namespace Lightning.Core.Tests.Training;
 
 /// <summary>Each loop option changes the counted steps, validations and batches as specified (64 samples, batch 4: 16 batches).</summary>
+// Some tests build modules from torch's process-wide generator; a fit running beside them would reseed it.
+[Collection(GlobalStateCollection.Name)]
 public sealed class LoopOptionTests : IDisposable
 {
     private readonly TempDirectory _root = new();

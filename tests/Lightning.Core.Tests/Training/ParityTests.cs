@@ -6,6 +6,8 @@ using static TorchSharp.torch;
 
 namespace Lightning.Core.Tests.Training;
 
+// Builds modules from torch's process-wide generator: another test fitting at the same moment would reseed it.
+[Collection(GlobalStateCollection.Name)]
 public sealed class ParityTests
 {
     [Fact]

@@ -46,10 +46,3 @@ public sealed class ReproducibilityTests : IDisposable
         Assert.Contains("Epoch 1/1", captured.ToString());
     }
 }
-
-/// <summary>Tests that use process-wide state (torch's global generator, Console.Out) run alone, not beside other tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GlobalStateCollection
-{
-    public const string Name = "global state";
-}
