@@ -67,9 +67,9 @@ public sealed class LightningRun : MSBuildTask, ICancelableTask
         foreach (var (text, isError) in process.Lines)
         {
             // The app's warnings (testing untrained weights, an unused setting) count in the build's warning summary.
-            if (isError && text.StartsWith(WarningPrefix, StringComparison.Ordinal))
+            if (isError && text.StartsWith(OutputLines.WarningPrefix, StringComparison.Ordinal))
             {
-                Log.LogWarning(null, "LTN003", null, AppPath, 0, 0, 0, 0, "{0}", text[WarningPrefix.Length..]);
+                Log.LogWarning(null, "LTN003", null, AppPath, 0, 0, 0, 0, "{0}", text[OutputLines.WarningPrefix.Length..]);
                 continue;
             }
             // A --verbose trace is shown as it streams; the error that fails the build keeps the sentences only.
@@ -80,8 +80,6 @@ public sealed class LightningRun : MSBuildTask, ICancelableTask
         ExitCode = process.ExitCode;
         return Report(errors);
     }
-
-    private const string WarningPrefix = "Warning: ";
 
     private static bool IsStackFrame(string line) =>
         line.StartsWith("   at ", StringComparison.Ordinal) || line.StartsWith("--- End of", StringComparison.Ordinal);

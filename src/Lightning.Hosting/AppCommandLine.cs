@@ -11,17 +11,29 @@ internal static class AppCommandLine
     public static RootCommand Build(string appName, Func<AppInvocation, int> run)
     {
         var root = new RootCommand($"{appName}: a Lightning for .NET app. Configuration layers, later wins: option defaults < lightning.yaml < LIGHTNING__SECTION__KEY variables < --section.key=value.");
-        root.Subcommands.Add(Create(AppCommand.Fit, "fit", "Train the model (resume with --ckpt-path last|best|FILE).", run));
-        root.Subcommands.Add(Create(AppCommand.Validate, "validate", "Run the validation loader once (weights from --ckpt-path).", run));
-        root.Subcommands.Add(Create(AppCommand.Test, "test", "Run the test loader once (weights from --ckpt-path).", run));
-        root.Subcommands.Add(Create(AppCommand.Predict, "predict", "Run the predict loader and save the predictions as safetensors.", run));
-        root.Subcommands.Add(Create(AppCommand.PrintConfig, "print-config", "Print the resolved configuration as YAML and exit.", run));
-        root.Subcommands.Add(Create(AppCommand.Doctor, "doctor", "Check that torch loads here: native library (and the libstdc++ fix), libtorch, CUDA.", run));
+        root.Subcommands.Add(Create(AppCommand.Fit, "Train the model (resume with --ckpt-path last|best|FILE).", run));
+        root.Subcommands.Add(Create(AppCommand.Validate, "Run the validation loader once (weights from --ckpt-path).", run));
+        root.Subcommands.Add(Create(AppCommand.Test, "Run the test loader once (weights from --ckpt-path).", run));
+        root.Subcommands.Add(Create(AppCommand.Predict, "Run the predict loader and save the predictions as safetensors.", run));
+        root.Subcommands.Add(Create(AppCommand.PrintConfig, "Print the resolved configuration as YAML and exit.", run));
+        root.Subcommands.Add(Create(AppCommand.Doctor, "Check that torch loads here: native library (and the libstdc++ fix), libtorch, CUDA.", run));
         return root;
     }
 
-    private static Command Create(AppCommand kind, string name, string description, Func<AppInvocation, int> run)
+    /// <summary>The subcommand's name as typed, and as runs, tags and messages say it.</summary>
+    public static string NameOf(AppCommand command) => command switch
     {
+        AppCommand.Fit => "fit",
+        AppCommand.Validate => "validate",
+        AppCommand.Test => "test",
+        AppCommand.Predict => "predict",
+        AppCommand.PrintConfig => "print-config",
+        _ => "doctor",
+    };
+
+    private static Command Create(AppCommand kind, string description, Func<AppInvocation, int> run)
+    {
+        var name = NameOf(kind);
         var config = new Option<string?>("--config") { Description = "YAML configuration file (default: ./lightning.yaml when present)." };
         var checkpoint = new Option<string?>("--ckpt-path") { Description = "Checkpoint to resume or load: last, best, or a .ckpt file." };
         var events = new Option<string?>("--events") { Description = $"Append one JSON event per line to this file ({RunStarted.EventName}, {EpochEnded.EventName}, {CheckpointSaved.EventName}, {RunFinished.EventName})." };

@@ -27,7 +27,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             ? tracker.RunDirectory
             : Path.Combine(_rootDir, ".lightning", "logs");
         var log = report.WriteLog(folder, FailureReport.Unwrap(error), Environment.GetCommandLineArgs().Skip(1));
-        host.Error.WriteLine(report.Describe(error, CommandName(invocation.Command)));
+        host.Error.WriteLine(report.Describe(error, AppCommandLine.NameOf(invocation.Command)));
         if (invocation.Verbose) host.Error.WriteLine(FailureReport.Unwrap(error).ToString());
         else if (log is not null) host.Error.WriteLine($"The full trace is in {log}; add --verbose to print it.");
         return ExitCodes.Failed;
@@ -69,7 +69,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
         var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
         {
-            Run = new RunStart(config.Tracking.RunName ?? $"{CommandName(invocation.Command)}-{host.Time.GetUtcNow():yyyyMMdd-HHmmss}",
+            Run = new RunStart(config.Tracking.RunName ?? $"{AppCommandLine.NameOf(invocation.Command)}-{host.Time.GetUtcNow():yyyyMMdd-HHmmss}",
                 config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint)),
         };
 
@@ -93,7 +93,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     private static Dictionary<string, string> RunTags(TrackingOptions tracking, AppCommand command, string? checkpoint)
     {
         var tags = SystemTags.Collect(tracking.RunName, Environment.CurrentDirectory);
-        tags["lightning.stage"] = CommandName(command);
+        tags["lightning.stage"] = AppCommandLine.NameOf(command);
         if (command != AppCommand.Fit) tags["lightning.checkpoint"] = checkpoint ?? "none (initial weights)";
         if (tracking.ParentRunId is { } parent) tags["mlflow.parentRunId"] = parent;
         foreach (var (key, value) in tracking.TagPairs()) tags[key] = value;
@@ -180,20 +180,11 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     private void WarnUntrained(AppCommand command, AppConfig config)
     {
         if (!CheckpointLocator.Exists(CheckpointRoots(config))) return;
-        var name = CommandName(command);
-        host.Error.WriteLine($"Warning: {name} runs on the model's initial, untrained weights: no --ckpt-path was given, but this project has checkpoints. " +
-                             $"Pass --ckpt-path best (or last, or a .ckpt file) to {name} the trained model; with MSBuild: -p:CkptPath=best.");
+        var name = AppCommandLine.NameOf(command);
+        host.Error.WriteLine(OutputLines.Warning($"{name} runs on the model's initial, untrained weights: no --ckpt-path was given, but this project has checkpoints. " +
+                             $"Pass --ckpt-path best (or last, or a .ckpt file) to {name} the trained model; with MSBuild: -p:CkptPath=best."));
     }
 
-    private static string CommandName(AppCommand command) => command switch
-    {
-        AppCommand.Fit => "fit",
-        AppCommand.Validate => "validate",
-        AppCommand.Test => "test",
-        AppCommand.Predict => "predict",
-        AppCommand.PrintConfig => "print-config",
-        _ => "doctor",
-    };
 
     // The assemblies whose frames name "where" a failure happened: the app's, never the engine's or TorchSharp's.
     private HashSet<System.Reflection.Assembly> UserAssemblies()

@@ -56,8 +56,8 @@ public static class LightningApp
                 case LightningConfigException error:
                     foreach (var issue in error.Issues) host.Error.WriteLine(issue.ToString());
                     return ExitCodes.Usage;
-                case Core.Checkpoints.CheckpointException or DataException:
-                    host.Error.WriteLine(FailureReport.Unwrap(thrown).Message);
+                case Exception error when error is Core.Checkpoints.CheckpointException or DataException:
+                    host.Error.WriteLine(error.Message);
                     return ExitCodes.Usage;
                 case NativeLoadException error:
                     host.Error.WriteLine(error.Message);

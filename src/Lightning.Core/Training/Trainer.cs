@@ -1,4 +1,3 @@
-#pragma warning disable RS0030 // Programmatic use prints progress to the console unless given a writer (issue 9): the one default that reaches Console outside the host.
 using Lightning.Core.Callbacks;
 using Lightning.Core.Checkpoints;
 using Lightning.Core.Configuration;
@@ -34,7 +33,10 @@ public sealed partial class Trainer
         options.Validate(errors);
         errors.ThrowIfAny();
         _options = ApplyFastDevRun(options);
+        // Programmatic use prints progress unless given a writer (TextWriter.Null for silence): the one Console default outside the host.
+#pragma warning disable RS0030
         _output = output ?? Console.Out;
+#pragma warning restore RS0030
         _tracker = options.FastDevRun.IsEnabled || tracker is null ? new NullTracker(options.DefaultRootDir) : tracker;
         _callbacks = DefaultCallbacks.Arrange(callbacks ?? [], _options, _output);
     }

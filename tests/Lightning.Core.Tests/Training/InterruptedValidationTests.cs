@@ -55,4 +55,26 @@ public sealed class InterruptedValidationTests : IDisposable
         Assert.Equal([8.0, 7.0], second.Points.Where(p => p.Key == "score").Select(p => p.Value));
         Assert.Contains("e2.ckpt", Directory.GetFiles(_root.Combine("ckpt")).Select(Path.GetFileName));
     }
+
+    /// <summary>Cancels <paramref name="stop"/> at the second test batch.</summary>
+    private sealed class InterruptedTestModule(CancellationTokenSource stop) : MlpModule
+    {
+        public override void TestStep(TensorBatch batch, long batchIndex)
+        {
+            if (batchIndex == 1) stop.Cancel();
+            base.TestStep(batch, batchIndex);
+        }
+    }
+
+    [Fact]
+    public void AnInterruptedTest_ReportsNoPartialMean_AndItsRunIsKilled()
+    {
+        using var stop = new CancellationTokenSource();
+        var tracker = new RecordingTracker(_root.Path);
+        var metrics = new Trainer(Quiet.Options(_root.Path), tracker: tracker).Test(new InterruptedTestModule(stop), new RandomData(), interrupt: stop.Token);
+
+        Assert.Empty(metrics);
+        Assert.Equal(Lightning.Core.Tracking.RunStatus.Killed, tracker.Status);
+        Assert.DoesNotContain(tracker.Points, p => p.Key.StartsWith("test_loss", StringComparison.Ordinal));
+    }
 }
