@@ -95,9 +95,13 @@ public sealed class ProgressBar(TextWriter output, ProgressMode mode, ProgressBa
 
     private static string Values(ITrainerView trainer)
     {
+        var metrics = trainer.CallbackMetrics;
+        // A value logged on step and epoch shows as name_step and name_epoch, as in Lightning, not a third time by its
+        // plain name (which monitors see).
+        var distinct = metrics.Where(m => !metrics.ContainsKey(m.Key + "_step") && !metrics.ContainsKey(m.Key + "_epoch"));
         var shown = trainer.ProgressBarNames.Count > 0
-            ? trainer.CallbackMetrics.Where(m => trainer.ProgressBarNames.Any(n => m.Key == n || m.Key == n + "_step" || m.Key == n + "_epoch"))
-            : trainer.CallbackMetrics;
+            ? distinct.Where(m => trainer.ProgressBarNames.Any(n => m.Key == n || m.Key == n + "_step" || m.Key == n + "_epoch"))
+            : distinct;
         return Format(shown);
     }
 

@@ -15,6 +15,8 @@ internal sealed class MetricLog : IDisposable
     private readonly Dictionary<string, (Tensor Sum, double Weight)> _epochTensors = [];
     private readonly Dictionary<string, (double Sum, double Weight)> _epochValues = [];
     private readonly Dictionary<string, Metric> _epochMetrics = [];
+    // Forked name (x_step, x_epoch) to the name it was logged as: monitors see the value under both.
+    private readonly Dictionary<string, string> _plainNames = [];
     private long _batchSize = 1;
 
     /// <summary>The loop values are logged from; it sets the on-step/on-epoch defaults.</summary>
@@ -47,6 +49,7 @@ internal sealed class MetricLog : IDisposable
         if (value.numel() != 1)
             throw new ArgumentException($"Log('{name}') got a tensor of shape [{string.Join(", ", value.shape)}]; only single values can be logged.", nameof(value));
         var (onStep, onEpoch) = Resolve(name, options);
+        RememberPlain(name, onStep, onEpoch);
         if (onStep && CaptureStep)
         {
             var kept = value.detach().reshape([]).DetachFromDisposeScope();
@@ -65,6 +68,7 @@ internal sealed class MetricLog : IDisposable
     public void Log(string name, double value, LogOptions options)
     {
         var (onStep, onEpoch) = Resolve(name, options);
+        RememberPlain(name, onStep, onEpoch);
         if (onStep && CaptureStep) _stepValues[StepName(name, onEpoch)] = value;
         if (!onEpoch) return;
         var weight = (double)(options.BatchSize ?? _batchSize);
@@ -85,16 +89,17 @@ internal sealed class MetricLog : IDisposable
     public bool HasStepValues => _stepTensors.Count > 0 || _stepValues.Count > 0;
 
     /// <summary>Reads the kept step values (one device read each) and forgets them.</summary>
-    public Dictionary<string, double> ReadStep()
+    /// <returns>The values; monitors see them only in training, as Lightning's callback metrics.</returns>
+    public LoggedMetrics ReadStep()
     {
         var values = new Dictionary<string, double>(_stepValues);
         foreach (var (name, tensor) in _stepTensors) values[name] = ToDouble(tensor);
         ClearStep();
-        return values;
+        return new LoggedMetrics(values, Loop == LoopKind.Train ? WithPlainNames(values) : []);
     }
 
     /// <summary>Computes the epoch values (weighted means and metric objects) and resets them.</summary>
-    public Dictionary<string, double> ReadEpoch()
+    public LoggedMetrics ReadEpoch()
     {
         var values = new Dictionary<string, double>();
         foreach (var (name, (sum, weight)) in _epochValues) values[name] = sum / weight;
@@ -105,7 +110,7 @@ internal sealed class MetricLog : IDisposable
             metric.Reset();
         }
         ClearEpoch();
-        return values;
+        return new LoggedMetrics(values, WithPlainNames(values));
     }
 
     /// <summary>The running epoch sums, so a checkpoint taken mid-epoch resumes them.</summary>
@@ -135,6 +140,23 @@ internal sealed class MetricLog : IDisposable
         if (options.ProgressBar) ProgressBarNames.Add(name);
         var training = Loop == LoopKind.Train && !AtEpochEnd;
         return (options.OnStep ?? training, options.OnEpoch ?? !training);
+    }
+
+    private void RememberPlain(string name, bool onStep, bool onEpoch)
+    {
+        if (!onStep || !onEpoch) return;
+        _plainNames[StepName(name, true)] = name;
+        _plainNames[EpochName(name, true)] = name;
+    }
+
+    // Lightning's callback metrics hold a forked value under both names, the plain one last read winning: during an
+    // epoch train_loss is the latest step value, after it the epoch mean.
+    private Dictionary<string, double> WithPlainNames(Dictionary<string, double> values)
+    {
+        var callback = new Dictionary<string, double>(values);
+        foreach (var (name, value) in values)
+            if (_plainNames.TryGetValue(name, out var plain)) callback[plain] = value;
+        return callback;
     }
 
     // Logged on both step and epoch, a value appears twice, as Lightning names them: name_step and name_epoch.

@@ -7,6 +7,9 @@ namespace Lightning.Core.Training;
 internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where TBatch : IBatch<TBatch>
 {
     private readonly HookDispatcher<TBatch> _hooks = context.Hooks;
+    // Lightning logs evaluation step values at the loop's own batch count, continued across the validations of one fit
+    // (this loop lives as long as the fit) and never advanced by the sanity check.
+    private long _batchesLogged;
 
     /// <summary>
     /// Runs up to <paramref name="batches"/> batches of <paramref name="loader"/>. During the sanity check
@@ -66,7 +69,11 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
             _hooks.EvaluationBatchStart(test, batch, index);
             if (test) module.TestStep(batch, index);
             else module.ValidationStep(batch, index);
-            if (context.EvalLog.HasStepValues && !context.IsSanityChecking) context.Publish(context.EvalLog.ReadStep());
+            if (!context.IsSanityChecking)
+            {
+                if (context.EvalLog.HasStepValues) context.PublishEvaluationStep(context.EvalLog.ReadStep(), _batchesLogged);
+                _batchesLogged++;
+            }
             _hooks.EvaluationBatchEnd(test, batch, index);
         }
         return true;

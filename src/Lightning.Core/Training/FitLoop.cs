@@ -89,7 +89,7 @@ internal sealed class FitLoop<TBatch>(
         var stepsOptimizer = (index + 1) % _options.AccumulateGradBatches == 0 || index + 1 == trainBatches;
         // Step values are also read on an epoch's last batch, so runs shorter than log_every_n_steps still show them.
         var logs = stepsOptimizer && ((progress.GlobalStep + 1) % _options.LogEveryNSteps == 0 || index + 1 == trainBatches);
-        context.TrainLog.BeginBatch(batch.Size, captureStep: logs);
+        context.BeginTrainBatch(batch.Size, captureStep: logs);
         _hooks.TrainBatchStart(batch, index);
 
         var loss = module.TrainingStep(batch, index)

@@ -19,6 +19,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     private readonly Dictionary<string, double> _callbackMetrics = [];
     private string? _stopReason;
     private string? _failure;
+    private (int Epoch, long Step)? _batchStart;
 
     public RunContext(TrainerOptions options, LightningModule<TBatch> module, LightningDataModule<TBatch> data,
         IReadOnlyList<Callback> callbacks, ITracker tracker, Device device, CancellationToken interrupt)
@@ -80,16 +81,45 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
 
     public void Fail(string reason) => _failure ??= reason;
 
-    /// <summary>Records metrics as monitors see them and sends them to the tracker at the current step.</summary>
-    public void Publish(IReadOnlyDictionary<string, double> metrics, bool track = true)
+    /// <summary>
+    /// Records metrics as monitors see them (a <see cref="LoggedMetrics"/> read by its <see cref="LoggedMetrics.Callback"/>
+    /// share) and sends them to the tracker at <see cref="LogStep"/>, with the epoch, as Lightning's loggers get them.
+    /// </summary>
+    public void Publish(IReadOnlyDictionary<string, double> metrics)
     {
         if (metrics.Count == 0) return;
-        foreach (var (name, value) in metrics) _callbackMetrics[name] = value;
-        if (!track) return;
+        var seen = metrics is LoggedMetrics logged ? logged.Callback : metrics;
+        foreach (var (name, value) in seen) _callbackMetrics[name] = value;
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-        var points = metrics.Select(m => new MetricPoint(m.Key, m.Value, GlobalStep, now)).ToList();
-        points.Add(new MetricPoint("epoch", CurrentEpoch, GlobalStep, now));
+        var step = LogStep;
+        var points = metrics.Select(m => new MetricPoint(m.Key, m.Value, step, now)).ToList();
+        points.Add(new MetricPoint("epoch", CurrentEpoch, step, now));
         Tracker.LogMetrics(points);
+    }
+
+    /// <summary>
+    /// Sends one evaluation batch's step values to the tracker at <paramref name="step"/>, the evaluation loop's own batch
+    /// counter, without an epoch: Lightning logs them so, and monitors never see them.
+    /// </summary>
+    public void PublishEvaluationStep(IReadOnlyDictionary<string, double> metrics, long step)
+    {
+        if (metrics.Count == 0) return;
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        Tracker.LogMetrics([.. metrics.Select(m => new MetricPoint(m.Key, m.Value, step, now))]);
+    }
+
+    /// <summary>
+    /// The step rows are logged at, Lightning's <c>_batches_that_stepped</c>: the optimizer steps done before the current
+    /// batch's own step. A batch's step values, a validation right after it and its epoch's end share that number
+    /// (log_every_n_steps 50 logs at 49, 99 ...); the next epoch, or a test after fit, logs at the global step.
+    /// </summary>
+    public long LogStep => _batchStart is { } start && start.Epoch == Progress.Epoch ? start.Step : Progress.GlobalStep;
+
+    /// <summary>Starts a training batch: its size weighs epoch means; <paramref name="captureStep"/> keeps its step values.</summary>
+    public void BeginTrainBatch(long batchSize, bool captureStep)
+    {
+        _batchStart = (Progress.Epoch, Progress.GlobalStep);
+        TrainLog.BeginBatch(batchSize, captureStep);
     }
 
     public void ReportCheckpoint(string path, double? score) => Hooks.CheckpointSaved(path, score);
