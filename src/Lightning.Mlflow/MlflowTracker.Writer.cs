@@ -11,6 +11,7 @@ public sealed partial class MlflowTracker
     private sealed record ArtifactCommand(string LocalPath, string ArtifactPath) : Command;
     private sealed record DeleteCommand(string ArtifactPath) : Command;
     private sealed record EndCommand(RunStatus Status, long EndTimeMs) : Command;
+    private sealed record ReopenCommand : Command;
     private sealed record BarrierCommand(ManualResetEventSlim Done) : Command;
 
     private void WriteLoop()
@@ -79,6 +80,9 @@ public sealed partial class MlflowTracker
                 if (_offline) TryDeliverSpool();
                 Deliver(() => _store.UpdateRun(_run!.RunId, end.Status, end.EndTimeMs), () => _spool!.AppendStatus(end.Status, end.EndTimeMs), 0, 0, 0);
                 Summarize();
+                break;
+            case ReopenCommand:
+                Deliver(() => _store.UpdateRun(_run!.RunId, RunStatus.Running, 0), () => _spool!.AppendStatus(RunStatus.Running, 0), 0, 0, 0);
                 break;
             case BarrierCommand barrier:
                 barrier.Done.Set();

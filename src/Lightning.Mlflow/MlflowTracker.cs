@@ -139,6 +139,17 @@ public sealed partial class MlflowTracker : ITracker
     }
 
     /// <inheritdoc />
+    public bool TryReopenRun()
+    {
+        if (!_ended || _writer is null) return false;
+        _ended = false;
+        // Lifts the end's delivery budget while it has not run out; past it, each write gets one attempt, then the spool.
+        _store.CloseWithin(Timeout.InfiniteTimeSpan);
+        Enqueue(new ReopenCommand());
+        return true;
+    }
+
+    /// <inheritdoc />
     public void Flush(TimeSpan timeout)
     {
         if (_writer is null) return;

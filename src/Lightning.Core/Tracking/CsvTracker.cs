@@ -109,6 +109,17 @@ public sealed class CsvTracker : ITracker
     }
 
     /// <inheritdoc />
+    public bool TryReopenRun()
+    {
+        lock (_gate)
+        {
+            if (_directory is null) return false;
+            WriteStatus(RunStatus.Running, null);
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
     public void Flush(TimeSpan timeout) { }
 
     /// <inheritdoc />

@@ -33,6 +33,13 @@ public interface ITracker : IDisposable
     /// <summary>Ends the run with <paramref name="status"/>; <paramref name="message"/> explains a failure.</summary>
     void EndRun(RunStatus status, string? message = null);
 
+    /// <summary>
+    /// Reopens the run this tracker ended last, so that a test or validation after fit on the same trainer logs into it
+    /// (Lightning's <c>trainer.test</c> after <c>trainer.fit</c>); it is RUNNING again until the next <see cref="EndRun"/>.
+    /// </summary>
+    /// <returns>False when the tracker cannot reopen its run (the trainer then starts a new one).</returns>
+    bool TryReopenRun() => false;
+
     /// <summary>Waits up to <paramref name="timeout"/> for buffered writes.</summary>
     void Flush(TimeSpan timeout);
 }

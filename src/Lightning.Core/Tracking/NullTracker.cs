@@ -22,6 +22,8 @@ public sealed class NullTracker(string runDirectory) : ITracker
     /// <inheritdoc />
     public void EndRun(RunStatus status, string? message = null) { }
     /// <inheritdoc />
+    public bool TryReopenRun() => true;
+    /// <inheritdoc />
     public void Flush(TimeSpan timeout) { }
     /// <inheritdoc />
     public void Dispose() { }

@@ -77,7 +77,8 @@ public sealed partial class Trainer
         }
     }
 
-    private FitResult Finish<TBatch>(RunContext<TBatch> context, RunOutcome outcome, string? message, Exception? error = null) where TBatch : IBatch<TBatch>
+    private FitResult Finish<TBatch>(RunContext<TBatch> context, bool started, RunOutcome outcome, string? message, Exception? error = null)
+        where TBatch : IBatch<TBatch>
     {
         context.Hooks.FitEnd();
         var status = outcome switch
@@ -90,6 +91,7 @@ public sealed partial class Trainer
         if (outcome == RunOutcome.Finished && message is not null) _output.WriteLine(message);
         _tracker.EndRun(status, outcome == RunOutcome.Failed ? message : null);
         _tracker.Flush(TimeSpan.FromSeconds(30));
+        if (started) _fitted = new FittedRun(context.Progress.Epoch, context.Progress.GlobalStep, status, outcome == RunOutcome.Failed ? message : null);
         return new FitResult(outcome, context.Progress.Epoch, context.Progress.GlobalStep,
             new Dictionary<string, double>(context.CallbackMetrics), message, error);
     }

@@ -19,6 +19,8 @@ public sealed partial class Trainer
     private readonly ITracker _tracker;
     private readonly TextWriter _output;
     private readonly List<Callback> _callbacks;
+    // The last fit's run and position: a test or validation after it logs into that run, as in Lightning.
+    private FittedRun? _fitted;
 
     /// <summary>Creates a trainer. Options are validated here.</summary>
     /// <param name="options">How to run.</param>
@@ -84,6 +86,7 @@ public sealed partial class Trainer
         where TBatch : IBatch<TBatch>
     {
         var checkpoint = checkpointPath is null ? null : CheckpointFile.Read(checkpointPath);
+        _fitted = null;
         using var context = Prepare(module, data, Stage.Fit, interrupt);
         var started = false;
         try
@@ -105,7 +108,7 @@ public sealed partial class Trainer
 
             var outcome = new FitLoop<TBatch>(context, train, validation, trainBatches, validationBatches).Run();
             if (outcome == RunOutcome.Interrupted) context.Hooks.Interrupt();
-            return Finish(context, outcome, outcome switch
+            return Finish(context, started, outcome, outcome switch
             {
                 RunOutcome.Failed => context.Failure,
                 RunOutcome.Interrupted => "Interrupted; a checkpoint was saved to resume from.",
@@ -115,7 +118,7 @@ public sealed partial class Trainer
         catch (Exception error) when (error is not LightningConfigException and not CheckpointException || started)
         {
             context.Hooks.Exception(error);
-            return Finish(context, RunOutcome.Failed, error.Message, error);
+            return Finish(context, started, RunOutcome.Failed, error.Message, error);
         }
         finally
         {
@@ -180,16 +183,41 @@ public sealed partial class Trainer
             var limit = stage == Stage.Test ? _options.LimitTestBatches : _options.LimitValBatches;
             var batches = limit.Resolve(loader.BatchesPerEpoch);
             if (batches == 0) throw new InvalidOperationException($"The {EvaluationLoop<TBatch>.Describe(kind)} loader of {context.DataName} yields no batches; it needs at least one.");
-            _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
-            var metrics = new EvaluationLoop<TBatch>(context).Run(loader, batches, kind);
-            // Interrupted part-way: a partial mean is not the data set's, so nothing is reported and the run is KILLED.
-            _tracker.EndRun(metrics is null ? RunStatus.Killed : RunStatus.Finished);
-            _tracker.Flush(TimeSpan.FromSeconds(30));
-            return metrics ?? new Dictionary<string, double>();
+            var reopened = Reopen(context);
+            if (!reopened) _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
+            try
+            {
+                var metrics = new EvaluationLoop<TBatch>(context).Run(loader, batches, kind);
+                // Interrupted part-way: a partial mean is not the data set's, so nothing is reported and the run is KILLED.
+                EndEvaluationRun(reopened, metrics is null ? RunStatus.Killed : RunStatus.Finished, null);
+                return metrics ?? new Dictionary<string, double>();
+            }
+            catch (Exception error) when (reopened)
+            {
+                // The fit's run must not stay RUNNING; a standalone run's failure is the caller's to record.
+                EndEvaluationRun(reopened, RunStatus.Failed, error.Message);
+                throw;
+            }
         }
         finally
         {
             TeardownAll(context, data, stage);
         }
+    }
+
+    // After a fit, an evaluation continues the fit's run at its final epoch and step; without one it starts its own.
+    private bool Reopen<TBatch>(RunContext<TBatch> context) where TBatch : IBatch<TBatch>
+    {
+        if (_fitted is not { } fitted) return false;
+        context.Progress.Epoch = fitted.Epoch;
+        context.Progress.GlobalStep = fitted.GlobalStep;
+        return _tracker.TryReopenRun();
+    }
+
+    private void EndEvaluationRun(bool reopened, RunStatus status, string? message)
+    {
+        var (final, note) = reopened ? _fitted!.EndAfter(status, message) : (status, message);
+        _tracker.EndRun(final, note);
+        _tracker.Flush(TimeSpan.FromSeconds(30));
     }
 }

@@ -32,7 +32,10 @@ public interface IRunStore : IDisposable
     /// <summary>The active run with this id, or null when the store does not hold it (a run of another store, a deleted one).</summary>
     ExistingRun? FindRun(string runId);
 
-    /// <summary>The run is ending: from now on no retry waits past <paramref name="budget"/>; what is not delivered by then is spooled.</summary>
+    /// <summary>
+    /// The run is ending: from now on no retry waits past <paramref name="budget"/>; what is not delivered by then is spooled.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> lifts a budget that has not run out (a reopened run).
+    /// </summary>
     void CloseWithin(TimeSpan budget);
 
     /// <summary>A local folder for the run's checkpoints and spool.</summary>
