@@ -15,7 +15,8 @@ public sealed class LearningRateMonitor(Modules.SchedulerInterval interval = Mod
     /// <inheritdoc />
     public override void OnTrainBatchStart(ITrainerView trainer, long batchIndex)
     {
-        if (interval == Modules.SchedulerInterval.Step && trainer.GlobalStep % trainer.Options.LogEveryNSteps == 0) Log(trainer);
+        // Lightning's logging steps: before the batch's own step, so the rows line up with the step metrics (4, 9, ... for 5).
+        if (interval == Modules.SchedulerInterval.Step && (trainer.GlobalStep + 1) % trainer.Options.LogEveryNSteps == 0) Log(trainer);
     }
 
     private static void Log(ITrainerView trainer)
