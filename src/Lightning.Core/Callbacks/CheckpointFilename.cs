@@ -3,14 +3,20 @@ using System.Text.RegularExpressions;
 
 namespace Lightning.Core.Callbacks;
 
-/// <summary>Fills a checkpoint file name template such as <c>epoch={epoch}-step={step}-{val_loss:.4f}</c>.</summary>
+/// <summary>Fills a checkpoint file name template such as <c>{epoch}-{step}-{val_loss:.4f}</c>.</summary>
 public static partial class CheckpointFilename
 {
-    /// <summary>Replaces each <c>{name}</c> or <c>{name:spec}</c> with the value; Python-style specs (<c>.4f</c>, <c>.2e</c>, <c>d</c>) are understood.</summary>
-    public static string Format(string template, int epoch, long step, IReadOnlyDictionary<string, double> metrics) =>
+    /// <summary>
+    /// Replaces each <c>{name}</c> or <c>{name:spec}</c> with the value; Python-style specs (<c>.4f</c>, <c>.2e</c>, <c>d</c>) are
+    /// understood. With <paramref name="insertNames"/> the value is written as <c>name=value</c>, as Lightning's
+    /// <c>auto_insert_metric_name</c> does, unless the template already spells <c>name=</c> before it.
+    /// </summary>
+    public static string Format(string template, int epoch, long step, IReadOnlyDictionary<string, double> metrics, bool insertNames = true) =>
         Placeholder().Replace(template, match =>
         {
             var name = match.Groups["name"].Value;
+            // Lightning would write "epoch=epoch=3" for "epoch={epoch}"; a template that already names its value keeps one name.
+            var prefix = insertNames && !template.AsSpan(0, match.Index).EndsWith(name + "=", StringComparison.Ordinal) ? name + "=" : "";
             var spec = match.Groups["spec"].Success ? match.Groups["spec"].Value : null;
             double? value = name switch
             {
@@ -18,7 +24,7 @@ public static partial class CheckpointFilename
                 "step" => step,
                 _ => metrics.TryGetValue(name, out var v) ? v : null,
             };
-            return value is { } found ? Render(found, spec, name is "epoch" or "step") : "nan";
+            return prefix + (value is { } found ? Render(found, spec, name is "epoch" or "step") : "nan");
         });
 
     private static string Render(double value, string? spec, bool integral)

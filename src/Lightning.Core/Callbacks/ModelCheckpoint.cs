@@ -133,7 +133,8 @@ public sealed class ModelCheckpoint : Callback
     private string? KeepTopK(ITrainerView trainer, string folder, double? score)
     {
         if (_options.SaveTopK == 0) return null;
-        var name = CheckpointFilename.Format(_options.Filename, trainer.CurrentEpoch, trainer.GlobalStep, trainer.CallbackMetrics) + ".ckpt";
+        var name = CheckpointFilename.Format(
+            _options.Filename, trainer.CurrentEpoch, trainer.GlobalStep, trainer.CallbackMetrics, _options.AutoInsertMetricName) + ".ckpt";
         var path = Path.Combine(folder, name);
         var value = score ?? double.NaN;
         var monitoring = _options.Monitor is not null && score is not null;

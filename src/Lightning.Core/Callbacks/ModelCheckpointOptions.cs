@@ -11,8 +11,14 @@ public sealed record ModelCheckpointOptions : IValidatableOptions
     /// <summary>Folder for checkpoints; default <c>checkpoints/</c> under the run's folder.</summary>
     public string? DirPath { get; init; }
 
-    /// <summary>File name template without extension: <c>{epoch}</c>, <c>{step}</c> and logged metrics with an optional format (<c>{val_loss:.4f}</c>). Default <c>epoch={epoch}-step={step}</c>.</summary>
-    public string Filename { get; init; } = "epoch={epoch}-step={step}";
+    /// <summary>
+    /// File name template without extension: <c>{epoch}</c>, <c>{step}</c> and logged metrics with an optional format
+    /// (<c>{val_loss:.4f}</c>). Default <c>{epoch}-{step}</c>, which names files <c>epoch=3-step=120</c>.
+    /// </summary>
+    public string Filename { get; init; } = "{epoch}-{step}";
+
+    /// <summary>Write each filled-in value as <c>name=value</c> (Lightning's <c>auto_insert_metric_name</c>). Default true.</summary>
+    public bool AutoInsertMetricName { get; init; } = true;
 
     /// <summary>Metric that ranks checkpoints; null (default) keeps the most recent.</summary>
     public string? Monitor { get; init; }

@@ -30,7 +30,7 @@ public sealed class InterruptedValidationTests : IDisposable
 
     private Trainer NewTrainer(int epochs, RecordingTracker tracker) => new(
         Quiet.Options(_root.Path) with { MaxEpochs = epochs, LimitTrainBatches = BatchLimit.OfCount(2) },
-        [new ModelCheckpoint(new ModelCheckpointOptions { Monitor = "score", Mode = MonitorMode.Max, SaveTopK = 5, Filename = "e{epoch}", DirPath = _root.Combine("ckpt") })],
+        [new ModelCheckpoint(new ModelCheckpointOptions { Monitor = "score", Mode = MonitorMode.Max, SaveTopK = 5, Filename = "e{epoch}", AutoInsertMetricName = false, DirPath = _root.Combine("ckpt") })],
         tracker);
 
     [Fact]
