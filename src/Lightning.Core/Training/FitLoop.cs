@@ -153,7 +153,8 @@ internal sealed class FitLoop<TBatch>(
     }
 
     private bool ValidationDue(long index) =>
-        validation is not null && validationBatches > 0 && ValidationCadence.Due(_options, validationEvery, trainBatches, context.Progress.Epoch, index);
+        validation is not null && validationBatches > 0 &&
+        ValidationCadence.Due(_options, validationEvery, trainBatches, context.Progress.Epoch, index);
 
     // False when a stop signal cut the validation short: its partial metrics are dropped, not passed off as the epoch's.
     private bool Validate()

@@ -30,9 +30,11 @@ internal static class ValidationCadence
         var count = interval.Count ?? trainBatches;
         // Counted per epoch, such a count would never be reached: Lightning rejects it too.
         if (count > trainBatches && options.CheckValEveryNEpoch is not null)
-            throw new LightningConfigException([new ConfigIssue("trainer.val_check_interval", count.ToString(CultureInfo.InvariantCulture), "trainer options",
+            throw new LightningConfigException([new ConfigIssue("trainer.val_check_interval", count.ToString(CultureInfo.InvariantCulture),
+                "trainer options",
                 $"must not exceed the {trainBatches} training batches of an epoch while check_val_every_n_epoch is set; " +
-                "use a fraction such as 0.5 to validate within an epoch, or set trainer.check_val_every_n_epoch to null to count batches across epochs.")]);
+                "use a fraction such as 0.5 to validate within an epoch, " +
+                "or set trainer.check_val_every_n_epoch to null to count batches across epochs.")]);
         return count;
     }
 

@@ -49,7 +49,8 @@ public class MlpModule : LightningModule<TensorBatch>
 }
 
 /// <summary>Random classification data (default 4 features, 3 classes), fixed by a seed, in memory.</summary>
-public sealed class RandomData(int samples = 64, int batchSize = 4, bool shuffle = true, int validationSamples = 32, long seed = 3, int features = 4, int classes = 3)
+public sealed class RandomData(
+    int samples = 64, int batchSize = 4, bool shuffle = true, int validationSamples = 32, long seed = 3, int features = 4, int classes = 3)
     : LightningDataModule<TensorBatch>
 {
     public Tensor? TrainX { get; private set; }

@@ -60,7 +60,8 @@ public sealed class LightningSemanticsLoopTests : IDisposable
         using var stop = new CancellationTokenSource();
         var folder = _root.Combine("ckpt");
         var checkpoint = new ModelCheckpoint(new ModelCheckpointOptions { DirPath = folder });
-        var interrupted = new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 2 }, [new StopAfter(stop, epoch: 1, batch: 6), checkpoint], output: TextWriter.Null)
+        var interrupted = new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 2 }, [new StopAfter(stop, epoch: 1, batch: 6), checkpoint],
+                output: TextWriter.Null)
             .Fit(Model(SchedulerInterval.Step, frequency: 3), Data(), interrupt: stop.Token);
         Assert.Equal(RunOutcome.Interrupted, interrupted.Outcome);
 
@@ -120,7 +121,8 @@ public sealed class LightningSemanticsLoopTests : IDisposable
     public void MaxStepsMidEpoch_DoesNotStepTheEpochScheduler()
     {
         // Lightning steps an epoch scheduler only when the epoch's batches ran out: once here (epoch 0), not at step 10.
-        var (_, record) = Fit(o => o with { LimitTrainBatches = BatchLimit.OfFraction(0.5), MaxSteps = 10, MaxEpochs = 3 }, Model(SchedulerInterval.Epoch));
+        var (_, record) = Fit(
+            o => o with { LimitTrainBatches = BatchLimit.OfFraction(0.5), MaxSteps = 10, MaxEpochs = 3 }, Model(SchedulerInterval.Epoch));
 
         Assert.Equal(0.05, record.FinalLearningRate, 15);
     }
@@ -140,7 +142,8 @@ public sealed class LightningSemanticsLoopTests : IDisposable
     public void Checkpoints_WhenValidatingWithinTheEpoch_AreSavedRightAfterEachValidation()
     {
         var events = new List<string>();
-        var checkpoint = new ModelCheckpoint(new ModelCheckpointOptions { Monitor = "val_loss", SaveTopK = -1, SaveLast = false, DirPath = _root.Combine("ckpt") });
+        var checkpoint = new ModelCheckpoint(
+            new ModelCheckpointOptions { Monitor = "val_loss", SaveTopK = -1, SaveLast = false, DirPath = _root.Combine("ckpt") });
         Fit(o => o with { ValCheckInterval = BatchLimit.OfFraction(0.5) }, extra: [checkpoint, new Saves(events)]);
 
         Assert.Equal(["validation@8", "saved@8", "validation@16", "saved@16", "train_epoch_end@16"], events);
