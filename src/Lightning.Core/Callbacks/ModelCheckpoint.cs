@@ -59,7 +59,7 @@ public sealed class ModelCheckpoint : Callback
     {
         if (trainer.IsSanityChecking || trainer.Loop != LoopKind.Validation || trainer.Optimizer is null) return;
         _validatedThisEpoch = true;
-        if (ValidationCadence.OncePerEpoch(trainer.Options)) return;
+        if (ValidationCadence.SavesOnTrainEpochEnd(trainer)) return;
         if (_options.Monitor is { } monitor) MonitorCheck.RequireLogged(trainer, "callbacks.model_checkpoint.monitor", monitor);
         if (EpochSaveDue(trainer)) Save(trainer);
     }
@@ -67,12 +67,12 @@ public sealed class ModelCheckpoint : Callback
     /// <inheritdoc />
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics)
     {
-        // Validating once per epoch, the save waits for the module's epoch end, as Lightning's does; an epoch that
-        // did not validate is saved here too.
-        var atEpochEnd = ValidationCadence.OncePerEpoch(trainer.Options);
-        if (atEpochEnd && _validatedThisEpoch && _options.Monitor is { } monitor)
+        // Validating once per epoch, the save waits for the module's epoch end, as Lightning's does; so does a fit
+        // that never validates. Validating at another cadence, only validations save (see OnValidationEnd).
+        if (!ValidationCadence.SavesOnTrainEpochEnd(trainer)) return;
+        if (_validatedThisEpoch && _options.Monitor is { } monitor)
             MonitorCheck.RequireLogged(trainer, "callbacks.model_checkpoint.monitor", monitor);
-        if ((atEpochEnd || !_validatedThisEpoch) && EpochSaveDue(trainer)) Save(trainer);
+        if (EpochSaveDue(trainer)) Save(trainer);
     }
 
     /// <inheritdoc />

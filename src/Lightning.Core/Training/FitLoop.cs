@@ -9,12 +9,12 @@ namespace Lightning.Core.Training;
 /// configured cadence; stops at step boundaries (never inside an accumulation window) so every checkpoint is exact.
 /// </summary>
 internal sealed class FitLoop<TBatch>(
-    RunContext<TBatch> context, IBatchLoader<TBatch> train, IBatchLoader<TBatch>? validation, long trainBatches, long validationBatches)
+    RunContext<TBatch> context, IBatchLoader<TBatch> train, IBatchLoader<TBatch>? validation, long trainBatches, long validationBatches,
+    long validationEvery)
     where TBatch : IBatch<TBatch>
 {
     private readonly EvaluationLoop<TBatch> _evaluation = new(context);
     private readonly TrainerOptions _options = context.Options;
-    private readonly long _validationEvery = ValidationInterval(context.Options, trainBatches);
     private readonly HookDispatcher<TBatch> _hooks = context.Hooks;
     // Read once: enumerating the module's parameters every step would allocate.
     private readonly TorchSharp.Modules.Parameter[] _parameters = [.. context.TypedModule.parameters()];
@@ -59,10 +59,9 @@ internal sealed class FitLoop<TBatch>(
                 if (atStepBoundary && context.Failure is not null) return RunOutcome.Failed;
                 if (atStepBoundary && context.ShouldStop && progress.Epoch >= _options.MinEpochs) return RunOutcome.Finished;
                 if (!TrainBatch(source, index)) break;
-                // Reaching max_steps ends training, so the final weights are validated as an epoch end would be.
-                var stopping = StepLimitReached();
-                if ((ValidationDue(index) || (stopping && ValidationEpoch())) && !Validate()) return RunOutcome.Interrupted;
-                if (stopping) break;
+                if (ValidationDue(index) && !Validate()) return RunOutcome.Interrupted;
+                // As in Lightning, max_steps reached mid-epoch ends training without the epoch-end validation.
+                if (StepLimitReached()) break;
             }
         }
         if (context.Failure is not null) return RunOutcome.Failed;
@@ -104,27 +103,28 @@ internal sealed class FitLoop<TBatch>(
         scaled.backward();
         _hooks.AfterBackward();
 
-        if (stepsOptimizer) StepOptimizer(optimizer);
+        if (stepsOptimizer) StepOptimizer(optimizer, index);
         progress.BatchInEpoch = index + 1;
         if (logs) context.Publish(context.TrainLog.ReadStep());
         _hooks.TrainBatchEnd(loss, batch, index);
         return true;
     }
 
-    private void StepOptimizer(optim.Optimizer optimizer)
+    // Lightning's rule: a step-interval scheduler counts batches of the epoch, not optimizer steps.
+    private void StepOptimizer(optim.Optimizer optimizer, long index)
     {
         _hooks.BeforeOptimizerStep(optimizer);
         if (_options.GradientClipVal is { } clip) GradientClipping.Clip(_parameters, clip, _options.GradientClipAlgorithm);
         optimizer.step();
         context.Progress.GlobalStep++;
         if (context.Optimization!.Scheduler is { Interval: SchedulerInterval.Step } scheduler &&
-            context.Progress.GlobalStep % scheduler.Frequency == 0)
+            (index + 1) % scheduler.Frequency == 0)
             context.StepScheduler(Monitored(scheduler));
     }
 
     // Lightning's epoch end: plain callbacks, then the module (what it logs is published as epoch values), then early
     // stopping and checkpointing, which can therefore monitor it. The epoch scheduler steps first so an epoch-end
-    // checkpoint records its call and resumes exactly.
+    // checkpoint records its call and resumes exactly; as in Lightning, not when max_steps cut the epoch short.
     private void EndEpoch()
     {
         var progress = context.Progress;
@@ -133,7 +133,8 @@ internal sealed class FitLoop<TBatch>(
         {
             var epochMetrics = context.TrainLog.ReadEpoch();
             context.Publish(epochMetrics);
-            if (context.Optimization!.Scheduler is { Interval: SchedulerInterval.Epoch } scheduler &&
+            var ranToEnd = progress.BatchInEpoch == trainBatches || !StepLimitReached();
+            if (ranToEnd && context.Optimization!.Scheduler is { Interval: SchedulerInterval.Epoch } scheduler &&
                 (progress.Epoch + 1) % scheduler.Frequency == 0)
                 context.StepScheduler(Monitored(scheduler));
             context.TrainLog.AtEpochEnd = true;
@@ -151,10 +152,9 @@ internal sealed class FitLoop<TBatch>(
         progress.BatchInEpoch = 0;
     }
 
-    private bool ValidationDue(long index) => ValidationEpoch() && (index + 1) % _validationEvery == 0;
-
-    private bool ValidationEpoch() =>
-        validation is not null && validationBatches > 0 && (context.Progress.Epoch + 1) % _options.CheckValEveryNEpoch == 0;
+    private bool ValidationDue(long index) =>
+        validation is not null && validationBatches > 0 &&
+        ValidationCadence.Due(_options, validationEvery, trainBatches, context.Progress.Epoch, index);
 
     // False when a stop signal cut the validation short: its partial metrics are dropped, not passed off as the epoch's.
     private bool Validate()
@@ -174,16 +174,5 @@ internal sealed class FitLoop<TBatch>(
             ? value
             : throw new InvalidOperationException(
                 $"The scheduler monitors '{name}', which has not been logged yet. Logged so far: {string.Join(", ", context.CallbackMetrics.Keys.Order())}.");
-    }
-
-    private static long ValidationInterval(TrainerOptions options, long trainBatches)
-    {
-        var interval = options.ValCheckInterval;
-        if (interval.Fraction is { } fraction) return Math.Max(1, (long)Math.Floor(trainBatches * fraction));
-        var count = interval.Count ?? trainBatches;
-        if (count > trainBatches)
-            throw new Configuration.LightningConfigException([new Configuration.ConfigIssue("trainer.val_check_interval", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "trainer options",
-                $"must not exceed the {trainBatches} training batches of an epoch; use a fraction such as 0.5 to validate within an epoch.")]);
-        return count;
     }
 }

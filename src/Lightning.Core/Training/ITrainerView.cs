@@ -22,6 +22,9 @@ public interface ITrainerView
     /// <summary>Training batches per epoch after limits.</summary>
     long TrainBatchesPerEpoch { get; }
 
+    /// <summary>Batches each validation of this fit runs, after limits; 0 when the fit does not validate.</summary>
+    long ValidationBatches { get; }
+
     /// <summary>The loop running now.</summary>
     LoopKind Loop { get; }
 

@@ -55,6 +55,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     public MetricLog EvalLog { get; } = new();
     public OptimizerSetup? Optimization { get; set; }
     public long TrainBatchesPerEpoch { get; set; }
+    public long ValidationBatches { get; set; }
     public LoopKind Loop { get; set; }
     public bool IsSanityChecking { get; set; }
 

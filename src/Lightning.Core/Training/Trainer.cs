@@ -96,6 +96,9 @@ public sealed partial class Trainer
             var trainBatches = TrainBatches(train, context.DataName);
             var validationBatches = validation is null ? 0 : _options.OverfitBatches.IsZero ? _options.LimitValBatches.Resolve(validation.BatchesPerEpoch) : trainBatches;
             context.TrainBatchesPerEpoch = trainBatches;
+            context.ValidationBatches = validationBatches;
+            // A cadence the epochs cannot hold is a config error, so it is raised before the run starts, not as a failed run.
+            var validationEvery = ValidationCadence.Interval(_options, trainBatches);
             TrainableParameters.Require(module);
             context.Optimization = module.ConfigureOptimizers();
             TrainableParameters.Require(module, context.Optimization.Optimizer);
@@ -106,7 +109,7 @@ public sealed partial class Trainer
             context.Hooks.FitStart();
             if (checkpoint is null && validation is not null) SanityCheck(context, validation, validationBatches);
 
-            var outcome = new FitLoop<TBatch>(context, train, validation, trainBatches, validationBatches).Run();
+            var outcome = new FitLoop<TBatch>(context, train, validation, trainBatches, validationBatches, validationEvery).Run();
             if (outcome == RunOutcome.Interrupted) context.Hooks.Interrupt();
             return Finish(context, started, outcome, outcome switch
             {

@@ -29,11 +29,14 @@ public sealed record TrainerOptions : IValidatableOptions
     /// <summary>Prediction batches: fraction or count. Default 1.0.</summary>
     public BatchLimit LimitPredictBatches { get; init; } = BatchLimit.All;
 
-    /// <summary>Validate every this fraction of an epoch, or every this many training batches. Default 1.0 (once, at epoch end).</summary>
+    /// <summary>
+    /// Validate every this fraction of an epoch, or every this many training batches (counted across epochs when
+    /// <see cref="CheckValEveryNEpoch"/> is null). Default 1.0 (once, at epoch end).
+    /// </summary>
     public BatchLimit ValCheckInterval { get; init; } = BatchLimit.All;
 
-    /// <summary>Validate in every n-th epoch. Default 1.</summary>
-    public int CheckValEveryNEpoch { get; init; } = 1;
+    /// <summary>Validate in every n-th epoch; null validates every <see cref="ValCheckInterval"/> batches across epochs. Default 1.</summary>
+    public int? CheckValEveryNEpoch { get; init; } = 1;
 
     /// <summary>Validation batches run before training to catch bugs early; -1 for all, 0 for none. Default 2.</summary>
     public int NumSanityValSteps { get; init; } = 2;
@@ -95,7 +98,8 @@ public sealed record TrainerOptions : IValidatableOptions
         if (MaxSteps < -1) errors.Add(nameof(MaxSteps), MaxSteps, "must be -1 (no limit) or 0 or more.");
         if (MaxTime is { } time && time <= TimeSpan.Zero) errors.Add(nameof(MaxTime), time, "must be a positive duration as DD:HH:MM:SS.");
         if (ValCheckInterval.IsZero) errors.Add(nameof(ValCheckInterval), ValCheckInterval, "must be above 0: a fraction of an epoch or a number of batches.");
-        if (CheckValEveryNEpoch < 1) errors.Add(nameof(CheckValEveryNEpoch), CheckValEveryNEpoch, "must be 1 or more.");
+        if (CheckValEveryNEpoch is < 1)
+            errors.Add(nameof(CheckValEveryNEpoch), CheckValEveryNEpoch, "must be 1 or more, or null to count val_check_interval across epochs.");
         if (NumSanityValSteps < -1) errors.Add(nameof(NumSanityValSteps), NumSanityValSteps, "must be -1 (all), 0 (none) or a number of batches.");
         if (AccumulateGradBatches < 1) errors.Add(nameof(AccumulateGradBatches), AccumulateGradBatches, "must be 1 or more.");
         if (GradientClipVal is { } clip && (clip <= 0 || !double.IsFinite(clip))) errors.Add(nameof(GradientClipVal), clip, "must be a positive number (or unset for no clipping).");

@@ -30,6 +30,8 @@ internal static class ValueConverter
             allowed = $"must be {Describe(target)}; null is not allowed here.";
             return nullable;
         }
+        // Arguments and environment variables spell null out as YAML does, so an optional number can be unset there too.
+        if (underlying is not null && entry.Value.Trim() is "null" or "Null" or "NULL" or "~") return true;
         if (target.IsArray)
             return TryConvertList(entry.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), target.GetElementType()!, out value, out allowed);
         return TryConvertScalar(entry.Value.Trim(), target, out value, out allowed);

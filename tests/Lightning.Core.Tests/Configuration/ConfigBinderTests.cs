@@ -75,6 +75,20 @@ public sealed class ConfigBinderTests
         Assert.Equal(3, Issues("--trainer.max_epochs=0", "--trainer.threads=0", "--model.nope=1").Count);
 
     [Fact]
+    public void Null_UnsetsAnOptionalNumber_InYamlArgumentsAndEnvironment()
+    {
+        using var root = new TempDirectory();
+        var file = root.Combine("lightning.yaml");
+        File.WriteAllText(file, "trainer:\n  check_val_every_n_epoch: ~\n  max_epochs: 4\n");
+        Assert.Null(Bind(ConfigSources.FromYamlFile(file)).Trainer.CheckValEveryNEpoch);
+        Assert.Null(Bind(arguments: "--trainer.check_val_every_n_epoch=null").Trainer.CheckValEveryNEpoch);
+        Assert.Null(Bind(arguments: "--trainer.max_epochs=null").Trainer.MaxEpochs);
+        Assert.Null(Bind(environment: new Hashtable { ["LIGHTNING__TRAINER__CHECK_VAL_EVERY_N_EPOCH"] = "null" }).Trainer.CheckValEveryNEpoch);
+        Assert.Equal(1, Bind().Trainer.CheckValEveryNEpoch);
+        Assert.Contains("must be a whole number", Assert.Single(Issues("--trainer.log_every_n_steps=null")).ToString());
+    }
+
+    [Fact]
     public void EnvironmentSource_IsNamed()
     {
         var error = Assert.Throws<LightningConfigException>(() => Bind(environment: new Hashtable { ["LIGHTNING__TRAINER__LOG_EVERY_N_STEPS"] = "0" }));

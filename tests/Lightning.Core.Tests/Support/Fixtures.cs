@@ -48,8 +48,10 @@ public class MlpModule : LightningModule<TensorBatch>
     }
 }
 
-/// <summary>Random 3-class data, fixed by a seed, in memory.</summary>
-public sealed class RandomData(int samples = 64, int batchSize = 4, bool shuffle = true, int validationSamples = 32, long seed = 3) : LightningDataModule<TensorBatch>
+/// <summary>Random classification data (default 4 features, 3 classes), fixed by a seed, in memory.</summary>
+public sealed class RandomData(
+    int samples = 64, int batchSize = 4, bool shuffle = true, int validationSamples = 32, long seed = 3, int features = 4, int classes = 3)
+    : LightningDataModule<TensorBatch>
 {
     public Tensor? TrainX { get; private set; }
     public Tensor? TrainY { get; private set; }
@@ -59,10 +61,10 @@ public sealed class RandomData(int samples = 64, int batchSize = 4, bool shuffle
     {
         if (TrainX is not null) return;
         using var generator = new Generator((ulong)seed);
-        TrainX = randn([samples, 4], generator: generator);
-        TrainY = randint(0, 3, [samples], generator: generator);
-        _valX = randn([validationSamples, 4], generator: generator);
-        _valY = randint(0, 3, [validationSamples], generator: generator);
+        TrainX = randn([samples, features], generator: generator);
+        TrainY = randint(0, classes, [samples], generator: generator);
+        _valX = randn([validationSamples, features], generator: generator);
+        _valY = randint(0, classes, [validationSamples], generator: generator);
     }
 
     public override IBatchLoader<TensorBatch> TrainLoader() => new TensorLoader(TrainX!, TrainY!, new LoaderOptions { BatchSize = batchSize, Shuffle = shuffle });
