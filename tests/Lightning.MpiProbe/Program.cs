@@ -6,7 +6,7 @@ using Lightning.Core.Native;
 using TorchSharp;
 
 // Prints what the collectives did as "rank=R name=value" lines; the tests compute what the values must be.
-// "bench" times the 1M-float all-reduce instead and prints rank 0's median as a BENCH line.
+// "bad-root" makes an MPI call fail; "bench" times the 1M-float all-reduce instead and prints rank 0's median as a BENCH line.
 try
 {
     using var group = ProcessGroups.Create();
@@ -14,6 +14,7 @@ try
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rank={group.Rank} {name}={value}"));
     print("world", $"{group.WorldSize} local={group.LocalRank} library={(group as MpiProcessGroup)?.Library ?? "none"}");
     if (args is ["bench", ..]) Bench(group, print);
+    else if (args is ["bad-root", ..]) BroadcastFromNowhere(group);
     else Probe(group, print);
     group.Barrier();
     print("barrier", "passed");
@@ -62,6 +63,14 @@ static string Summary(float[] values) =>
     string.Create(CultureInfo.InvariantCulture, $"{values[0]},{values[1]},{values[^1]} total={values.Sum(v => (double)v)}");
 
 static string Join(IEnumerable<float> values) => string.Join(",", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+
+// A root no rank has, past the group's own argument check: MPI must hand back MPI_ERR_ROOT, not abort the job.
+static unsafe void BroadcastFromNowhere(IProcessGroup group)
+{
+    var mpi = MpiLibrary.Load(Environment.GetEnvironmentVariable(MpiLibrary.OverrideVariable));
+    byte value = 0;
+    mpi.Check(mpi.Bcast((nint)(&value), 1, mpi.Byte, group.WorldSize + 5, mpi.CommWorld), "MPI_Bcast");
+}
 
 static void Bench(IProcessGroup group, Action<string, object> print)
 {

@@ -38,16 +38,19 @@ internal sealed unsafe class MpiLibrary
         Float = isOpenMpi ? Export("ompi_mpi_float") : 0x4c00040a;
         Byte = isOpenMpi ? Export("ompi_mpi_byte") : 0x4c00010d;
         Sum = isOpenMpi ? Export("ompi_mpi_op_sum") : 0x58000003;
+        ErrorsReturn = isOpenMpi ? Export("ompi_mpi_errors_return") : 0x54000001;
         InPlace = isOpenMpi ? 1 : -1;
         InitThread = (delegate* unmanaged<nint, nint, int, int*, int>)Export("MPI_Init_thread");
         Initialized = (delegate* unmanaged<int*, int>)Export("MPI_Initialized");
         Finalize = (delegate* unmanaged<int>)Export("MPI_Finalize");
+        CommSetErrhandler = (delegate* unmanaged<nint, nint, int>)Export("MPI_Comm_set_errhandler");
         CommRank = (delegate* unmanaged<nint, int*, int>)Export("MPI_Comm_rank");
         CommSize = (delegate* unmanaged<nint, int*, int>)Export("MPI_Comm_size");
         Allreduce = (delegate* unmanaged<nint, nint, int, nint, nint, nint, int>)Export("MPI_Allreduce");
         Bcast = (delegate* unmanaged<nint, int, nint, int, nint, int>)Export("MPI_Bcast");
         Barrier = (delegate* unmanaged<nint, int>)Export("MPI_Barrier");
         ErrorString = (delegate* unmanaged<int, byte*, int*, int>)Export("MPI_Error_string");
+        ErrorClass = (delegate* unmanaged<int, int*, int>)Export("MPI_Error_class");
     }
 
     /// <summary>The file or soname that was loaded.</summary>
@@ -61,15 +64,18 @@ internal sealed unsafe class MpiLibrary
     public nint Byte { get; }
     public nint Sum { get; }
     public nint InPlace { get; }
+    public nint ErrorsReturn { get; }
     public delegate* unmanaged<nint, nint, int, int*, int> InitThread { get; }
     public delegate* unmanaged<int*, int> Initialized { get; }
     public delegate* unmanaged<int> Finalize { get; }
+    public delegate* unmanaged<nint, nint, int> CommSetErrhandler { get; }
     public delegate* unmanaged<nint, int*, int> CommRank { get; }
     public delegate* unmanaged<nint, int*, int> CommSize { get; }
     public delegate* unmanaged<nint, nint, int, nint, nint, nint, int> Allreduce { get; }
     public delegate* unmanaged<nint, int, nint, int, nint, int> Bcast { get; }
     public delegate* unmanaged<nint, int> Barrier { get; }
     public delegate* unmanaged<int, byte*, int*, int> ErrorString { get; }
+    public delegate* unmanaged<int, int*, int> ErrorClass { get; }
 
     /// <summary>Loads <paramref name="overrideName"/> when given, else the first MPI library this host has.</summary>
     /// <exception cref="DistributedException">No MPI library could be loaded; the message says what to install.</exception>
@@ -88,18 +94,21 @@ internal sealed unsafe class MpiLibrary
             $"No MPI library was found (tried {string.Join(", ", Candidates)}): {InstallAdvice}.");
     }
 
-    /// <summary>Throws when an MPI call returned an error code, naming the call and MPI's own text for the code.</summary>
+    /// <summary>Throws when an MPI call returned an error code, naming the call and MPI's text for the code's class.</summary>
     /// <exception cref="DistributedException">The call failed.</exception>
     public void Check(int code, string call)
     {
         if (code == 0) return;
+        // MPICH's text for a code is a multi-line error stack; its class (MPI_ERR_ROOT, ...) reads as one phrase.
+        var errorClass = code;
+        if (ErrorClass(code, &errorClass) != 0) errorClass = code;
         var text = new byte[1024]; // MPI_MAX_ERROR_STRING is 256 in Open MPI 4 and 512 in MPICH 4
         var length = 0;
         fixed (byte* start = text)
         {
-            var described = ErrorString(code, start, &length) == 0;
-            var reason = described ? Encoding.ASCII.GetString(text, 0, length).Trim() : "unknown error";
-            throw new DistributedException($"{call} failed with MPI error {code} ({reason}) in {Name}.");
+            var described = ErrorString(errorClass, start, &length) == 0;
+            var reason = described ? Encoding.ASCII.GetString(text, 0, length).Trim() : "no description";
+            throw new DistributedException($"{call} failed with MPI error {errorClass} ({reason}) in {Name}.");
         }
     }
 

@@ -50,7 +50,13 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
         var mpi = MpiLibrary.Load(libraryOverride);
         int initialized, provided;
         mpi.Check(mpi.Initialized(&initialized), "MPI_Initialized");
-        if (initialized == 0) mpi.Check(mpi.InitThread(0, 0, MpiLibrary.ThreadSerialized, &provided), "MPI_Init_thread");
+        if (initialized == 0)
+        {
+            mpi.Check(mpi.InitThread(0, 0, MpiLibrary.ThreadSerialized, &provided), "MPI_Init_thread");
+            // MPI's default handler aborts the whole job inside the failing call; returning the code lets the error
+            // reach the user as an exception naming the call. Left alone when someone else initialized MPI.
+            mpi.Check(mpi.CommSetErrhandler(mpi.CommWorld, mpi.ErrorsReturn), "MPI_Comm_set_errhandler");
+        }
         return new MpiProcessGroup(mpi, ownsMpi: initialized == 0, launch.LocalRank);
     }
 

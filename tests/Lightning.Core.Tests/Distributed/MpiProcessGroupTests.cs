@@ -38,6 +38,22 @@ public sealed partial class MpiProcessGroupTests
         Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Check_OpenMpiCallFails_IsAnErrorNamingTheCallInsteadOfAnAbortInsideMpi()
+    {
+        var result = MpiRuntime.RunOpenMpi(2, Probe, ["bad-root"]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("MPI_Bcast failed with MPI error 8 (MPI_ERR_ROOT: invalid root) in libmpi.so.40.", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_MpichCallFails_IsAnErrorNamingTheCallInsteadOfAnAbortInsideMpi()
+    {
+        var result = MpiRuntime.RunMpich(2, Probe, ["bad-root"], new Dictionary<string, string> { ["LIGHTNING_MPI_LIB"] = "libmpich.so.12" });
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("MPI_Bcast failed with MPI error 7 (Invalid root) in libmpich.so.12.", result.Output, StringComparison.Ordinal);
+    }
+
     private static void AssertCollectives(ChildProcess.Result result, string library)
     {
         Assert.True(result.ExitCode == 0, result.Output);
