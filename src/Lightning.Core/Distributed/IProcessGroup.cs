@@ -28,7 +28,7 @@ public interface IProcessGroup : IDisposable
     /// <summary>Combines <paramref name="count"/> float32 values at <paramref name="buffer"/> across all ranks, in place.</summary>
     void AllReduce(nint buffer, long count, ReduceOperation operation);
 
-    /// <summary>Overwrites <paramref name="byteCount"/> bytes at <paramref name="buffer"/> on every rank with those of <paramref name="root"/>.</summary>
+    /// <summary>Overwrites <paramref name="byteCount"/> bytes at <paramref name="buffer"/> with those of rank <paramref name="root"/>.</summary>
     void Broadcast(nint buffer, long byteCount, int root);
 
     /// <summary>Returns once every rank has called it.</summary>
