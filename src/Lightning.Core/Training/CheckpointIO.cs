@@ -17,7 +17,7 @@ internal sealed class CheckpointIO<TBatch>(RunContext<TBatch> context) where TBa
     public void Save(string path)
     {
         var progress = context.Progress;
-        var module = context.TypedModule;
+        var module = context.Module;
         var (epoch, batch) = context.AtEpochEnd ? (progress.Epoch + 1, 0L) : (progress.Epoch, progress.BatchInEpoch);
         var state = new JsonObject
         {
@@ -43,7 +43,7 @@ internal sealed class CheckpointIO<TBatch>(RunContext<TBatch> context) where TBa
     /// <summary>Restores weights, optimizer, scheduler, RNG, loop position and callback state from <paramref name="checkpoint"/>.</summary>
     public void Restore(LoadedCheckpoint checkpoint, bool training)
     {
-        var module = context.TypedModule;
+        var module = context.Module;
         checkpoint.LoadWeightsInto(module);
         if (!training) return;
         context.Progress = TrainingProgress.FromJson(checkpoint.State["progress"]!.AsObject());

@@ -18,7 +18,7 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
     /// <returns>The metrics, or null when a stop signal interrupted the loop (nothing is published then).</returns>
     public IReadOnlyDictionary<string, double>? Run(IBatchLoader<TBatch> loader, long batches, LoopKind kind)
     {
-        var module = context.TypedModule;
+        var module = context.Module;
         var previousLoop = context.Loop;
         var wasTraining = module.training;
         var test = kind == LoopKind.Test;
@@ -51,7 +51,7 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
 
     private bool RunBatches(IBatchLoader<TBatch> loader, long batches, LoopKind kind)
     {
-        var module = context.TypedModule;
+        var module = context.Module;
         var test = kind == LoopKind.Test;
         using var source = loader.Iterate(new LoaderPosition(0, 0, context.Progress.Seed)).GetEnumerator();
         for (long index = 0; index < batches; index++)

@@ -17,12 +17,12 @@ internal sealed class FitLoop<TBatch>(
     private readonly TrainerOptions _options = context.Options;
     private readonly HookDispatcher<TBatch> _hooks = context.Hooks;
     // Read once: enumerating the module's parameters every step would allocate.
-    private readonly TorchSharp.Modules.Parameter[] _parameters = [.. context.TypedModule.parameters()];
+    private readonly TorchSharp.Modules.Parameter[] _parameters = [.. context.Module.parameters()];
 
     /// <summary>Runs from the current progress to the end; returns how it ended.</summary>
     public RunOutcome Run()
     {
-        context.TypedModule.train();
+        context.Module.train();
         _hooks.TrainStart();
 
         var progress = context.Progress;
@@ -73,7 +73,7 @@ internal sealed class FitLoop<TBatch>(
     // stepping batches on_before_optimizer_step with unclipped gradients, clipping, the step, then batch end.
     private bool TrainBatch(IEnumerator<TBatch> source, long index)
     {
-        var module = context.TypedModule;
+        var module = context.Module;
         var progress = context.Progress;
         var optimizer = context.Optimization!.Optimizer;
         using var scope = NewDisposeScope();

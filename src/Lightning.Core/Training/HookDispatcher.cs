@@ -23,7 +23,7 @@ internal sealed class HookDispatcher<TBatch> where TBatch : IBatch<TBatch>
     public HookDispatcher(RunContext<TBatch> context, IReadOnlyList<Callback> callbacks)
     {
         _context = context;
-        _module = context.TypedModule;
+        _module = context.Module;
         _all = [.. callbacks];
         _plain = [.. callbacks.Where(c => !IsMonitor(c))];
         // Early stopping decides before checkpoints are kept, as in Lightning (checkpoint callbacks go last).

@@ -8,7 +8,7 @@ internal sealed class PredictionLoop<TBatch>(RunContext<TBatch> context) where T
 {
     public IReadOnlyList<Tensor> Run(IBatchLoader<TBatch> loader, long batches)
     {
-        var module = context.TypedModule;
+        var module = context.Module;
         context.Loop = LoopKind.Predict;
         context.EvalLog.BeginLoop(LoopKind.Predict);
         module.Attach(context.EvalLog);

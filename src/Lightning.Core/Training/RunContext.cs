@@ -25,7 +25,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
         IReadOnlyList<Callback> callbacks, ITracker tracker, Device device, CancellationToken interrupt)
     {
         Options = options;
-        TypedModule = module;
+        Module = module;
         Data = data;
         Callbacks = callbacks;
         Tracker = tracker;
@@ -38,7 +38,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     }
 
     public TrainerOptions Options { get; }
-    public LightningModule<TBatch> TypedModule { get; }
+    public LightningModule<TBatch> Module { get; }
     public LightningDataModule<TBatch> Data { get; }
     public IReadOnlyList<Callback> Callbacks { get; }
     public HookDispatcher<TBatch> Hooks { get; }
@@ -62,7 +62,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     /// <summary>Set while epoch-end hooks run: a checkpoint then resumes at the next epoch.</summary>
     public bool AtEpochEnd { get; set; }
 
-    public nn.Module Module => TypedModule;
+    nn.Module ITrainerView.Module => Module;
     public Optimizer? Optimizer => Optimization?.Optimizer;
     public int CurrentEpoch => Progress.Epoch;
     public long GlobalStep => Progress.GlobalStep;
