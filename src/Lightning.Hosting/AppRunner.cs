@@ -63,8 +63,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml()))
             .Concat(host.Extensions.SelectMany(e => e.CreateCallbacks(context))).ToList();
         if (config.Trainer.EnableProgressBar)
-            callbacks.Add(new Core.Callbacks.ProgressBar(host.Output, Core.Callbacks.ProgressModes.Choose(host.OutputIsTerminal,
-                Environment.GetEnvironmentVariable(Core.Callbacks.ProgressModes.Variable))));
+            callbacks.Add(new Core.Callbacks.ProgressBar(host.Output, Core.Callbacks.ProgressModeSetting.Choose(host.OutputIsTerminal,
+                Environment.GetEnvironmentVariable(Core.Callbacks.ProgressModeSetting.Variable))));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
         var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
         var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)

@@ -23,6 +23,7 @@ public static class LightningApp
     /// <summary>Runs the app with <paramref name="host"/> wiring; returns the process exit code.</summary>
     public static int Run<TModule, TDataModule>(string[] args, AppHostOptions host) where TModule : nn.Module where TDataModule : class
     {
+        NativePreload.Start(args);
         var batchType = BatchTypeOf(typeof(TModule), typeof(LightningModule<>))
                         ?? throw new ArgumentException($"{typeof(TModule).Name} must derive from LightningModule<TBatch>.", nameof(TModule));
         if (BatchTypeOf(typeof(TDataModule), typeof(LightningDataModule<>)) != batchType)
@@ -30,7 +31,7 @@ public static class LightningApp
 
         var runner = (IAppRunner)Activator.CreateInstance(typeof(AppRunner<>).MakeGenericType(batchType), typeof(TModule), typeof(TDataModule), host)!;
         var appName = Assembly.GetEntryAssembly()?.GetName().Name ?? typeof(TModule).Assembly.GetName().Name ?? "app";
-        var root = AppCommandLine.Build(appName, invocation => Guard(host, runner, invocation));
+        var root = AppCommandLine.Build(appName, invocation => RunToExitCode(host, runner, invocation));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
@@ -42,7 +43,7 @@ public static class LightningApp
     }
 
     // Every way a run can end reaches the user as a sentence and an exit code; "Unhandled exception" never does.
-    private static int Guard(AppHostOptions host, IAppRunner runner, AppInvocation invocation)
+    private static int RunToExitCode(AppHostOptions host, IAppRunner runner, AppInvocation invocation)
     {
         try
         {

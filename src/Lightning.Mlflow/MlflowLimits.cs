@@ -1,6 +1,6 @@
 namespace Lightning.Mlflow;
 
-/// <summary>Limits of the MLflow REST API (PROTOCOL.md §1.3), enforced on the client so the server never has to refuse.</summary>
+/// <summary>Limits of the MLflow REST API, enforced on the client so the server never has to refuse.</summary>
 public static class MlflowLimits
 {
     /// <summary>Metrics per log-batch request.</summary>

@@ -6,6 +6,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["tracking"] = TrackingBenchmarks.Run,
     ["gpu"] = GpuBenchmarks.Run,
     ["sweeps"] = SweepBenchmarks.Run,
+    ["startup"] = StartupBenchmarks.Run,
 };
 if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();
 if (args.Length == 0 || !suites.ContainsKey(args[0]))

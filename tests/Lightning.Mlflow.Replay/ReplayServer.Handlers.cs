@@ -217,7 +217,7 @@ public sealed partial class ReplayServer
         return true;
     }
 
-    // The real server's rules (PROTOCOL.md §1.3): allowed characters, path normalisation, length.
+    // The real server's rules: allowed characters, path normalisation, length.
     private static bool InvalidKey(HttpListenerContext context, string kind, string key)
     {
         var label = kind switch { "metric" => "metric name", "param" => "parameter name", _ => "tag name" };

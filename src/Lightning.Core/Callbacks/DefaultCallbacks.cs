@@ -10,7 +10,7 @@ internal static class DefaultCallbacks
         var callbacks = given.Where(c => !options.FastDevRun.IsEnabled || c is not (ModelCheckpoint or EarlyStopping)).ToList();
         if (!callbacks.OfType<NonFiniteLossGuard>().Any()) callbacks.Add(new NonFiniteLossGuard());
         if (options.EnableProgressBar && !callbacks.OfType<ProgressBar>().Any())
-            callbacks.Add(new ProgressBar(output, ProgressModes.Choose(outputIsTerminal: false, Environment.GetEnvironmentVariable(ProgressModes.Variable))));
+            callbacks.Add(new ProgressBar(output, ProgressModeSetting.Choose(outputIsTerminal: false, Environment.GetEnvironmentVariable(ProgressModeSetting.Variable))));
         if (options.EnableModelSummary && !callbacks.OfType<ModelSummary>().Any()) callbacks.Add(new ModelSummary(output));
         if (options.MaxTime is { } limit && !callbacks.OfType<TrainingTimer>().Any()) callbacks.Add(new TrainingTimer(limit));
         if (options.EnableCheckpointing && !options.FastDevRun.IsEnabled && !callbacks.OfType<ModelCheckpoint>().Any()) callbacks.Add(new ModelCheckpoint());

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Lightning.Core.Checkpoints;
+using Lightning.Core.Serialization;
 using Lightning.Core.Training;
 
 namespace Lightning.Core.Callbacks;

@@ -1,6 +1,6 @@
 namespace Lightning.Core.Callbacks;
 
-/// <summary>How progress is shown: <c>LIGHTNING_PROGRESS=rich|plain|off</c> overrides the automatic choice.</summary>
+/// <summary>How progress is shown; <see cref="ProgressModeSetting"/> chooses it.</summary>
 public enum ProgressMode
 {
     /// <summary>A live line redrawn in place (terminals).</summary>

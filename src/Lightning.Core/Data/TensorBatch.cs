@@ -8,7 +8,8 @@ namespace Lightning.Core.Data;
 public sealed record TensorBatch(Tensor Input, Tensor Target) : IBatch<TensorBatch>
 {
     /// <inheritdoc />
-    public long Size => Input.shape[0];
+    // Read twice a step: size(0) is one native call, where shape would also fetch every dimension into a new array.
+    public long Size => Input.size(0);
 
     /// <inheritdoc />
     public TensorBatch To(BatchTransfer transfer)

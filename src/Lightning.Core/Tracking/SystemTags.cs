@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Lightning.Core.Tracking;
 
-/// <summary>The tags every run carries (DESIGN §4): user, source, source type and git commit.</summary>
+/// <summary>The tags every run carries: user, source, source type and git commit.</summary>
 public static class SystemTags
 {
     /// <summary>Tags for a run started from the current process in <paramref name="workingDirectory"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lightning.Core.Checkpoints;
+using Lightning.Core.Serialization;
 using Lightning.Core.Configuration;
 using Lightning.Core.Data;
 using Lightning.Core.Modules;

@@ -22,7 +22,7 @@ internal sealed class TrainingProgress
         ["batch_in_epoch"] = batchInEpoch,
         ["global_step"] = GlobalStep,
         ["seed"] = Seed,
-        ["scheduler_calls"] = new JsonArray(SchedulerCalls.Select(Checkpoints.JsonNumbers.From).ToArray()),
+        ["scheduler_calls"] = new JsonArray(SchedulerCalls.Select(Serialization.JsonNumbers.From).ToArray()),
         ["validation_pending"] = ValidationPending,
     };
 
@@ -36,7 +36,7 @@ internal sealed class TrainingProgress
             Seed = json["seed"]!.GetValue<long>(),
             ValidationPending = json["validation_pending"]?.GetValue<bool>() ?? false,
         };
-        foreach (var call in json["scheduler_calls"]?.AsArray() ?? []) progress.SchedulerCalls.Add(Checkpoints.JsonNumbers.Read(call));
+        foreach (var call in json["scheduler_calls"]?.AsArray() ?? []) progress.SchedulerCalls.Add(Serialization.JsonNumbers.Read(call));
         return progress;
     }
 }

@@ -1,7 +1,7 @@
 namespace Lightning.Hosting;
 
 /// <summary>
-/// One line of the driver contract's events file (DESIGN §2). The records are the protocol: <see cref="EventsFile"/>
+/// One line of the driver contract's events file. The records are the protocol: <see cref="EventsFile"/>
 /// writes them and <see cref="EventsReader"/> reads them back, so no event name is spelled anywhere else.
 /// </summary>
 /// <remarks>

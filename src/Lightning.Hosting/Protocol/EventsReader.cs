@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Lightning.Core.Checkpoints;
+using Lightning.Core.Serialization;
 
 namespace Lightning.Hosting;
 

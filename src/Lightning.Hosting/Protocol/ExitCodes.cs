@@ -1,6 +1,6 @@
 namespace Lightning.Hosting;
 
-/// <summary>Process exit codes of the driver contract (DESIGN §2); only process edges use them.</summary>
+/// <summary>Process exit codes of the driver contract (the README lists them); only process edges use them.</summary>
 public static class ExitCodes
 {
     /// <summary>Finished.</summary>

@@ -5,7 +5,7 @@ using Lightning.Core.Tracking;
 namespace Lightning.Mlflow.Stores;
 
 /// <summary>
-/// The MLflow file store: the <c>mlruns/</c> layout of PROTOCOL.md §2, readable by <c>mlflow ui</c>
+/// The MLflow file store: the <c>mlruns/</c> layout MLflow's FileStore reads, readable by <c>mlflow ui</c>
 /// (<c>MLFLOW_ALLOW_FILE_STORE=true</c> on MLflow 3.13+). Experiments are created under a lock file, so parallel
 /// processes (sweep trials) sharing one folder get one experiment per name; each process owns its run folders and
 /// appends whole lines to metric files.

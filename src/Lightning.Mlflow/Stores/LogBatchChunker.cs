@@ -5,7 +5,7 @@ using Lightning.Core.Tracking;
 namespace Lightning.Mlflow.Stores;
 
 /// <summary>
-/// Splits metrics, params and tags into log-batch bodies that respect every limit of PROTOCOL.md §1.3: at most
+/// Splits metrics, params and tags into log-batch bodies that respect every limit of MLflow's REST API: at most
 /// 1000 metrics, 100 params, 100 tags and 1000 entities per request, and a body under 1 MB. Bodies are written with
 /// <see cref="Utf8JsonWriter"/> (no JSON tree per point), since per-step logging sends thousands of points a second.
 /// </summary>

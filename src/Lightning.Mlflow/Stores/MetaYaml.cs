@@ -4,7 +4,7 @@ using System.Text;
 namespace Lightning.Mlflow.Stores;
 
 /// <summary>
-/// Writes the <c>meta.yaml</c> files of the MLflow file store as its Python writer does (PROTOCOL.md §2.1): keys sorted,
+/// Writes the <c>meta.yaml</c> files of the MLflow file store as its Python writer does: keys sorted,
 /// ids as quoted strings, times as integers, <c>null</c> for a missing end time. Written to a temporary file and
 /// renamed, so a reader never sees half a file.
 /// </summary>

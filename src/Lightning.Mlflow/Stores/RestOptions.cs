@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Lightning.Mlflow.Stores;
 
 /// <summary>
-/// How the REST client talks to a tracking server; defaults and environment variables follow the MLflow Python client
-/// (PROTOCOL.md §1.5–1.6). Credentials are read here and live only in the Authorization header.
+/// How the REST client talks to a tracking server; defaults and environment variables follow the MLflow Python client.
+/// Credentials are read here and live only in the Authorization header.
 /// </summary>
 public sealed record RestOptions
 {

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Lightning.Core.Checkpoints;
+using Lightning.Core.Serialization;
 
 namespace Lightning.Mlflow.Stores;
 
 /// <summary>
 /// Reads the runs of a tracking server for <c>dotnet lightning runs list|show</c>: experiments/search, runs/search
-/// (newest first, following next_page_token) and artifacts/list, as PROTOCOL.md §1 describes them.
+/// (newest first, following next_page_token) and artifacts/list, as MLflow's REST API defines them.
 /// </summary>
 /// <param name="uri">The server.</param>
 /// <param name="options">Auth, TLS and retries, as for writing.</param>
@@ -86,7 +86,7 @@ public sealed class RestRunReader(Uri uri, RestOptions options, int pageSize = 1
         static Dictionary<string, string> Pairs(JsonNode? items) =>
             (items?.AsArray() ?? []).ToDictionary(i => i!["key"]!.GetValue<string>(), i => i!["value"]?.GetValue<string>() ?? "");
         var tags = Pairs(data?["tags"]);
-        // runs/search gives each metric's latest value (PROTOCOL.md: NaN as "NaN", ±Infinity as ±max double).
+        // runs/search gives each metric's latest value (the REST API writes NaN as "NaN", ±Infinity as ±max double).
         var metrics = (data?["metrics"]?.AsArray() ?? []).ToDictionary(m => m!["key"]!.GetValue<string>(), m => JsonNumbers.Read(m!["value"]) ?? double.NaN);
         var experimentId = info["experiment_id"]!.GetValue<string>();
         return new RunSummary(

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Lightning.Core.Checkpoints;
+using Lightning.Core.Serialization;
 using Lightning.Core.Tracking;
 
 namespace Lightning.Mlflow.Stores;
 
 /// <summary>
-/// An MLflow tracking server over its REST API (PROTOCOL.md §1): get-or-create experiment, runs, log-batch within the
+/// An MLflow tracking server over its REST API: get-or-create experiment, runs, log-batch within the
 /// limits, status, and artifacts through the <c>mlflow-artifacts</c> proxy or directly for <c>file:</c> roots.
 /// </summary>
 public sealed class RestStore : IRunStore

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Lightning.Core.Checkpoints;
+using Lightning.Core.Serialization;
 using Lightning.Core.Tracking;
 
 namespace Lightning.Mlflow.Writing;

@@ -6,16 +6,19 @@ namespace Lightning.Cli.Tests.Support;
 internal static class Fakes
 {
     /// <summary>
-    /// A build that succeeds and reports <paramref name="app"/> as its TargetPath (created empty), then an app run that
+    /// A build that succeeds, writes <paramref name="app"/> (empty) and reports it as its TargetPath, then an app run that
     /// exits with <paramref name="appExitCode"/>.
     /// </summary>
     public static FakeProcessRunner BuildsThenRuns(string app, int appExitCode, params string[] appLines)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(app)!);
         File.WriteAllText(app, "");
-        return new FakeProcessRunner(spec => spec.Arguments[0] == "build"
-            ? (0, ["{", $"  \"Properties\": {{ \"TargetPath\": \"{app}\" }}", "}"])
-            : (appExitCode, appLines));
+        return new FakeProcessRunner(spec =>
+        {
+            if (spec.Arguments[0] != "build") return (appExitCode, appLines);
+            File.WriteAllText(app, "");
+            return (0, ["{", $"  \"Properties\": {{ \"TargetPath\": \"{app}\" }}", "}"]);
+        });
     }
 
     /// <summary>A build that fails with <paramref name="errorLine"/>.</summary>

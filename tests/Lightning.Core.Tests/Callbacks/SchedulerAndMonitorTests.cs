@@ -85,8 +85,8 @@ public sealed class SchedulerAndMonitorTests : IDisposable
     [InlineData(true, "plain", ProgressMode.Plain)]
     [InlineData(false, "rich", ProgressMode.Rich)]
     [InlineData(true, "OFF", ProgressMode.Off)]
-    public void ProgressModes_FollowTerminalAndVariable(bool terminal, string? setting, ProgressMode expected) =>
-        Assert.Equal(expected, ProgressModes.Choose(terminal, setting));
+    public void ProgressModeSetting_FollowsTerminalAndVariable(bool terminal, string? setting, ProgressMode expected) =>
+        Assert.Equal(expected, ProgressModeSetting.Choose(terminal, setting));
 
     [Fact]
     public void ModelSummary_ListsLayersAndCounts()

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Lightning.Mlflow.Tests.Support;
 
 /// <summary>
-/// Reads an mlruns/ folder by the rules of PROTOCOL.md §2 (what MLflow's FileStore requires), independently of our
+/// Reads an mlruns/ folder by the rules MLflow's FileStore requires, independently of our
 /// writer: meta.yaml fields and their YAML types, metric lines, params and tags files.
 /// </summary>
 public static class MlrunsReader

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Lightning.Core.Checkpoints;
+namespace Lightning.Core.Serialization;
 
 /// <summary>
 /// Doubles in JSON documents (checkpoint state, events). JSON has no NaN or infinities, yet a metric may be either;

@@ -1,7 +1,7 @@
 namespace Lightning.Core.Callbacks;
 
-/// <summary>Chooses the progress mode from the environment and the kind of output.</summary>
-public static class ProgressModes
+/// <summary>The <c>LIGHTNING_PROGRESS</c> setting and the progress mode it chooses, given the kind of output.</summary>
+public static class ProgressModeSetting
 {
     /// <summary>The variable that overrides the choice.</summary>
     public const string Variable = "LIGHTNING_PROGRESS";
