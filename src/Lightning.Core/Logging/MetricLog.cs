@@ -1,3 +1,4 @@
+using Lightning.Core.Distributed;
 using Lightning.Core.Metrics;
 using Lightning.Core.Training;
 using static TorchSharp.torch;
@@ -30,6 +31,9 @@ internal sealed class MetricLog : IDisposable
 
     /// <summary>Set while epoch-end hooks run: values logged then default to epoch values, as in Lightning.</summary>
     public bool AtEpochEnd { get; set; }
+
+    /// <summary>The ranks whose epoch values are averaged together when read; null (or a group of one) for this process alone.</summary>
+    public IProcessGroup? Group { get; set; }
 
     public void BeginLoop(LoopKind loop)
     {
@@ -102,8 +106,9 @@ internal sealed class MetricLog : IDisposable
     public LoggedMetrics ReadEpoch()
     {
         var values = new Dictionary<string, double>();
-        foreach (var (name, (sum, weight)) in _epochValues) values[name] = sum / weight;
-        foreach (var (name, (sum, weight)) in _epochTensors) values[name] = ToDouble(sum) / weight;
+        var sums = EpochSums();
+        if (Group is { WorldSize: > 1 } group) sums = EpochReduction.AcrossRanks(group, sums);
+        foreach (var (name, (sum, weight)) in sums) values[name] = sum / weight;
         foreach (var (name, metric) in _epochMetrics)
         {
             values[name] = metric.Compute();

@@ -17,6 +17,14 @@ internal sealed class CheckpointIO<TBatch>(RunContext<TBatch> context) where TBa
     /// <summary>Writes weights, optimizer, loop position, RNG, metrics and callback state to <paramref name="path"/>.</summary>
     public void Save(string path)
     {
+        // A collective save: every rank reaches it at the same step (their stop and save decisions agree), rank 0 writes,
+        // and none goes on before the file is complete, so last.ckpt is always a state all ranks passed through.
+        if (context.Group.Rank == 0) Write(path);
+        context.Group.Barrier();
+    }
+
+    private void Write(string path)
+    {
         var progress = context.Progress;
         var module = context.Module;
         var (epoch, batch) = context.AtEpochEnd ? (progress.Epoch + 1, 0L) : (progress.Epoch, progress.BatchInEpoch);

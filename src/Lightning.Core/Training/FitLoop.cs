@@ -1,4 +1,5 @@
 using Lightning.Core.Data;
+using Lightning.Core.Distributed;
 using Lightning.Core.Modules;
 using static TorchSharp.torch;
 
@@ -18,6 +19,7 @@ internal sealed class FitLoop<TBatch>(
     private readonly HookDispatcher<TBatch> _hooks = context.Hooks;
     // Read once: enumerating the module's parameters every step would allocate.
     private readonly TorchSharp.Modules.Parameter[] _parameters = [.. context.Module.parameters()];
+    private bool _interrupted;
 
     /// <summary>Runs from the current progress to the end; returns how it ended.</summary>
     public RunOutcome Run()
@@ -25,12 +27,15 @@ internal sealed class FitLoop<TBatch>(
         context.Module.train();
         _hooks.TrainStart();
 
+        using var bucket = context.IsDistributed ? new GradientBucket(context.Group, _parameters, context.Device) : null;
         var progress = context.Progress;
         var outcome = RunOutcome.Finished;
         while (progress.Epoch < _options.EffectiveMaxEpochs && !StepLimitReached())
         {
-            outcome = RunEpoch();
+            outcome = RunEpoch(bucket);
             if (outcome != RunOutcome.Finished || StepLimitReached()) break;
+            // Early stopping at epoch end may have decided on one rank's view; all ranks leave the loop together.
+            AgreeOnStop();
             if (context.ShouldStop && progress.Epoch >= _options.MinEpochs) break;
         }
 
@@ -38,7 +43,7 @@ internal sealed class FitLoop<TBatch>(
         return outcome;
     }
 
-    private RunOutcome RunEpoch()
+    private RunOutcome RunEpoch(GradientBucket? bucket)
     {
         var progress = context.Progress;
         context.Loop = LoopKind.Train;
@@ -55,15 +60,18 @@ internal sealed class FitLoop<TBatch>(
             {
                 // Stop only where no gradients are pending, so a checkpoint taken now resumes exactly.
                 var atStepBoundary = index % _options.AccumulateGradBatches == 0;
-                if (atStepBoundary && context.Interrupt.IsCancellationRequested) return RunOutcome.Interrupted;
+                if (atStepBoundary) AgreeOnStop();
+                if (atStepBoundary && _interrupted) return RunOutcome.Interrupted;
                 if (atStepBoundary && context.Failure is not null) return RunOutcome.Failed;
                 if (atStepBoundary && context.ShouldStop && progress.Epoch >= _options.MinEpochs) return RunOutcome.Finished;
-                if (!TrainBatch(source, index)) break;
+                if (!TrainBatch(source, index, bucket)) break;
                 if (ValidationDue(index) && !Validate()) return RunOutcome.Interrupted;
                 // As in Lightning, max_steps reached mid-epoch ends training without the epoch-end validation.
                 if (StepLimitReached()) break;
             }
         }
+        // A failure in the epoch's last batch must end every rank's epoch, not only its own.
+        AgreeOnStop();
         if (context.Failure is not null) return RunOutcome.Failed;
         EndEpoch();
         return RunOutcome.Finished;
@@ -71,7 +79,7 @@ internal sealed class FitLoop<TBatch>(
 
     // Lightning's order: batch start, training_step, zero_grad (opening an accumulation window), backward, and on
     // stepping batches on_before_optimizer_step with unclipped gradients, clipping, the step, then batch end.
-    private bool TrainBatch(IEnumerator<TBatch> source, long index)
+    private bool TrainBatch(IEnumerator<TBatch> source, long index, GradientBucket? bucket)
     {
         var module = context.Module;
         var progress = context.Progress;
@@ -103,16 +111,18 @@ internal sealed class FitLoop<TBatch>(
         scaled.backward();
         _hooks.AfterBackward();
 
-        if (stepsOptimizer) StepOptimizer(optimizer, index);
+        if (stepsOptimizer) StepOptimizer(optimizer, index, bucket);
         progress.BatchInEpoch = index + 1;
         if (logs) context.Publish(context.TrainLog.ReadStep());
         _hooks.TrainBatchEnd(loss, batch, index);
         return true;
     }
 
-    // Lightning's rule: a step-interval scheduler counts batches of the epoch, not optimizer steps.
-    private void StepOptimizer(optim.Optimizer optimizer, long index)
+    // Lightning's rule: a step-interval scheduler counts batches of the epoch, not optimizer steps. As DDP's hooks do,
+    // the gradients are averaged once the window's backward passes are done, so hooks and clipping see the mean.
+    private void StepOptimizer(optim.Optimizer optimizer, long index, GradientBucket? bucket)
     {
+        bucket?.AllReduceMean();
         _hooks.BeforeOptimizerStep(optimizer);
         if (_options.GradientClipVal is { } clip) GradientClipping.Clip(_parameters, clip, _options.GradientClipAlgorithm);
         optimizer.step();
@@ -163,6 +173,25 @@ internal sealed class FitLoop<TBatch>(
         if (_evaluation.Run(validation!, validationBatches, LoopKind.Validation) is null) return false;
         context.Progress.ValidationPending = false;
         return true;
+    }
+
+    // Stop decisions (a signal, a failure, early stopping, max_time) are each rank's own; the ranks pool them at step
+    // boundaries and all stop if any would, so none waits forever in a collective the others left.
+    private void AgreeOnStop()
+    {
+        _interrupted = context.Interrupt.IsCancellationRequested;
+        if (!context.IsDistributed) return;
+        var group = context.Group;
+        // Slots: interrupt, stop request, then one failure slot per rank, so the others can name the rank that failed.
+        var flags = new float[2 + group.WorldSize];
+        flags[0] = _interrupted ? 1 : 0;
+        flags[1] = context.StopReason is null ? 0 : 1;
+        flags[2 + group.Rank] = context.Failure is null ? 0 : 1;
+        group.AllReduce(flags, ReduceOperation.Sum);
+        _interrupted = flags[0] > 0;
+        if (flags[1] > 0) context.RequestStop("Another rank asked to stop.");
+        var failed = Array.FindIndex(flags, 2, f => f > 0);
+        if (failed >= 0) context.Fail($"Rank {failed - 2} failed; its output says why.");
     }
 
     private bool StepLimitReached() => _options.MaxSteps >= 0 && context.Progress.GlobalStep >= _options.MaxSteps;

@@ -1,5 +1,6 @@
 using Lightning.Core.Callbacks;
 using Lightning.Core.Data;
+using Lightning.Core.Distributed;
 using Lightning.Core.Logging;
 using Lightning.Core.Modules;
 using Lightning.Core.Tracking;
@@ -20,6 +21,7 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     private string? _stopReason;
     private string? _failure;
     private (int Epoch, long Step)? _batchStart;
+    private readonly IProcessGroup _group = new SingleProcessGroup();
 
     public RunContext(TrainerOptions options, LightningModule<TBatch> module, LightningDataModule<TBatch> data,
         IReadOnlyList<Callback> callbacks, ITracker tracker, Device device, CancellationToken interrupt)
@@ -75,6 +77,21 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     public string? Failure => _failure;
 
     public TextWriter Output { get; init; } = TextWriter.Null;
+
+    /// <summary>The data-parallel ranks this run trains with; a group of one outside ddp.</summary>
+    public IProcessGroup Group
+    {
+        get => _group;
+        init
+        {
+            _group = value;
+            TrainLog.Group = value;
+            EvalLog.Group = value;
+        }
+    }
+
+    /// <summary>True when several ranks train together, so the loops shard data and average gradients.</summary>
+    public bool IsDistributed => Group.WorldSize > 1;
 
     public void LogMetrics(IReadOnlyDictionary<string, double> metrics) => Publish(metrics);
 

@@ -16,6 +16,8 @@ public sealed partial class Trainer
         set_num_threads(_options.Threads ?? DeviceSelection.PhysicalCores());
         var device = DeviceSelection.Resolve(_options);
         var seed = _options.Seed ?? Reproducibility.GlobalSeed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        // Every rank must draw the same shuffles: a seed drawn here is rank 0's.
+        seed = DistributedState.AgreeSeed(_group, seed);
         random.manual_seed(seed);
 
         data.PrepareData();
@@ -24,7 +26,7 @@ public sealed partial class Trainer
         if (_options.Precision.IsBf16) module.to(ScalarType.BFloat16);
         module.Device = device;
 
-        var context = new RunContext<TBatch>(_options, module, data, _callbacks, _tracker, device, interrupt) { Output = _output };
+        var context = new RunContext<TBatch>(_options, module, data, _callbacks, _tracker, device, interrupt) { Output = _output, Group = _group };
         context.Progress.Seed = seed;
         module.Trainer = context;
         module.Attach(context.TrainLog);
@@ -54,6 +56,17 @@ public sealed partial class Trainer
         if (batches == 0)
             throw new InvalidOperationException($"trainer.limit_train_batches = {_options.LimitTrainBatches} leaves no batch of the train loader of {dataName} ({train.BatchesPerEpoch} batches); fit needs at least one.");
         return batches;
+    }
+
+    // Data-parallel ranks each take their shard of every epoch (a distributed sampler); one process takes it all.
+    private IBatchLoader<TBatch>? ShardOf<TBatch>(IBatchLoader<TBatch>? loader, string kind, string dataName) where TBatch : IBatch<TBatch>
+    {
+        if (loader is null || _group.WorldSize == 1) return loader;
+        return loader is IShardableLoader<TBatch> shardable
+            ? shardable.Shard(new DistributedShard(_group.Rank, _group.WorldSize))
+            : throw new InvalidOperationException(
+                $"The {kind} loader of {dataName} ({loader.GetType().Name}) cannot be split across {_group.WorldSize} ranks: " +
+                "return a TensorLoader or a loader that implements IShardableLoader, or set trainer.strategy to single.");
     }
 
     private void SanityCheck<TBatch>(RunContext<TBatch> context, IBatchLoader<TBatch> validation, long validationBatches) where TBatch : IBatch<TBatch>
@@ -101,13 +114,24 @@ public sealed partial class Trainer
         if (Run is { } given)
         {
             var withSeed = new Dictionary<string, string>(given.Params) { ["trainer/seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            return given with { Params = withSeed };
+            return WithStrategy(given with { Params = withSeed });
         }
         var parameters = OptionsFlattener.ToDictionary(_options, "trainer/")
             .Concat(module.Hyperparameters.Select(p => KeyValuePair.Create("model/" + p.Key, p.Value)))
             .ToDictionary(p => p.Key, p => OptionsFlattener.Format(p.Value));
         parameters["trainer/seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new RunStart(null, parameters, new Dictionary<string, string>());
+        return WithStrategy(new RunStart(null, parameters, new Dictionary<string, string>()));
+    }
+
+    // The resolved strategy and the world size, which the options alone (strategy: auto) do not tell.
+    private RunStart WithStrategy(RunStart start)
+    {
+        var parameters = new Dictionary<string, string>(start.Params)
+        {
+            ["trainer/strategy"] = KeyNames.ToSnakeCase(_strategy.ToString()),
+            ["world_size"] = _group.WorldSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return start with { Params = parameters };
     }
 
     // A checkpoint names the run that wrote it, so a resumed fit can continue that run (or link to it).

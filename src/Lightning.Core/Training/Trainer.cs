@@ -2,6 +2,7 @@ using Lightning.Core.Callbacks;
 using Lightning.Core.Checkpoints;
 using Lightning.Core.Configuration;
 using Lightning.Core.Data;
+using Lightning.Core.Distributed;
 using Lightning.Core.Modules;
 using Lightning.Core.Native;
 using Lightning.Core.Tracking;
@@ -19,6 +20,8 @@ public sealed partial class Trainer
     private readonly ITracker _tracker;
     private readonly TextWriter _output;
     private readonly List<Callback> _callbacks;
+    private readonly TrainingStrategy _strategy;
+    private readonly IProcessGroup _group;
     // The last fit's run and position: a test or validation after it logs into that run, as in Lightning.
     private FittedRun? _fitted;
 
@@ -35,12 +38,16 @@ public sealed partial class Trainer
         options.Validate(errors);
         errors.ThrowIfAny();
         _options = ApplyFastDevRun(options);
+        _strategy = StrategySelection.Resolve(options.Strategy);
+        _group = StrategySelection.Group(_strategy);
+        // As Lightning's rank_zero_only: the other ranks train the same model, so what they would print or record is noise.
+        var globalZero = _group.Rank == 0;
         // Programmatic use prints progress unless given a writer (TextWriter.Null for silence): the one Console default outside the host.
 #pragma warning disable RS0030
-        _output = output ?? Console.Out;
+        _output = globalZero ? output ?? Console.Out : TextWriter.Null;
 #pragma warning restore RS0030
-        _tracker = options.FastDevRun.IsEnabled || tracker is null ? new NullTracker(options.DefaultRootDir) : tracker;
-        _callbacks = DefaultCallbacks.Arrange(callbacks ?? [], _options, _output);
+        _tracker = options.FastDevRun.IsEnabled || tracker is null || !globalZero ? new NullTracker(options.DefaultRootDir) : tracker;
+        _callbacks = DefaultCallbacks.Arrange(callbacks ?? [], _options, _output, globalZero);
     }
 
     /// <summary>The options in force (after fast_dev_run adjustments).</summary>
@@ -49,7 +56,13 @@ public sealed partial class Trainer
     /// <summary>The callbacks in the order they run (checkpoint callbacks last).</summary>
     public IReadOnlyList<Callback> Callbacks => _callbacks;
 
-    /// <summary>The tracker runs go to.</summary>
+    /// <summary>The strategy in force: <see cref="TrainingStrategy.Auto"/> resolved to single or ddp.</summary>
+    public TrainingStrategy Strategy => _strategy;
+
+    /// <summary>This process's rank and the job's world size (a group of one for the single strategy).</summary>
+    public IProcessGroup ProcessGroup => _group;
+
+    /// <summary>The tracker runs go to (on ranks other than 0, a tracker that records nothing).</summary>
     public ITracker Tracker => _tracker;
 
     /// <summary>
@@ -91,8 +104,9 @@ public sealed partial class Trainer
         var started = false;
         try
         {
-            var train = data.TrainLoader() ?? throw new InvalidOperationException($"{context.DataName} has no train loader: {Override(data, "TrainLoader")} to fit.");
-            var validation = _options.OverfitBatches.IsZero ? data.ValidationLoader() : train;
+            var train = ShardOf(data.TrainLoader(), "train", context.DataName)
+                        ?? throw new InvalidOperationException($"{context.DataName} has no train loader: {Override(data, "TrainLoader")} to fit.");
+            var validation = _options.OverfitBatches.IsZero ? ShardOf(data.ValidationLoader(), "validation", context.DataName) : train;
             var trainBatches = TrainBatches(train, context.DataName);
             var validationBatches = validation is null ? 0 : _options.OverfitBatches.IsZero ? _options.LimitValBatches.Resolve(validation.BatchesPerEpoch) : trainBatches;
             context.TrainBatchesPerEpoch = trainBatches;
@@ -103,6 +117,7 @@ public sealed partial class Trainer
             context.Optimization = module.ConfigureOptimizers();
             TrainableParameters.Require(module, context.Optimization.Optimizer);
             if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: true);
+            DistributedState.BroadcastFromRankZero(_group, module);
 
             _tracker.StartRun(RunStartFor(module, context.Progress.Seed) with { ResumedFrom = checkpoint is null ? null : RunOf(checkpoint) });
             started = true;

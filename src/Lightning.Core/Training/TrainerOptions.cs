@@ -65,6 +65,9 @@ public sealed record TrainerOptions : IValidatableOptions
     /// <summary>auto (default), cpu or cuda.</summary>
     public AcceleratorKind Accelerator { get; init; } = AcceleratorKind.Auto;
 
+    /// <summary>auto (default: ddp when mpirun or srun started this process as one rank of several), single or ddp.</summary>
+    public TrainingStrategy Strategy { get; init; } = TrainingStrategy.Auto;
+
     /// <summary>CUDA device index; null (default) for the first visible device.</summary>
     public int? Devices { get; init; }
 
