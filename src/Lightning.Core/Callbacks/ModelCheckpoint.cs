@@ -149,7 +149,8 @@ public sealed class ModelCheckpoint : Callback
             var drop = monitoring ? Worst().Path : _bestK.Keys.First(k => k != path);
             _bestK.Remove(drop);
             if (drop == path || !IsInside(drop, folder)) continue;
-            File.Delete(drop);
+            // Rank 0 wrote the file; the other ranks keep the same list, so they agree on what is kept, but touch no file.
+            if (trainer.IsGlobalZero) File.Delete(drop);
             trainer.Tracker.DeleteArtifact("checkpoints/" + Path.GetFileName(drop));
         }
         var best = monitoring ? _bestK.Where(p => !double.IsNaN(p.Value)).OrderBy(p => p.Value, Comparer()).Select(p => p.Key).FirstOrDefault() ?? path : path;

@@ -52,6 +52,12 @@ public interface ITrainerView
     /// <summary>The run's local folder: checkpoints go under it by default.</summary>
     string RunDirectory { get; }
 
+    /// <summary>
+    /// True on rank 0 of a data-parallel fit and in a single process, as Lightning's <c>trainer.is_global_zero</c>:
+    /// only that process writes files, so a callback that writes or deletes them checks it.
+    /// </summary>
+    bool IsGlobalZero => true;
+
     /// <summary>Whether a stop was requested (by a callback, max_time or a signal).</summary>
     bool ShouldStop { get; }
 

@@ -93,6 +93,8 @@ internal sealed class RunContext<TBatch> : ITrainerView, IDisposable where TBatc
     /// <summary>True when several ranks train together, so the loops shard data and average gradients.</summary>
     public bool IsDistributed => Group.WorldSize > 1;
 
+    public bool IsGlobalZero => Group.Rank == 0;
+
     public void LogMetrics(IReadOnlyDictionary<string, double> metrics) => Publish(metrics);
 
     public void RequestStop(string reason) => _stopReason ??= reason;

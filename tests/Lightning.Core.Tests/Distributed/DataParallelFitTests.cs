@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Lightning.TestSupport;
+
+namespace Lightning.Core.Tests.Distributed;
+
+/// <summary>
+/// The Trainer's ddp strategy on two Open MPI ranks of tests/Lightning.MpiProbe ("ddp-fit"): the ranks start from
+/// different weights and must end where one process ends when fed the union of their shards, batch by batch.
+/// </summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
+public sealed class DataParallelFitTests
+{
+    private static string Probe => Repository.Built(Path.Combine("tests", "Lightning.MpiProbe"), "Lightning.MpiProbe.dll");
+
+    [Theory]
+    [InlineData(1, "0")]
+    [InlineData(2, "0")]
+    [InlineData(2, "0.1")]
+    public void Fit_TwoRanksOfBatch32For50Steps_EndWhereOneRankFedTheUnionOfBothShardsEnds(int accumulate, string clip)
+    {
+        using var folder = new TempDirectory();
+        string[] arguments = ["ddp-fit", folder.Path, "ddp", accumulate.ToString(CultureInfo.InvariantCulture), clip];
+        var ranks = MpiRuntime.RunOpenMpi(2, Probe, arguments);
+        Assert.True(ranks.ExitCode == 0, ranks.Output);
+        Assert.Contains("rank=0 fitted=steps 50 world 2", ranks.Output, StringComparison.Ordinal);
+        Assert.Contains("rank=1 fitted=steps 50 world 2", ranks.Output, StringComparison.Ordinal);
+        var reference = ChildProcess.Run(Repository.Root, "dotnet", [Probe, .. arguments[..2], "reference", .. arguments[3..]],
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }, timeout: TimeSpan.FromMinutes(3));
+        Assert.True(reference.ExitCode == 0, reference.Output);
+
+        var rank0 = Weights(folder.Combine("weights-rank0.bin"));
+        var rank1 = Weights(folder.Combine("weights-rank1.bin"));
+        var single = Weights(folder.Combine("weights-reference.bin"));
+        Assert.Equal(rank0, rank1);
+        Assert.Equal(single.Length, rank0.Length);
+        var error = rank0.Zip(single, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(error <= 1e-5, $"Max abs difference from the one-process reference is {error}.");
+    }
+
+    [Fact]
+    public void Fit_TwoRanksWithATracker_RecordOneRunWithTheWorldSizeAndOneSetOfCheckpoints()
+    {
+        using var folder = new TempDirectory();
+        var ranks = MpiRuntime.RunOpenMpi(2, Probe, ["ddp-fit", folder.Path, "ddp", "1", "0", "tracked"]);
+        Assert.True(ranks.ExitCode == 0, ranks.Output);
+
+        var run = Assert.Single(Directory.GetDirectories(folder.Combine("lightning_logs")));
+        var hparams = File.ReadAllText(Path.Combine(run, "hparams.yaml"));
+        Assert.Contains("world_size: 2", hparams, StringComparison.Ordinal);
+        Assert.Contains("trainer/strategy: ddp", hparams, StringComparison.Ordinal);
+        var checkpoints = Directory.GetFiles(folder.Path, "*.ckpt", SearchOption.AllDirectories);
+        Assert.NotEmpty(checkpoints);
+        Assert.All(checkpoints, path => Assert.StartsWith(run + Path.DirectorySeparatorChar, path, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(folder.Combine("root")), "A rank other than 0 wrote under default_root_dir.");
+    }
+
+    private static float[] Weights(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
+}
