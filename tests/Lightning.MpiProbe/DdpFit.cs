@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Lightning.Core.Callbacks;
 using Lightning.Core.Data;
 using Lightning.Core.Modules;
 using Lightning.Core.Tracking;
@@ -18,13 +19,17 @@ internal static class DdpFit
     private const int Samples = 1001; // odd, so the shards are padded by wrapping and each epoch ends in a short batch
     private const int BatchSize = 32;
 
-    /// <summary>Arguments: folder, ddp|reference, accumulate_grad_batches, gradient_clip_val (0 for none), tracked|untracked.</summary>
+    /// <summary>
+    /// Arguments: folder, ddp|reference, accumulate_grad_batches, gradient_clip_val (0 for none), then optionally
+    /// "tracked" (a CSV tracker and checkpoints under the folder) or "stop-on-rank1" (rank 1 alone asks to stop at step 10).
+    /// </summary>
     public static int Run(string[] args)
     {
         var (folder, mode) = (args[1], args[2]);
         var accumulate = int.Parse(args[3], CultureInfo.InvariantCulture);
         var clip = double.Parse(args[4], CultureInfo.InvariantCulture);
         var tracked = args.Length > 5 && args[5] == "tracked";
+        var stopOnRank1 = args.Length > 5 && args[5] == "stop-on-rank1";
         var options = new TrainerOptions
         {
             Strategy = mode == "ddp" ? TrainingStrategy.Ddp : TrainingStrategy.Single,
@@ -38,8 +43,9 @@ internal static class DdpFit
             EnableModelSummary = false,
             DefaultRootDir = Path.Combine(folder, "root"),
         };
-        var trainer = new Trainer(options, tracker: tracked ? new CsvTracker(folder) : null, output: TextWriter.Null);
-        var rank = trainer.ProcessGroup.Rank;
+        var rank = Lightning.Core.Distributed.LaunchEnvironment.Detect()?.Rank ?? 0;
+        Callback[] callbacks = stopOnRank1 && rank == 1 ? [new StopAtStep10()] : [];
+        var trainer = new Trainer(options, callbacks, tracked ? new CsvTracker(folder) : null, TextWriter.Null);
         // Each rank builds its model from a different seed: only the trainer's broadcast makes them start equal.
         random.manual_seed(100 + rank);
         using var module = new Mlp();
@@ -48,6 +54,7 @@ internal static class DdpFit
         var result = mode == "ddp"
             ? trainer.Fit(module, loader, loader)
             : trainer.Fit(module, new UnionOfShards(loader), new UnionOfShards(loader));
+        if (result.Message is { } message) Console.WriteLine($"rank={rank} stopped={message}");
         if (result.Outcome != RunOutcome.Finished) throw new InvalidOperationException($"The fit ended {result.Outcome}: {result.Message}");
         var name = mode == "ddp" ? $"weights-rank{rank}.bin" : "weights-reference.bin";
         File.WriteAllBytes(Path.Combine(folder, name), Weights(module));
@@ -66,6 +73,14 @@ internal static class DdpFit
         using var scope = NewDisposeScope();
         var flat = cat([.. module.parameters().Select(p => p.detach().reshape(-1))]).contiguous();
         return MemoryMarshal.AsBytes(flat.data<float>().ToArray().AsSpan()).ToArray();
+    }
+
+    private sealed class StopAtStep10 : Callback
+    {
+        public override void OnTrainBatchEnd(ITrainerView trainer, Tensor loss, long batchIndex, long batchSize)
+        {
+            if (trainer.GlobalStep == 10) trainer.RequestStop("Rank 1 asked to stop at step 10.");
+        }
     }
 
     private sealed class Mlp : LightningModule<TensorBatch>

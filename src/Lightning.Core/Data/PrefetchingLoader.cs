@@ -9,13 +9,14 @@ namespace Lightning.Core.Data;
 /// </summary>
 /// <typeparam name="TItem">One sample.</typeparam>
 /// <typeparam name="TBatch">The collated batch.</typeparam>
-public sealed class PrefetchingLoader<TItem, TBatch> : IBatchLoader<TBatch> where TBatch : IBatch<TBatch>
+public sealed class PrefetchingLoader<TItem, TBatch> : IShardableLoader<TBatch> where TBatch : IBatch<TBatch>
 {
     private readonly IDataset<TItem> _dataset;
     private readonly Func<IReadOnlyList<TItem>, TBatch> _collate;
     private readonly LoaderOptions _options;
     private readonly int _depth;
     private readonly bool _pinMemory;
+    private readonly DistributedShard? _shard;
 
     /// <summary>Creates the loader.</summary>
     /// <param name="dataset">The samples.</param>
@@ -34,8 +35,20 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IBatchLoader<TBatch> wher
         BatchesPerEpoch = options.BatchesFor(dataset.Count);
     }
 
+    private PrefetchingLoader(PrefetchingLoader<TItem, TBatch> whole, DistributedShard shard)
+        : this(whole._dataset, whole._collate, whole._options, whole._depth, whole._pinMemory)
+    {
+        shard.Check();
+        _shard = shard;
+        BatchesPerEpoch = _options.BatchesFor(shard.SamplesOf(_dataset.Count));
+    }
+
     /// <inheritdoc />
     public long BatchesPerEpoch { get; }
+
+    /// <inheritdoc />
+    public IBatchLoader<TBatch> Shard(DistributedShard shard) =>
+        _shard is null ? new PrefetchingLoader<TItem, TBatch>(this, shard) : throw new InvalidOperationException("This loader is already one rank's shard.");
 
     /// <inheritdoc />
     public IEnumerable<TBatch> Iterate(LoaderPosition position)
@@ -61,18 +74,24 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IBatchLoader<TBatch> wher
         }
     }
 
+    // The samples of this epoch (this rank's when sharded) and their indices; no indices for the plain order of the whole set.
+    private (long Count, long[] Order) Order(LoaderPosition position)
+    {
+        var count = _dataset.Count;
+        using var permutation = _options.Shuffle && position.AllowShuffle ? EpochPermutation.Create(count, position) : null;
+        if (_shard is not null)
+        {
+            using var indices = _shard.Indices(permutation, count, CPU);
+            return (_shard.SamplesOf(count), indices.data<long>().ToArray());
+        }
+        return (count, permutation is null ? [] : permutation.data<long>().ToArray());
+    }
+
     private void Produce(LoaderPosition position, ChannelWriter<TBatch> writer, CancellationToken stop)
     {
         try
         {
-            var count = _dataset.Count;
-            long[] order;
-            if (_options.Shuffle && position.AllowShuffle)
-            {
-                using var permutation = EpochPermutation.Create(count, position);
-                order = permutation.data<long>().ToArray();
-            }
-            else order = [];
+            var (count, order) = Order(position);
 
             for (var batch = position.Skip; batch < BatchesPerEpoch && !stop.IsCancellationRequested; batch++)
             {

@@ -19,6 +19,8 @@ internal sealed class FitLoop<TBatch>(
     private readonly HookDispatcher<TBatch> _hooks = context.Hooks;
     // Read once: enumerating the module's parameters every step would allocate.
     private readonly TorchSharp.Modules.Parameter[] _parameters = [.. context.Module.parameters()];
+    // Slots: interrupt, stop request, then one failure slot per rank, so the others can name the rank that failed.
+    private readonly float[] _stopFlags = new float[2 + context.Group.WorldSize];
     private bool _interrupted;
 
     /// <summary>Runs from the current progress to the end; returns how it ended.</summary>
@@ -182,8 +184,8 @@ internal sealed class FitLoop<TBatch>(
         _interrupted = context.Interrupt.IsCancellationRequested;
         if (!context.IsDistributed) return;
         var group = context.Group;
-        // Slots: interrupt, stop request, then one failure slot per rank, so the others can name the rank that failed.
-        var flags = new float[2 + group.WorldSize];
+        var flags = _stopFlags;
+        Array.Clear(flags);
         flags[0] = _interrupted ? 1 : 0;
         flags[1] = context.StopReason is null ? 0 : 1;
         flags[2 + group.Rank] = context.Failure is null ? 0 : 1;

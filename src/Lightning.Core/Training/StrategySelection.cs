@@ -6,9 +6,13 @@ namespace Lightning.Core.Training;
 internal static class StrategySelection
 {
     /// <summary>The strategy auto means for this process: ddp when launched as one rank of several, else single.</summary>
-    public static TrainingStrategy Resolve(TrainingStrategy strategy) => strategy switch
+    public static TrainingStrategy Resolve(TrainingStrategy strategy) => Resolve(strategy, Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="Resolve(TrainingStrategy)"/>, reading the environment through <paramref name="variable"/>.</summary>
+    public static TrainingStrategy Resolve(TrainingStrategy strategy, Func<string, string?> variable) => strategy switch
     {
-        TrainingStrategy.Auto => LaunchEnvironment.Detect() is { WorldSize: not 1 } ? TrainingStrategy.Ddp : TrainingStrategy.Single,
+        // As ProcessGroups.Create: a launch that does not say its size is taken as several ranks (MPI_Comm_size tells).
+        TrainingStrategy.Auto => LaunchEnvironment.Detect(variable) is { WorldSize: not 1 } ? TrainingStrategy.Ddp : TrainingStrategy.Single,
         _ => strategy,
     };
 

@@ -55,5 +55,43 @@ public sealed class DataParallelFitTests
         Assert.False(Directory.Exists(folder.Combine("root")), "A rank other than 0 wrote under default_root_dir.");
     }
 
+    [Fact]
+    public void Fit_TwoRanksWithATracker_LogTheValidationLossOfBothShards()
+    {
+        using var folder = new TempDirectory();
+        var ranks = MpiRuntime.RunOpenMpi(2, Probe, ["ddp-fit", folder.Combine("ddp"), "ddp", "1", "0", "tracked"]);
+        Assert.True(ranks.ExitCode == 0, ranks.Output);
+        var reference = ChildProcess.Run(Repository.Root, "dotnet", [Probe, "ddp-fit", folder.Combine("one"), "reference", "1", "0", "tracked"],
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }, timeout: TimeSpan.FromMinutes(3));
+        Assert.True(reference.ExitCode == 0, reference.Output);
+
+        var logged = ColumnValues(folder.Combine("ddp"), "val_loss");
+        var expected = ColumnValues(folder.Combine("one"), "val_loss");
+        Assert.Equal(expected.Count, logged.Count);
+        Assert.All(logged.Zip(expected), pair => Assert.Equal(pair.Second, pair.First, 1e-5));
+    }
+
+    [Fact]
+    public void Fit_OneRankAsksToStop_EveryRankStopsAtThatStep()
+    {
+        using var folder = new TempDirectory();
+        var ranks = MpiRuntime.RunOpenMpi(2, Probe, ["ddp-fit", folder.Path, "ddp", "1", "0", "stop-on-rank1"]);
+        Assert.True(ranks.ExitCode == 0, ranks.Output);
+        Assert.Contains("rank=0 stopped=Another rank asked to stop.", ranks.Output, StringComparison.Ordinal);
+        Assert.Contains("rank=1 stopped=Rank 1 asked to stop at step 10.", ranks.Output, StringComparison.Ordinal);
+        Assert.Contains("rank=0 fitted=steps 10 world 2", ranks.Output, StringComparison.Ordinal);
+        Assert.Contains("rank=1 fitted=steps 10 world 2", ranks.Output, StringComparison.Ordinal);
+    }
+
+    // The values of one metric column of the run's metrics.csv, in step order.
+    private static List<double> ColumnValues(string folder, string column)
+    {
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(folder, "lightning_logs")));
+        var lines = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        var index = Array.IndexOf(lines[0].Split(','), column);
+        Assert.True(index >= 0, $"metrics.csv has no {column} column: {lines[0]}");
+        return [.. lines.Skip(1).Select(l => l.Split(',')[index]).Where(v => v.Length > 0).Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
+    }
+
     private static float[] Weights(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
 }
