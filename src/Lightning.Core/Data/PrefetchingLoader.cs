@@ -23,7 +23,8 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IBatchLoader<TBatch> wher
     /// <param name="options">Batch size, shuffle, drop-last.</param>
     /// <param name="depth">Batches prepared ahead. Default 2.</param>
     /// <param name="pinMemory">Pin each batch so a CUDA copy can be asynchronous. Default false.</param>
-    public PrefetchingLoader(IDataset<TItem> dataset, Func<IReadOnlyList<TItem>, TBatch> collate, LoaderOptions options, int depth = 2, bool pinMemory = false)
+    public PrefetchingLoader(
+        IDataset<TItem> dataset, Func<IReadOnlyList<TItem>, TBatch> collate, LoaderOptions options, int depth = 2, bool pinMemory = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         _dataset = dataset;
