@@ -118,7 +118,8 @@ public sealed class LightningRun : MSBuildTask, ICancelableTask
                 return false;
             case ExitCodes.Usage:
                 // Usage is every refusal before training starts: configuration, arguments, a missing or unusable checkpoint.
-                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0, "Lightning {0} was refused (bad configuration, argument or input; exit code {1}): {2}", Command, ExitCodes.Usage, detail);
+                Log.LogError(null, "LTN002", null, AppPath, 0, 0, 0, 0,
+                    "Lightning {0} was refused (bad configuration, argument or input; exit code {1}): {2}", Command, ExitCodes.Usage, detail);
                 return false;
             case ExitCodes.Stopped:
                 Log.LogWarning("Lightning: {0} was stopped on request (exit code {1}).", Command, ExitCodes.Stopped);

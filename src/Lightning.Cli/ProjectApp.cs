@@ -22,13 +22,15 @@ internal sealed class ProjectApp(string projectPath)
             return built;
         }
         output.WriteLine($"Building {Path.GetFileName(Project)}...");
-        var build = ProcessRunner.Capture("dotnet", ["build", Project, "-nologo", "-v:q", "-tl:off", "-getProperty:TargetPath", "-getTargetResult:Build"], Folder);
+        var build = ProcessRunner.Capture("dotnet",
+            ["build", Project, "-nologo", "-v:q", "-tl:off", "-getProperty:TargetPath", "-getTargetResult:Build"], Folder);
         if (build.ExitCode != 0)
         {
             var errors = build.Output.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(20);
             throw new BuildFailedException($"Building {Project} failed:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
         }
-        var target = System.Text.Json.Nodes.JsonNode.Parse(build.Output[build.Output.IndexOf('{')..])?["Properties"]?["TargetPath"]?.GetValue<string>();
+        var target = System.Text.Json.Nodes.JsonNode.Parse(build.Output[build.Output.IndexOf('{')..])?["Properties"]?["TargetPath"]
+            ?.GetValue<string>();
         if (target is not { Length: > 0 } path || !File.Exists(path))
             throw new BuildFailedException($"The build of {Project} did not say where its app is (TargetPath).");
         stamp.Record(path, inputs);

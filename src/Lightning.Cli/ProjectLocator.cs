@@ -14,8 +14,10 @@ internal static class ProjectLocator
         return projects.Count switch
         {
             1 => projects[0],
-            0 => throw new CliException($"No project (*.csproj) was found in {folder}. Run in a Lightning project folder (dotnet new lightning -n NAME) or pass --project PATH."),
-            _ => throw new CliException($"Several projects were found in {folder}: {string.Join(", ", projects.Select(Path.GetFileName))}. Pass --project with the one to run."),
+            0 => throw new CliException($"No project (*.csproj) was found in {folder}. " +
+                "Run in a Lightning project folder (dotnet new lightning -n NAME) or pass --project PATH."),
+            _ => throw new CliException($"Several projects were found in {folder}: {string.Join(", ", projects.Select(Path.GetFileName))}. " +
+                "Pass --project with the one to run."),
         };
     }
 }

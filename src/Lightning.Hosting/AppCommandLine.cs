@@ -10,7 +10,8 @@ internal static class AppCommandLine
     /// <summary>Builds the command tree; <paramref name="run"/> receives a parsed invocation and returns the exit code.</summary>
     public static RootCommand Build(string appName, Func<AppInvocation, int> run)
     {
-        var root = new RootCommand($"{appName}: a Lightning for .NET app. Configuration layers, later wins: option defaults < lightning.yaml < LIGHTNING__SECTION__KEY variables < --section.key=value.");
+        var root = new RootCommand($"{appName}: a Lightning for .NET app. Configuration layers, later wins: " +
+            "option defaults < lightning.yaml < LIGHTNING__SECTION__KEY variables < --section.key=value.");
         root.Subcommands.Add(Create(AppCommand.Fit, "Train the model (resume with --ckpt-path last|best|FILE).", run));
         root.Subcommands.Add(Create(AppCommand.Validate, "Run the validation loader once (weights from --ckpt-path).", run));
         root.Subcommands.Add(Create(AppCommand.Test, "Run the test loader once (weights from --ckpt-path).", run));
@@ -36,9 +37,19 @@ internal static class AppCommandLine
         var name = NameOf(kind);
         var config = new Option<string?>("--config") { Description = "YAML configuration file (default: ./lightning.yaml when present)." };
         var checkpoint = new Option<string?>("--ckpt-path") { Description = "Checkpoint to resume or load: last, best, or a .ckpt file." };
-        var events = new Option<string?>("--events") { Description = $"Append one JSON event per line to this file ({RunStarted.EventName}, {EpochEnded.EventName}, {CheckpointSaved.EventName}, {RunFinished.EventName})." };
-        var predictions = new Option<string?>("--predictions") { Description = "predict: output file (default: predictions.safetensors in trainer.default_root_dir)." };
-        var verbose = new Option<bool>("--verbose") { Description = "On a failure, also print the full stack trace (it always goes to the run's error log)." };
+        var events = new Option<string?>("--events")
+        {
+            Description = $"Append one JSON event per line to this file " +
+                $"({RunStarted.EventName}, {EpochEnded.EventName}, {CheckpointSaved.EventName}, {RunFinished.EventName})."
+        };
+        var predictions = new Option<string?>("--predictions")
+        {
+            Description = "predict: output file (default: predictions.safetensors in trainer.default_root_dir)."
+        };
+        var verbose = new Option<bool>("--verbose")
+        {
+            Description = "On a failure, also print the full stack trace (it always goes to the run's error log)."
+        };
         var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
         command.Options.Add(config);
         command.Options.Add(verbose);

@@ -36,7 +36,9 @@ public sealed record AppConfig(TrainerOptions Trainer, object? Model, object? Da
     private static Dictionary<string, object?> Tree(object options) =>
         OptionsFlattener.Properties(options.GetType()).ToDictionary(
             p => KeyNames.ToSnakeCase(p.Name),
-            p => p.GetValue(options) is { } value && OptionsFlattener.IsSection(value.GetType()) ? Tree(value) : (object?)ScalarOrNull(p.GetValue(options)));
+            p => p.GetValue(options) is { } value && OptionsFlattener.IsSection(value.GetType())
+                ? Tree(value)
+                : (object?)ScalarOrNull(p.GetValue(options)));
 
     private static string? ScalarOrNull(object? value) => value is null ? null : OptionsFlattener.Format(value);
 }

@@ -1,6 +1,9 @@
 namespace Lightning.Hosting;
 
-/// <summary>What an <see cref="IAppHostExtension"/> may use of the running app: its events file, stop token, error output, clock and signals.</summary>
+/// <summary>
+/// What an <see cref="IAppHostExtension"/> may use of the running app: its events file, stop token, error output, clock
+/// and signals.
+/// </summary>
 public sealed class AppHostContext(string? eventsPath, CancellationToken stopping, TextWriter error, TimeProvider time)
 {
     private Action? _requeueRequested;

@@ -43,7 +43,8 @@ public sealed record AppHostOptions
     {
         if (tracking.Uri is { } uri)
             throw new Core.Configuration.LightningConfigException([new Core.Configuration.ConfigIssue("tracking.uri", uri, "configuration",
-                "needs a tracking package: this app records runs as CSV under trainer.default_root_dir. Remove tracking.uri, or wire an MLflow tracker through AppHostOptions.TrackerFactory.")]);
+                "needs a tracking package: this app records runs as CSV under trainer.default_root_dir. " +
+                "Remove tracking.uri, or wire an MLflow tracker through AppHostOptions.TrackerFactory.")]);
         return new CsvTracker(trainer.DefaultRootDir);
     }
 }

@@ -7,7 +7,8 @@ namespace Lightning.Hosting;
 /// <param name="EventsPath">--events: the JSON-lines file of the driver contract.</param>
 /// <param name="PredictionsPath">--predictions: where predict saves its output.</param>
 /// <param name="Overrides">--section.key=value tokens.</param>
-public sealed record AppInvocation(AppCommand Command, string? ConfigFile, string? CheckpointPath, string? EventsPath, string? PredictionsPath, IReadOnlyList<string> Overrides)
+public sealed record AppInvocation(
+    AppCommand Command, string? ConfigFile, string? CheckpointPath, string? EventsPath, string? PredictionsPath, IReadOnlyList<string> Overrides)
 {
     /// <summary>--verbose: a failure also prints its full stack trace.</summary>
     public bool Verbose { get; init; }

@@ -11,7 +11,10 @@ using static TorchSharp.torch;
 
 namespace Lightning.Hosting;
 
-/// <summary>Resolves the configuration, builds module, data module, tracker and trainer, runs the command and maps the outcome to an exit code.</summary>
+/// <summary>
+/// Resolves the configuration, builds module, data module, tracker and trainer, runs the command and maps the outcome
+/// to an exit code.
+/// </summary>
 internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostOptions host) : IAppRunner where TBatch : IBatch<TBatch>
 {
     private readonly ComponentFactory _module = new(moduleType, "model");
@@ -45,7 +48,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         _rootDir = config.Trainer.DefaultRootDir;
         TorchNative.EnsureLoadable();
         var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
-        if (checkpoint is null && invocation.Command is AppCommand.Validate or AppCommand.Test or AppCommand.Predict) WarnUntrained(invocation.Command, config);
+        if (checkpoint is null && invocation.Command is AppCommand.Validate or AppCommand.Test or AppCommand.Predict)
+            WarnUntrained(invocation.Command, config);
         // Seeded before the module exists, so weight initialisation is reproducible too (as LightningCLI does).
         config = config with { Trainer = config.Trainer with { Seed = config.Trainer.Seed ?? Random.Shared.NextInt64(0, int.MaxValue) } };
         Reproducibility.SeedEverything(config.Trainer.Seed!.Value);
@@ -78,7 +82,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, invocation, signals.Token),
             AppCommand.Validate => Evaluate(trainer.Validate(module, data, checkpoint, signals.Token), "Validation", signals.Token),
             AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test", signals.Token),
-            _ => Predict(trainer, module, data, checkpoint, invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
+            _ => Predict(trainer, module, data, checkpoint,
+                invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
         };
     }
 
@@ -118,7 +123,9 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return config;
     }
 
-    private int Fit(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events, AppInvocation invocation, CancellationToken stop)
+    private int Fit(
+        Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, EventsFile events,
+        AppInvocation invocation, CancellationToken stop)
     {
         var result = trainer.Fit(module, data, checkpoint, stop);
         result = host.Extensions.Aggregate(result, (mapped, extension) => extension.MapResult(mapped));
@@ -165,7 +172,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return ExitCodes.Finished;
     }
 
-    private int Predict(Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, string output, CancellationToken stop)
+    private int Predict(
+        Trainer trainer, LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpoint, string output, CancellationToken stop)
     {
         var predictions = trainer.Predict(module, data, checkpoint, stop);
         using var scope = NewDisposeScope();
@@ -181,8 +189,9 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     {
         if (!CheckpointLocator.Exists(CheckpointRoots(config))) return;
         var name = AppCommandLine.NameOf(command);
-        host.Error.WriteLine(OutputLines.Warning($"{name} runs on the model's initial, untrained weights: no --ckpt-path was given, but this project has checkpoints. " +
-                             $"Pass --ckpt-path best (or last, or a .ckpt file) to {name} the trained model; with MSBuild: -p:CkptPath=best."));
+        host.Error.WriteLine(OutputLines.Warning(
+            $"{name} runs on the model's initial, untrained weights: no --ckpt-path was given, but this project has checkpoints. " +
+            $"Pass --ckpt-path best (or last, or a .ckpt file) to {name} the trained model; with MSBuild: -p:CkptPath=best."));
     }
 
 

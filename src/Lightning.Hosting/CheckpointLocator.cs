@@ -16,7 +16,9 @@ public static class CheckpointLocator
     {
         if (string.IsNullOrWhiteSpace(spec)) return null;
         if (spec is not ("last" or "best"))
-            return File.Exists(spec) ? Path.GetFullPath(spec) : throw new CheckpointException($"Checkpoint '{Path.GetFullPath(spec)}' does not exist; pass a .ckpt file, 'last' or 'best'.");
+            return File.Exists(spec)
+                ? Path.GetFullPath(spec)
+                : throw new CheckpointException($"Checkpoint '{Path.GetFullPath(spec)}' does not exist; pass a .ckpt file, 'last' or 'best'.");
 
         var searched = roots.Select(Path.GetFullPath).Distinct().ToList();
         var last = searched.Where(Directory.Exists)

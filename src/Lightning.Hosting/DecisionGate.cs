@@ -13,7 +13,10 @@ internal sealed class DecisionGate(string eventsPath, CancellationToken stopping
     // The controller signals before it writes stop, so the signal is normally seen at once; this bounds a lost one.
     private static readonly TimeSpan SignalWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>Returns once the decision for <paramref name="epoch"/> (from 1) has arrived, a stop was requested, or the timeout passed (said on error).</summary>
+    /// <summary>
+    /// Returns once the decision for <paramref name="epoch"/> (from 1) has arrived, a stop was requested, or the
+    /// timeout passed (said on error).
+    /// </summary>
     public DecisionOutcome Wait(int epoch)
     {
         var path = SweepTrialContract.DecisionPath(eventsPath, epoch);

@@ -4,7 +4,10 @@ using Lightning.Core.Training;
 
 namespace Lightning.Hosting;
 
-/// <summary>Writes the <see cref="RunStarted"/>, <see cref="EpochEnded"/> and <see cref="CheckpointSaved"/> events, and stores the resolved config as an artifact.</summary>
+/// <summary>
+/// Writes the <see cref="RunStarted"/>, <see cref="EpochEnded"/> and <see cref="CheckpointSaved"/> events, and stores
+/// the resolved config as an artifact.
+/// </summary>
 internal sealed class EventsCallback(EventsFile events, string configYaml) : Callback
 {
     public override void OnFitStart(ITrainerView trainer)

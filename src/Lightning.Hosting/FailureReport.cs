@@ -36,7 +36,10 @@ internal sealed class FailureReport(IReadOnlyCollection<Assembly> userAssemblies
         return lines.Count == 0 ? error.GetType().Name : string.Join(" ", lines.Select(l => l.Trim()));
     }
 
-    /// <summary>Writes the full exception to <c>error-TIME.log</c> in <paramref name="folder"/>; returns the path, or null when it cannot be written.</summary>
+    /// <summary>
+    /// Writes the full exception to <c>error-TIME.log</c> in <paramref name="folder"/>; returns the path, or null when
+    /// it cannot be written.
+    /// </summary>
     public string? WriteLog(string folder, Exception error, IEnumerable<string> arguments)
     {
         try

@@ -27,9 +27,12 @@ public static class LightningApp
         var batchType = BatchTypeOf(typeof(TModule), typeof(LightningModule<>))
                         ?? throw new ArgumentException($"{typeof(TModule).Name} must derive from LightningModule<TBatch>.", nameof(TModule));
         if (BatchTypeOf(typeof(TDataModule), typeof(LightningDataModule<>)) != batchType)
-            throw new ArgumentException($"{typeof(TDataModule).Name} must derive from LightningDataModule<{batchType.Name}>, the batch type of {typeof(TModule).Name}.", nameof(TDataModule));
+            throw new ArgumentException(
+                $"{typeof(TDataModule).Name} must derive from LightningDataModule<{batchType.Name}>, the batch type of {typeof(TModule).Name}.",
+                nameof(TDataModule));
 
-        var runner = (IAppRunner)Activator.CreateInstance(typeof(AppRunner<>).MakeGenericType(batchType), typeof(TModule), typeof(TDataModule), host)!;
+        var runner = (IAppRunner)Activator.CreateInstance(
+            typeof(AppRunner<>).MakeGenericType(batchType), typeof(TModule), typeof(TDataModule), host)!;
         var appName = Assembly.GetEntryAssembly()?.GetName().Name ?? typeof(TModule).Assembly.GetName().Name ?? "app";
         var root = AppCommandLine.Build(appName, invocation => RunToExitCode(host, runner, invocation));
         var parsed = root.Parse(args);

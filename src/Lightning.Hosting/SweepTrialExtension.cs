@@ -24,17 +24,21 @@ public sealed class SweepTrialExtension(Func<string, string?>? variable = null) 
         var epochs = SweepTrialContract.ParseEpochs(_variable(SweepTrialContract.DecisionEpochsVariable));
         // First: the controller decides on the epoch_end event the events callback has just written.
         if (context.EventsPath is { } eventsPath && epochs.Count > 0)
-            yield return new DecisionGateCallback(new DecisionGate(eventsPath, context.Stopping, DecisionTimeout(), context.Time, context.Error), epochs);
+            yield return new DecisionGateCallback(
+                new DecisionGate(eventsPath, context.Stopping, DecisionTimeout(), context.Time, context.Error), epochs);
         yield return new PrunedTagCallback();
     }
 
     /// <inheritdoc />
     public FitResult MapResult(FitResult result) =>
         // A sweep stops a trial it prunes with SIGTERM: that is a stop on request, not an interruption.
-        result.Outcome == RunOutcome.Interrupted && IsTrial ? result with { Outcome = RunOutcome.Stopped, Message = "Stopped by the sweep's pruner." } : result;
+        result.Outcome == RunOutcome.Interrupted && IsTrial
+            ? result with { Outcome = RunOutcome.Stopped, Message = "Stopped by the sweep's pruner." }
+            : result;
 
     private TimeSpan DecisionTimeout() =>
-        double.TryParse(_variable(SweepTrialContract.DecisionTimeoutVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+        double.TryParse(_variable(SweepTrialContract.DecisionTimeoutVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+        && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : DefaultDecisionTimeout;
 }

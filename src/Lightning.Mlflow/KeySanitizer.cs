@@ -21,7 +21,9 @@ public sealed class KeySanitizer(Action<string> warn)
             if (_seen.TryGetValue(key, out var known)) return known;
             var clean = Clean(key);
             _seen[key] = clean;
-            if (clean != key) warn($"MLflow {kind} key '{Printable(key)}' is not valid (allowed: letters, digits, _ - . space /, no '..' or leading '/', at most {MlflowLimits.KeyLength} characters); logging it as '{clean}'.");
+            if (clean != key)
+                warn($"MLflow {kind} key '{Printable(key)}' is not valid (allowed: letters, digits, _ - . space /, no '..' or leading '/', " +
+                    $"at most {MlflowLimits.KeyLength} characters); logging it as '{clean}'.");
             return clean;
         }
     }

@@ -30,7 +30,8 @@ public sealed partial class MlflowTracker
             }
         }
         if (changed.Count > 0)
-            Warn($"Run {from.RunId} continues with params that differ from what it logged: {string.Join(", ", changed)}. MLflow keeps a param's first value, so the new values are recorded as tags lightning.changed_param.<key>.");
+            Warn($"Run {from.RunId} continues with params that differ from what it logged: {string.Join(", ", changed)}. " +
+                "MLflow keeps a param's first value, so the new values are recorded as tags lightning.changed_param.<key>.");
         return new Continued(existing.Run, fresh);
     }
 }

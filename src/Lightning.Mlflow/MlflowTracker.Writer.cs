@@ -59,7 +59,8 @@ public sealed partial class MlflowTracker
             pending.SelectMany(b => b.Batch.Params).DistinctBy(p => p.Key).ToList(),
             pending.SelectMany(b => b.Batch.Tags).Reverse().DistinctBy(t => t.Key).Reverse().ToList());
         pending.Clear();
-        Deliver(() => _store.LogBatch(_run!.RunId, batch.Metrics, batch.Params, batch.Tags), () => _spool!.AppendBatch(batch), batch.Metrics.Count, batch.Params.Count, 0);
+        Deliver(() => _store.LogBatch(_run!.RunId, batch.Metrics, batch.Params, batch.Tags), () => _spool!.AppendBatch(batch),
+            batch.Metrics.Count, batch.Params.Count, 0);
     }
 
     private void Execute(Command command)
@@ -70,7 +71,8 @@ public sealed partial class MlflowTracker
                 // Dropped locally (a checkpoint that left the top-k) before its turn came: its delete follows.
                 break;
             case ArtifactCommand artifact:
-                Deliver(() => _store.UploadArtifact(_run!, artifact.LocalPath, artifact.ArtifactPath), () => _spool!.AppendArtifact(artifact.LocalPath, artifact.ArtifactPath), 0, 0, 1);
+                Deliver(() => _store.UploadArtifact(_run!, artifact.LocalPath, artifact.ArtifactPath),
+                    () => _spool!.AppendArtifact(artifact.LocalPath, artifact.ArtifactPath), 0, 0, 1);
                 break;
             case DeleteCommand delete:
                 Deliver(() => _store.DeleteArtifact(_run!, delete.ArtifactPath), () => _spool!.AppendDelete(delete.ArtifactPath), 0, 0, 0);
@@ -78,7 +80,8 @@ public sealed partial class MlflowTracker
             case EndCommand end:
                 DrawLearningCurves();
                 if (_offline) TryDeliverSpool();
-                Deliver(() => _store.UpdateRun(_run!.RunId, end.Status, end.EndTimeMs), () => _spool!.AppendStatus(end.Status, end.EndTimeMs), 0, 0, 0);
+                Deliver(() => _store.UpdateRun(_run!.RunId, end.Status, end.EndTimeMs),
+                    () => _spool!.AppendStatus(end.Status, end.EndTimeMs), 0, 0, 0);
                 Summarize();
                 break;
             case ReopenCommand:
@@ -120,7 +123,8 @@ public sealed partial class MlflowTracker
     {
         _offline = true;
         _lastProbe = _options.Time.GetTimestamp();
-        Warn($"MLflow server {_store.Uri} is unreachable ({error.Message}); training goes on offline as run {RunId}, its writes kept in {_spool?.Folder} and delivered when the server answers.");
+        Warn($"MLflow server {_store.Uri} is unreachable ({error.Message}); training goes on offline as run {RunId}, " +
+            $"its writes kept in {_spool?.Folder} and delivered when the server answers.");
     }
 
     private void TryDeliverSpool()
@@ -149,7 +153,8 @@ public sealed partial class MlflowTracker
         {
             var path = Path.Combine(RunDirectory, "plots", "learning_curves.png");
             if (!Plots.LearningCurvePlot.Render(_curves, path)) return;
-            Deliver(() => _store.UploadArtifact(_run!, path, "plots/learning_curves.png"), () => _spool!.AppendArtifact(path, "plots/learning_curves.png"), 0, 0, 1);
+            Deliver(() => _store.UploadArtifact(_run!, path, "plots/learning_curves.png"),
+                () => _spool!.AppendArtifact(path, "plots/learning_curves.png"), 0, 0, 1);
         }
         catch (Exception error) when (error is IOException or InvalidOperationException or TypeInitializationException or DllNotFoundException)
         {
@@ -167,7 +172,8 @@ public sealed partial class MlflowTracker
             return;
         }
         var reached = _run is null ? $"{_store.Uri} never answered, nothing was sent" : $"sent to {_store.Uri}: {sent}";
-        Warn($"MLflow: run {RunId}: {reached}; spooled in {spool.Folder}: {spool.Summary()}. Deliver them with: dotnet lightning runs push {Quote(spool.Folder)}");
+        Warn($"MLflow: run {RunId}: {reached}; spooled in {spool.Folder}: {spool.Summary()}. " +
+            $"Deliver them with: dotnet lightning runs push {Quote(spool.Folder)}");
     }
 
     private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;

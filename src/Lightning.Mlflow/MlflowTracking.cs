@@ -12,21 +12,26 @@ public static class MlflowTracking
     public static AppHostOptions UseMlflow(this AppHostOptions host) =>
         host with { TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error, host.Output, host.Time) };
 
-    /// <summary>The tracker for these options; the experiment is <c>tracking.experiment</c>, else <c>MLFLOW_EXPERIMENT_NAME</c>, else the project name.</summary>
+    /// <summary>
+    /// The tracker for these options; the experiment is <c>tracking.experiment</c>, else <c>MLFLOW_EXPERIMENT_NAME</c>,
+    /// else the project name.
+    /// </summary>
     /// <param name="tracking">Section <c>tracking</c>.</param>
     /// <param name="trainer">The trainer's options (its root folder).</param>
     /// <param name="project">The project name, the default experiment.</param>
     /// <param name="log">Warnings (standard error).</param>
     /// <param name="output">The closing line of a run that recorded everything (standard output); null: <paramref name="log"/>.</param>
     /// <param name="time">Stamps runs and paces batching and retries; the system clock when null.</param>
-    public static ITracker Create(TrackingOptions tracking, TrainerOptions trainer, string project, TextWriter log, TextWriter? output = null, TimeProvider? time = null)
+    public static ITracker Create(
+        TrackingOptions tracking, TrainerOptions trainer, string project, TextWriter log, TextWriter? output = null, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
         var target = TrackingTarget.Resolve(tracking.Uri, Environment.GetEnvironmentVariable(TrackingTarget.UriVariable), trainer.DefaultRootDir);
         var store = target.Open(RestOptions.FromEnvironment(), LocalRunsRoot(trainer.DefaultRootDir), log.WriteLine, time);
         var fromEnvironment = Environment.GetEnvironmentVariable("MLFLOW_EXPERIMENT_NAME");
         var experiment = tracking.Experiment ?? (string.IsNullOrEmpty(fromEnvironment) ? project : fromEnvironment);
-        return new MlflowTracker(store, new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time });
+        return new MlflowTracker(store,
+            new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time });
     }
 
     /// <summary>Where runs on a server keep their local files (checkpoints, spool): <c>.lightning/runs</c> under the root folder.</summary>

@@ -11,7 +11,10 @@ public sealed record TrackingTarget(bool IsServer, string Location)
     /// <summary>The environment variable the MLflow client reads.</summary>
     public const string UriVariable = "MLFLOW_TRACKING_URI";
 
-    /// <summary>The store at this target; a server's runs keep their local files (checkpoints, spool) under <paramref name="localRoot"/>; <paramref name="time"/> stamps and paces retries.</summary>
+    /// <summary>
+    /// The store at this target; a server's runs keep their local files (checkpoints, spool) under
+    /// <paramref name="localRoot"/>; <paramref name="time"/> stamps and paces retries.
+    /// </summary>
     public IRunStore Open(RestOptions options, string localRoot, Action<string>? warn = null, TimeProvider? time = null) =>
         IsServer ? new RestStore(new Uri(Location), options, localRoot, time) : new FileStore(Location, warn, time);
 
@@ -28,10 +31,12 @@ public sealed record TrackingTarget(bool IsServer, string Location)
         if (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             return new TrackingTarget(true, value.TrimEnd('/'));
         if (value.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-            return new TrackingTarget(false, Path.GetFullPath(value.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(value).LocalPath : value[5..]));
+            return new TrackingTarget(false,
+                Path.GetFullPath(value.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(value).LocalPath : value[5..]));
         if (value.Contains("://", StringComparison.Ordinal) || value.StartsWith("databricks", StringComparison.Ordinal))
             throw new LightningConfigException([new ConfigIssue("tracking.uri", value, source,
-                "is not a store this client writes: use http(s)://host:port for a tracking server, or a folder (or file: URI) for the embedded file store.")]);
+                "is not a store this client writes: use http(s)://host:port for a tracking server, " +
+                "or a folder (or file: URI) for the embedded file store.")]);
         return new TrackingTarget(false, Path.GetFullPath(value));
     }
 }

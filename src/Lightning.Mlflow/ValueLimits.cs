@@ -14,7 +14,8 @@ internal sealed class ValueLimits(Action<string> warn)
         if (value.Length <= limit) return value;
         lock (_warned)
         {
-            if (_warned.Add(kind + ":" + key)) warn($"MLflow {kind} '{key}' has {value.Length} characters; it is truncated to the {limit} MLflow stores.");
+            if (_warned.Add(kind + ":" + key))
+                warn($"MLflow {kind} '{key}' has {value.Length} characters; it is truncated to the {limit} MLflow stores.");
         }
         return value[..limit];
     }

@@ -37,7 +37,8 @@ public static class CsvTable
             for (var column = 0; column < columns; column++)
             {
                 if (!float.TryParse(cells[column], NumberStyles.Float, CultureInfo.InvariantCulture, out row[column]) || !float.IsFinite(row[column]))
-                    throw new DataException($"{path} line {line}, column {column + 1} ('{cells[column].Trim()}'): not a finite number. Cells are numbers with '.' as the decimal point.");
+                    throw new DataException($"{path} line {line}, column {column + 1} ('{cells[column].Trim()}'): not a finite number. " +
+                        "Cells are numbers with '.' as the decimal point.");
             }
             rows.Add(new Row(line, row));
         }

@@ -22,7 +22,8 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
     {
         if (File.Exists(options.Path)) return;
         SampleData.Write(options.Path, options.GeneratedRows);
-        Console.WriteLine($"No file at {options.Path}: wrote a sample data set of {options.GeneratedRows} rows there. Point data.path at your own CSV to train on your data.");
+        Console.WriteLine($"No file at {options.Path}: wrote a sample data set of {options.GeneratedRows} rows there. " +
+            "Point data.path at your own CSV to train on your data.");
     }
 
     public override void Setup(Stage stage)
@@ -31,7 +32,8 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
         Check(rows);
         var holdout = (int)(rows.Count * options.ValidationFraction);
         if (options.ValidationFraction > 0 && (holdout == 0 || rows.Count - 2 * holdout < 1))
-            throw new DataException($"{options.Path} has {rows.Count} data rows: too few to hold out {options.ValidationFraction} of them for validation and test and train on the rest.");
+            throw new DataException($"{options.Path} has {rows.Count} data rows: too few to hold out {options.ValidationFraction} of them " +
+                "for validation and test and train on the rest.");
         _train = ToTensors(rows[..(rows.Count - 2 * holdout)]);
         _validation = ToTensors(rows[(rows.Count - 2 * holdout)..(rows.Count - holdout)]);
         _test = ToTensors(rows[(rows.Count - holdout)..]);
@@ -54,14 +56,16 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
         var features = rows[0].Values.Length - 1;
         if (features != Features)
             throw new DataException($"{options.Path} has {features} feature columns (and the target last); the model takes {Features}. " +
-                                    $"Change {nameof(ProjectIdentifierDataModule)}.{nameof(Features)}, or point data.path at a file with {Features} feature columns.");
+                $"Change {nameof(ProjectIdentifierDataModule)}.{nameof(Features)}, " +
+                $"or point data.path at a file with {Features} feature columns.");
 #if (task == classification)
         foreach (var row in rows)
         {
             var target = row.Values[features];
             if (target < 0 || target >= Classes || target != MathF.Floor(target))
-                throw new DataException($"{options.Path} line {row.Line}, column {features + 1}: the target {target} is not a class index 0..{Classes - 1} " +
-                                        $"({nameof(ProjectIdentifierDataModule)}.{nameof(Classes)} = {Classes}).");
+                throw new DataException($"{options.Path} line {row.Line}, column {features + 1}: " +
+                    $"the target {target} is not a class index 0..{Classes - 1} " +
+                    $"({nameof(ProjectIdentifierDataModule)}.{nameof(Classes)} = {Classes}).");
         }
 #endif
     }

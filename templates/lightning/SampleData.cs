@@ -21,7 +21,8 @@ public static class SampleData
 #else
             var target = score;
 #endif
-            csv.AppendLine(string.Join(",", x.Select(v => v.ToString("0.#####", CultureInfo.InvariantCulture))) + "," + target.ToString(CultureInfo.InvariantCulture));
+            csv.AppendLine(string.Join(",", x.Select(v => v.ToString("0.#####", CultureInfo.InvariantCulture)))
+                + "," + target.ToString(CultureInfo.InvariantCulture));
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         // Written aside and renamed into place: sweep trials starting together may all generate it, and none may

@@ -25,10 +25,13 @@ public static class GpuBenchmarks
     {
         if (!torch.TryInitializeDeviceType(DeviceType.CUDA) || !torch.cuda.is_available())
         {
-            report.Note("gpu: no CUDA device is available to TorchSharp here (CPU-only libtorch or no GPU); the gpu suite measures nothing and never falls back to the CPU.");
+            report.Note("gpu: no CUDA device is available to TorchSharp here (CPU-only libtorch or no GPU); " +
+                "the gpu suite measures nothing and never falls back to the CPU.");
             return;
         }
-        report.Note($"gpu: {torch.cuda.device_count()} CUDA device(s); {WarmupSteps} warm-up + {MeasuredSteps} measured steps, median of {Repeats}; peak GPU memory is not measurable through TorchSharp 0.107 (no CUDA memory statistics API): see baseline.py's figures");
+        report.Note($"gpu: {torch.cuda.device_count()} CUDA device(s); {WarmupSteps} warm-up + {MeasuredSteps} measured steps, " +
+            $"median of {Repeats}; peak GPU memory is not measurable through TorchSharp 0.107 (no CUDA memory statistics API): " +
+            "see baseline.py's figures");
         torch.backends.cuda.matmul.allow_tf32 = true;
         torch.backends.cudnn.allow_tf32 = true;
         foreach (var model in new[] { "mlp", "cnn" })

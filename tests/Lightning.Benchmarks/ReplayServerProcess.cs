@@ -16,9 +16,13 @@ public sealed class ReplayServerProcess : IDisposable
 
     public ReplayServerProcess()
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false
+        };
         // Under `dotnet Lightning.Benchmarks.dll` the host is dotnet and the assembly comes first.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(ReplayServerProcess).Assembly.Location);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            info.ArgumentList.Add(typeof(ReplayServerProcess).Assembly.Location);
         info.ArgumentList.Add(Mode);
         _process = Process.Start(info)!;
         Uri = new Uri(_process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The replay server process did not start."));

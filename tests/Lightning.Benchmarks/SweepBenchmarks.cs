@@ -27,7 +27,8 @@ public static class SweepBenchmarks
         var app = Path.Combine(project, "bin", "Release", "net10.0", "Digits.dll");
 
         var (plainYaml, ashaYaml) = Variants(File.ReadAllText(Path.Combine(project, "sweep.yaml")));
-        report.Note($"template project (classification), its sweep.yaml space as seeded random search (seed {Seed}), one thread per trial; ASHA as the template sets it");
+        report.Note($"template project (classification), its sweep.yaml space as seeded random search (seed {Seed}), one thread per trial; " +
+            "ASHA as the template sets it");
         var plain = Sweep(project, app, plainYaml, parallel: 1);
         var asha = Sweep(project, app, ashaYaml, parallel: 1);
         report.Figure("epochs_without_asha", plain.Epochs);
@@ -45,7 +46,8 @@ public static class SweepBenchmarks
             if (pair > 0) one = Sweep(project, app, plainYaml, parallel: 1).Seconds;
             speedups.Add(one / Sweep(project, app, plainYaml, parallel: 2).Seconds);
         }
-        report.Note("parallel speedups: " + string.Join(", ", speedups.Select(s => s.ToString("F3", System.Globalization.CultureInfo.InvariantCulture))));
+        report.Note("parallel speedups: "
+            + string.Join(", ", speedups.Select(s => s.ToString("F3", System.Globalization.CultureInfo.InvariantCulture))));
         report.Figure("sweep_parallel_speedup", BenchReport.Median(speedups));
     }
 

@@ -11,8 +11,8 @@ namespace Lightning.Benchmarks;
 
 /// <summary>
 /// Tracking overhead: the same training loop logging 5 metrics every step, with no tracker, with the MLflow file store,
-/// and with the REST store against the loopback replay server (in a process of its own, as a real server is). Interleaved repeats in rotating order, the median of
-/// each repeat's ratio to no tracker.
+/// and with the REST store against the loopback replay server (in a process of its own, as a real server is).
+/// Interleaved repeats in rotating order, the median of each repeat's ratio to no tracker.
 /// </summary>
 public static class TrackingBenchmarks
 {
@@ -32,7 +32,8 @@ public static class TrackingBenchmarks
         {
             () => new NullTracker(root),
             () => new MlflowTracker(new FileStore(Path.Combine(root, "mlruns")), new MlflowTrackerOptions { Experiment = "bench" }),
-            () => new MlflowTracker(new RestStore(server.Uri, new RestOptions(), Path.Combine(root, "rest")), new MlflowTrackerOptions { Experiment = "bench" }),
+            () => new MlflowTracker(new RestStore(server.Uri, new RestOptions(), Path.Combine(root, "rest")),
+                new MlflowTrackerOptions { Experiment = "bench" }),
         };
         foreach (var variant in variants) Time(data, variant());
         var none = new List<double>();
@@ -53,7 +54,8 @@ public static class TrackingBenchmarks
                 cpuRatios[store].Add(measured[store + 1].CpuSeconds / measured[0].CpuSeconds);
             }
         }
-        static string Listed(List<double> values) => string.Join(", ", values.Select(r => r.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
+        static string Listed(List<double> values) =>
+            string.Join(", ", values.Select(r => r.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
         report.Note("file ratios: " + Listed(ratios[0]));
         report.Note("rest ratios: " + Listed(ratios[1]));
         report.Figure("no_tracker_step_us", BenchReport.Median(none) * 1e6);

@@ -69,7 +69,8 @@ public sealed class TemplateTests(Workspace workspace)
             var relative = Path.GetRelativePath(outside, workspace.Feed);
             var shell = new Dictionary<string, string> { ["PWD"] = outside };
             Workspace.Must(Workspace.Run(outside, "dotnet",
-                ["new", "lightning", "-n", "Away", "-o", "Away", "--no-restore", "--debug:custom-hive", workspace.Hive, "--package-source", relative], shell));
+                ["new", "lightning", "-n", "Away", "-o", "Away", "--no-restore", "--debug:custom-hive", workspace.Hive, "--package-source", relative],
+                shell));
             var project = Path.Combine(outside, "Away");
             var source = System.Xml.Linq.XDocument.Load(Path.Combine(project, "nuget.config")).Descendants("add").Single().Attribute("value")!.Value;
             Assert.True(Path.IsPathRooted(source), source);

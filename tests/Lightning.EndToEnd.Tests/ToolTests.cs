@@ -39,7 +39,8 @@ public sealed class ToolTests(Workspace workspace)
 
         // script(1) gives the tool a terminal; the app inherits it and redraws one line in place: the bar and the
         // erase-to-end-of-line code are drawn only when the app's output is a terminal.
-        var terminal = Workspace.Must(Workspace.Run(project, "script", ["-qec", $"dotnet lightning fit --trainer.max_epochs=1 {Longer}", "/dev/null"]));
+        var terminal = Workspace.Must(
+            Workspace.Run(project, "script", ["-qec", $"dotnet lightning fit --trainer.max_epochs=1 {Longer}", "/dev/null"]));
         Assert.Matches(@"Epoch 1/1 \d+/\d+ \[[= ]{20}\] \d+\.\d it/s ETA \d+:\d\d.*\x1b\[K", terminal.Output);
 
         // Redirected, the app prints plain lines during the epoch, and they arrive while it runs.
@@ -108,14 +109,16 @@ public sealed class ToolTests(Workspace workspace)
         Assert.Contains("val_loss=0.25", list.Output);
 
         // The server comes from MLFLOW_TRACKING_URI when no option names one.
-        var show = Workspace.Must(Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "runs", "show", runId[..10]], new Dictionary<string, string> { ["MLFLOW_TRACKING_URI"] = uri }));
+        var show = Workspace.Must(Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "runs", "show", runId[..10]],
+            new Dictionary<string, string> { ["MLFLOW_TRACKING_URI"] = uri }));
         Assert.Contains($"run {runId} (served-run) in experiment Digits: FINISHED", show.Output);
         Assert.Contains("model/lr = 0.01", show.Output);
         Assert.Contains("checkpoints/served.ckpt = 7 bytes", show.Output);
         Assert.Empty(server.ServerErrors);
 
         server.Unreachable = true;
-        var down = Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "runs", "list", "--tracking-uri", uri], new Dictionary<string, string> { ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0" });
+        var down = Workspace.Run(workspace.Root, "dotnet", [ToolDll(), "runs", "list", "--tracking-uri", uri],
+            new Dictionary<string, string> { ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0" });
         Assert.Equal(ExitCodes.Failed, down.ExitCode);
         Assert.Contains($"Could not read the runs of {uri.TrimEnd('/')}", down.Output);
     }
@@ -133,7 +136,8 @@ public sealed class ToolTests(Workspace workspace)
     {
         var folder = Path.Combine(workspace.Root, "ui");
         Directory.CreateDirectory(folder);
-        var result = Workspace.Run(folder, "dotnet", [ToolDll(), "ui"], new Dictionary<string, string> { ["PATH"] = Path.GetDirectoryName(Environment.ProcessPath)! });
+        var result = Workspace.Run(folder, "dotnet", [ToolDll(), "ui"],
+            new Dictionary<string, string> { ["PATH"] = Path.GetDirectoryName(Environment.ProcessPath)! });
         Assert.Equal(ExitCodes.Failed, result.ExitCode);
         Assert.Contains("MLflow is not installed here", result.Output);
         Assert.Contains($"MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file://{folder}/mlruns", result.Output);

@@ -14,7 +14,8 @@ public sealed class TrainTargetTests(Workspace workspace)
         var project = workspace.Scaffold("Digits");
         Workspace.Must(Workspace.Run(project, "dotnet", ["restore"]));
         string? statusWhileStreaming = null;
-        var result = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:MaxEpochs=3", "-p:LightningArgs=--data.generated_rows=30000 --model.dropout=0.2"], onLine: (line, _) =>
+        var result = Workspace.Run(project, "dotnet",
+            ["build", "-t:Train", "-p:MaxEpochs=3", "-p:LightningArgs=--data.generated_rows=30000 --model.dropout=0.2"], onLine: (line, _) =>
         {
             // Streamed means the first epoch's line arrives while the run is still going (meta.yaml status 1 = RUNNING).
             if (statusWhileStreaming is null && line.Contains("Epoch 1/3", StringComparison.Ordinal))
@@ -42,7 +43,8 @@ public sealed class TrainTargetTests(Workspace workspace)
         Assert.Contains(checkpoints, c => Path.GetFileName(c) == "last.ckpt");
         Assert.Contains(checkpoints, c => Path.GetFileName(c).StartsWith("epoch=", StringComparison.Ordinal));
         // 30000 rows, 20 % validation and 20 % test: 18000 training rows, 563 batches of 32 per epoch.
-        Assert.Equal(3 * 563, CheckpointFile.Read(Path.Combine(run.Artifacts, "checkpoints", "last.ckpt")).State["progress"]!["global_step"]!.GetValue<long>());
+        Assert.Equal(3 * 563,
+            CheckpointFile.Read(Path.Combine(run.Artifacts, "checkpoints", "last.ckpt")).State["progress"]!["global_step"]!.GetValue<long>());
     }
 
     [Fact]
@@ -97,7 +99,8 @@ public sealed class TrainTargetTests(Workspace workspace)
         var project = workspace.Scaffold("Stopper");
         Workspace.Must(Workspace.Run(project, "dotnet", ["build"]));
         var sent = false;
-        var result = Workspace.Run(project, "dotnet", ["build", "-t:Train", "-p:MaxEpochs=1000", "-p:LightningArgs=--data.generated_rows=20000"], onLine: (line, build) =>
+        var result = Workspace.Run(project, "dotnet",
+            ["build", "-t:Train", "-p:MaxEpochs=1000", "-p:LightningArgs=--data.generated_rows=20000"], onLine: (line, build) =>
         {
             // An IDE-style cancel: only the build process gets SIGINT; the task must forward it to the app.
             if (sent || !line.Contains("Epoch 2/1000", StringComparison.Ordinal)) return;

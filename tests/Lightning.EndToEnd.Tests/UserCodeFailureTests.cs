@@ -16,12 +16,15 @@ public sealed class UserCodeFailureTests(Workspace workspace)
         Patch(Path.Combine(folder, "BrokenModule.cs"), "        RegisterComponents();",
             "        if (Environment.GetEnvironmentVariable(\"BROKEN_NO_REGISTER\") is null) RegisterComponents();");
         Patch(Path.Combine(folder, "BrokenModule.cs"), "        var loss = Loss(Forward(batch.Input), batch.Target);",
-            "        if (batchIndex == 3 && Environment.GetEnvironmentVariable(\"BROKEN_STEP\") is not null) throw new InvalidOperationException(\"my bug at batch 3\");\n" +
+            "        if (batchIndex == 3 && Environment.GetEnvironmentVariable(\"BROKEN_STEP\") is not null) " +
+            "throw new InvalidOperationException(\"my bug at batch 3\");\n" +
             "        var loss = Loss(Forward(batch.Input), batch.Target);");
         Patch(Path.Combine(folder, "BrokenDataModule.cs"), "        var rows = CsvTable.Read(options.Path);",
-            "        if (Environment.GetEnvironmentVariable(\"BROKEN_SETUP\") is not null) throw new KeyNotFoundException(\"column 'label' is not in the header\");\n" +
+            "        if (Environment.GetEnvironmentVariable(\"BROKEN_SETUP\") is not null) " +
+            "throw new KeyNotFoundException(\"column 'label' is not in the header\");\n" +
             "        var rows = CsvTable.Read(options.Path);");
-        Patch(Path.Combine(folder, "BrokenDataModule.cs"), "    public override IBatchLoader<TensorBatch> PredictLoader() => Loader(_test, shuffle: false);", "");
+        Patch(Path.Combine(folder, "BrokenDataModule.cs"),
+            "    public override IBatchLoader<TensorBatch> PredictLoader() => Loader(_test, shuffle: false);", "");
     }
 
     private static void Patch(string file, string from, string to)
@@ -53,7 +56,8 @@ public sealed class UserCodeFailureTests(Workspace workspace)
         Assert.Contains("BrokenModule.TrainingStep (fit): my bug at batch 3", result.Output);
         BadInputTests.AssertNoStackTrace(result.Output);
 
-        var failed = Assert.Single(FileStoreReader.Runs(Path.Combine(Project.Folder, "mlruns")), r => r.Status == "FAILED" && r.Tags.GetValueOrDefault("mlflow.note.content", "").Contains("my bug at batch 3"));
+        var failed = Assert.Single(FileStoreReader.Runs(Path.Combine(Project.Folder, "mlruns")),
+            r => r.Status == "FAILED" && r.Tags.GetValueOrDefault("mlflow.note.content", "").Contains("my bug at batch 3"));
         var log = Assert.Single(Directory.GetFiles(failed.Folder, "error-*.log", SearchOption.AllDirectories));
         Assert.Contains($"The full trace is in {log}; add --verbose to print it.", result.Output);
         Assert.Contains("at Broken.BrokenModule.TrainingStep", File.ReadAllText(log));

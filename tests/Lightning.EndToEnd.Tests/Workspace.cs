@@ -16,8 +16,10 @@ public sealed class Workspace : IDisposable
     /// <summary>Runs <c>dotnet new lightning -n NAME</c> into a fresh folder and returns it.</summary>
     public string Scaffold(string name, params string[] options) => _feed.Scaffold(name, options);
 
-    public static ChildProcess.Result Run(string folder, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
-        Action<string, IProcessHandle>? onLine = null, TimeSpan? timeout = null) => ChildProcess.Run(folder, file, arguments, environment, onLine, timeout);
+    public static ChildProcess.Result Run(
+        string folder, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        Action<string, IProcessHandle>? onLine = null, TimeSpan? timeout = null) =>
+        ChildProcess.Run(folder, file, arguments, environment, onLine, timeout);
 
     public static ChildProcess.Result Must(ChildProcess.Result result)
     {

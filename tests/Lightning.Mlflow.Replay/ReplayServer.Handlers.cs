@@ -83,12 +83,15 @@ public sealed partial class ReplayServer
         info["run_name"] = runName;
         info["user_id"] = json["user_id"]?.GetValue<string>() ?? "";
         info["start_time"] = json["start_time"]?.GetValue<long>() ?? 0;
-        info["artifact_uri"] = ArtifactScheme == "mlflow-artifacts:" ? $"mlflow-artifacts:/{experimentId}/{runId}/artifacts" : $"{ArtifactScheme}/{experimentId}/{runId}/artifacts";
+        info["artifact_uri"] = ArtifactScheme == "mlflow-artifacts:"
+            ? $"mlflow-artifacts:/{experimentId}/{runId}/artifacts"
+            : $"{ArtifactScheme}/{experimentId}/{runId}/artifacts";
         var run = new ReplayRun(info.DeepClone().AsObject());
         foreach (var tag in json["tags"]?.AsArray() ?? []) run.Tags[tag!["key"]!.GetValue<string>()] = tag["value"]!.GetValue<string>();
         run.Tags["mlflow.runName"] = runName;
         Runs[runId] = run;
-        body["run"]!["data"]!["tags"] = new JsonArray(run.Tags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray());
+        body["run"]!["data"]!["tags"] =
+            new JsonArray(run.Tags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray());
         Json(context, template.Status, body);
     }
 
@@ -106,13 +109,19 @@ public sealed partial class ReplayServer
                 if (InvalidKey(context, kind, item!["key"]?.GetValue<string>() ?? "")) return;
         if (metrics.FirstOrDefault(m => m!["timestamp"] is null) is { } untimed)
         {
-            Error(context, Transcript.Get("21"), ("[{'key': 'nots', 'value': 1.0}]", $"[{{'key': '{untimed["key"]}', 'value': {untimed["value"]}}}]"));
+            Error(context, Transcript.Get("21"),
+                ("[{'key': 'nots', 'value': 1.0}]", $"[{{'key': '{untimed["key"]}', 'value': {untimed["value"]}}}]"));
             return;
         }
         var duplicate = parameters.GroupBy(p => p!["key"]!.GetValue<string>()).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            Json(context, 400, new JsonObject { ["error_code"] = "INVALID_PARAMETER_VALUE", ["message"] = $"Duplicate parameter keys have been submitted: [{duplicate.Key}]. Please ensure the request contains only one param value per param key." });
+            Json(context, 400, new JsonObject
+            {
+                ["error_code"] = "INVALID_PARAMETER_VALUE",
+                ["message"] = $"Duplicate parameter keys have been submitted: [{duplicate.Key}]. " +
+                    "Please ensure the request contains only one param value per param key."
+            });
             return;
         }
         foreach (var parameter in parameters)
@@ -121,14 +130,16 @@ public sealed partial class ReplayServer
             var value = Truncate(parameter["value"]!.GetValue<string>(), 6000);
             if (run.Params.TryGetValue(key, out var old) && old != value)
             {
-                Error(context, Transcript.Get("12"), ("'lr'", $"'{key}'"), ("'0.001'", $"'{old}'"), ("'0.01'", $"'{value}'"), ("b4b2100d942847a8949826844ea49a06", run.Info["run_id"]!.GetValue<string>()));
+                Error(context, Transcript.Get("12"), ("'lr'", $"'{key}'"), ("'0.001'", $"'{old}'"), ("'0.01'", $"'{value}'"),
+                    ("b4b2100d942847a8949826844ea49a06", run.Info["run_id"]!.GetValue<string>()));
                 return;
             }
             run.Params[key] = value;
         }
         foreach (var tag in tags) run.Tags[tag!["key"]!.GetValue<string>()] = Truncate(tag["value"]!.GetValue<string>(), 5000);
         foreach (var metric in metrics)
-            run.Metrics.Add((metric!["key"]!.GetValue<string>(), Number(metric["value"]!), metric["step"]?.GetValue<long>() ?? 0, metric["timestamp"]!.GetValue<long>()));
+            run.Metrics.Add((metric!["key"]!.GetValue<string>(), Number(metric["value"]!), metric["step"]?.GetValue<long>() ?? 0,
+                metric["timestamp"]!.GetValue<long>()));
         Json(context, Transcript.Get("09").Status, Transcript.Get("09").Json);
     }
 
@@ -152,7 +163,8 @@ public sealed partial class ReplayServer
         var body = Transcript.Get("36").Json;
         body["metrics"] = new JsonArray(run.Metrics.Where(m => m.Key == key).Select(m => (JsonNode)new JsonObject
         {
-            ["key"] = m.Key, ["value"] = double.IsFinite(m.Value) ? m.Value : double.IsNaN(m.Value) ? "NaN" : m.Value > 0 ? double.MaxValue : -double.MaxValue,
+            ["key"] = m.Key,
+            ["value"] = double.IsFinite(m.Value) ? m.Value : double.IsNaN(m.Value) ? "NaN" : m.Value > 0 ? double.MaxValue : -double.MaxValue,
             ["timestamp"] = m.Timestamp, ["step"] = m.Step,
         }).ToArray());
         Json(context, Transcript.Get("36").Status, body);
@@ -259,7 +271,13 @@ public sealed partial class ReplayServer
 
     private static double Number(JsonNode node) =>
         node.GetValueKind() == System.Text.Json.JsonValueKind.String
-            ? node.GetValue<string>() switch { "NaN" => double.NaN, "Infinity" => double.PositiveInfinity, "-Infinity" => double.NegativeInfinity, var other => double.Parse(other, CultureInfo.InvariantCulture) }
+            ? node.GetValue<string>() switch
+            {
+                "NaN" => double.NaN,
+                "Infinity" => double.PositiveInfinity,
+                "-Infinity" => double.NegativeInfinity,
+                var other => double.Parse(other, CultureInfo.InvariantCulture)
+            }
             : node.GetValue<double>();
 
     private static string Truncate(string value, int limit) => value.Length > limit ? value[..limit] : value;

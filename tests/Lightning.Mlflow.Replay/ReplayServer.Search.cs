@@ -13,7 +13,8 @@ public sealed partial class ReplayServer
 
     private void SearchExperiments(HttpListenerContext context, JsonObject json)
     {
-        var active = Experiments.Values.Where(e => e.LifecycleStage == "active").OrderByDescending(e => long.Parse(e.Id, CultureInfo.InvariantCulture)).ToList();
+        var active = Experiments.Values.Where(e => e.LifecycleStage == "active")
+            .OrderByDescending(e => long.Parse(e.Id, CultureInfo.InvariantCulture)).ToList();
         var (page, next) = Page(active, json);
         var template = Transcript.Get("54");
         var body = template.Json;
@@ -29,11 +30,15 @@ public sealed partial class ReplayServer
             throw new NotSupportedException($"The replay server answers runs/search without a filter only; got '{filter}'.");
         var order = json["order_by"]?.AsArray().Select(o => o!.GetValue<string>()).ToList() ?? [];
         if (order.Count > 0 && order is not ["attributes.start_time DESC"])
-            throw new NotSupportedException($"The replay server orders runs/search by attributes.start_time DESC only; got {string.Join(", ", order)}.");
+            throw new NotSupportedException(
+                $"The replay server orders runs/search by attributes.start_time DESC only; got {string.Join(", ", order)}.");
         var experiments = (json["experiment_ids"]?.AsArray() ?? []).Select(e => e!.GetValue<string>()).ToHashSet();
         // MLflow's default order is start_time DESC too (then run id); ACTIVE_ONLY is the default view.
-        var matching = Runs.Values.Where(r => experiments.Contains(r.Info["experiment_id"]!.GetValue<string>()) && r.Info["lifecycle_stage"]?.GetValue<string>() != "deleted")
-            .OrderByDescending(r => r.Info["start_time"]!.GetValue<long>()).ThenBy(r => r.Info["run_id"]!.GetValue<string>(), StringComparer.Ordinal).ToList();
+        var matching = Runs.Values
+            .Where(r => experiments.Contains(r.Info["experiment_id"]!.GetValue<string>())
+                && r.Info["lifecycle_stage"]?.GetValue<string>() != "deleted")
+            .OrderByDescending(r => r.Info["start_time"]!.GetValue<long>())
+            .ThenBy(r => r.Info["run_id"]!.GetValue<string>(), StringComparer.Ordinal).ToList();
         var (page, next) = Page(matching, json);
         var template = Transcript.Get("41");
         var body = template.Json;
@@ -44,7 +49,10 @@ public sealed partial class ReplayServer
             {
                 // The latest point of each metric (by step, then timestamp), as the server's search answers.
                 ["metrics"] = new JsonArray(run.Metrics.GroupBy(m => m.Key).Select(g => g.OrderBy(m => m.Step).ThenBy(m => m.Timestamp).Last())
-                    .Select(m => (JsonNode)new JsonObject { ["key"] = m.Key, ["value"] = Wire(m.Value), ["timestamp"] = m.Timestamp, ["step"] = m.Step }).ToArray()),
+                    .Select(m => (JsonNode)new JsonObject
+                    {
+                        ["key"] = m.Key, ["value"] = Wire(m.Value), ["timestamp"] = m.Timestamp, ["step"] = m.Step
+                    }).ToArray()),
                 ["params"] = Pairs(run.Params),
                 ["tags"] = Pairs(run.Tags),
             },
@@ -89,7 +97,9 @@ public sealed partial class ReplayServer
             ? int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)), CultureInfo.InvariantCulture)
             : 0;
         var page = all.Skip(offset).Take(size).ToList();
-        var next = offset + size < all.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes((offset + size).ToString(CultureInfo.InvariantCulture))) : null;
+        var next = offset + size < all.Count
+            ? Convert.ToBase64String(Encoding.UTF8.GetBytes((offset + size).ToString(CultureInfo.InvariantCulture)))
+            : null;
         return (page, next);
     }
 
@@ -98,5 +108,8 @@ public sealed partial class ReplayServer
 
     // As the server writes them (transcript 38): NaN as the string "NaN", ±Infinity as ±max double.
     private static JsonNode Wire(double value) =>
-        double.IsNaN(value) ? "NaN" : double.IsPositiveInfinity(value) ? double.MaxValue : double.IsNegativeInfinity(value) ? -double.MaxValue : value;
+        double.IsNaN(value) ? "NaN"
+        : double.IsPositiveInfinity(value) ? double.MaxValue
+        : double.IsNegativeInfinity(value) ? -double.MaxValue
+        : value;
 }

@@ -64,7 +64,10 @@ public sealed partial class ReplayServer : IDisposable
         }
     }
 
-    /// <summary>Answers the next <paramref name="times"/> requests whose path contains <paramref name="route"/> with <paramref name="status"/>.</summary>
+    /// <summary>
+    /// Answers the next <paramref name="times"/> requests whose path contains <paramref name="route"/> with
+    /// <paramref name="status"/>.
+    /// </summary>
     public void FailNext(string route, int status, int times = 1, int? retryAfterSeconds = null)
     {
         for (var i = 0; i < times; i++)
@@ -72,7 +75,10 @@ public sealed partial class ReplayServer : IDisposable
             {
                 if (!context.Request.Url!.AbsolutePath.Contains(route, StringComparison.Ordinal)) return false;
                 if (retryAfterSeconds is { } seconds) context.Response.AddHeader("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
-                Json(context, status, new JsonObject { ["error_code"] = status == 429 ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE", ["message"] = "injected fault" });
+                Json(context, status, new JsonObject
+                {
+                    ["error_code"] = status == 429 ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE", ["message"] = "injected fault"
+                });
                 return true;
             });
     }
@@ -129,7 +135,8 @@ public sealed partial class ReplayServer : IDisposable
         _disposed = true;
         _listener.Stop();
         _listener.Close();
-        if (!ServerErrors.IsEmpty) throw new InvalidOperationException("The replay server failed while answering: " + string.Join("; ", ServerErrors));
+        if (!ServerErrors.IsEmpty)
+            throw new InvalidOperationException("The replay server failed while answering: " + string.Join("; ", ServerErrors));
     }
 
     private void Serve()
@@ -160,7 +167,8 @@ public sealed partial class ReplayServer : IDisposable
         {
             var body = ReadBody(context.Request);
             Requests.Enqueue(new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery,
-                context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!), body, _clock.Elapsed));
+                context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!), body,
+                _clock.Elapsed));
             var pending = _faults.Count;
             for (var i = 0; i < pending && _faults.TryDequeue(out var fault); i++)
             {

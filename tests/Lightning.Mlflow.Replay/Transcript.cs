@@ -22,11 +22,13 @@ public sealed record Transcript(string Name, string Method, string Path, int Sta
         var request = lines.First(l => l.StartsWith("### ", StringComparison.Ordinal))[4..].Split(' ', 2);
         var statusLine = lines.First(l => l.StartsWith("< HTTP/", StringComparison.Ordinal));
         var headers = lines.Where(l => l.StartsWith("< ", StringComparison.Ordinal) && l.Contains(": ", StringComparison.Ordinal))
-            .Select(l => l[2..].Split(": ", 2)).GroupBy(p => p[0], StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last()[1].TrimEnd('\r'), StringComparer.OrdinalIgnoreCase);
+            .Select(l => l[2..].Split(": ", 2)).GroupBy(p => p[0], StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Last()[1].TrimEnd('\r'), StringComparer.OrdinalIgnoreCase);
         var start = Array.FindIndex(lines, l => l.StartsWith("### response body:", StringComparison.Ordinal)) + 1;
         var end = Array.FindIndex(lines, start, l => l.StartsWith("### response body (pretty)", StringComparison.Ordinal));
         var body = string.Join('\n', lines[start..(end < 0 ? lines.Length : end)]).Trim();
-        return new Transcript(name, request[0], request[1], int.Parse(statusLine[2..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers, body);
+        return new Transcript(name, request[0], request[1],
+            int.Parse(statusLine[2..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers, body);
     }
 
     private static Dictionary<string, Transcript> Load()

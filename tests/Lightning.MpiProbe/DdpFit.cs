@@ -58,7 +58,8 @@ internal static class DdpFit
         if (result.Outcome != RunOutcome.Finished) throw new InvalidOperationException($"The fit ended {result.Outcome}: {result.Message}");
         var name = mode == "ddp" ? $"weights-rank{rank}.bin" : "weights-reference.bin";
         File.WriteAllBytes(Path.Combine(folder, name), Weights(module));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rank={rank} fitted=steps {result.GlobalStep} world {trainer.ProcessGroup.WorldSize}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rank={rank} fitted=steps {result.GlobalStep} world {trainer.ProcessGroup.WorldSize}"));
         return 0;
     }
 

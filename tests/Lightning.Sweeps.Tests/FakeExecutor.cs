@@ -10,7 +10,8 @@ namespace Lightning.Sweeps.Tests;
 /// </summary>
 /// <param name="queues">Acts as a batch scheduler that queues and throttles trials itself (as Slurm does).</param>
 /// <param name="validateEvery">Validation (val_loss) only every this many epochs, as check_val_every_n_epoch does.</param>
-public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLaunch, int?>? failWith = null, bool queues = false, int validateEvery = 1) : ITrialExecutor
+public sealed class FakeExecutor(
+    Func<TrialLaunch, double[]> curve, Func<TrialLaunch, int?>? failWith = null, bool queues = false, int validateEvery = 1) : ITrialExecutor
 {
     public List<TrialLaunch> Launched { get; } = [];
     public int MaxConcurrent { get; private set; }
@@ -75,7 +76,8 @@ public sealed class FakeExecutor(Func<TrialLaunch, double[]> curve, Func<TrialLa
                 var validated = _epoch + 1 >= validateEvery;
                 if ((_epoch + 1) % validateEvery == 0) metrics["val_loss"] = curve[_epoch];
                 else if (validated) metrics["val_loss"] = curve[_epoch - (_epoch + 1) % validateEvery];
-                File.AppendAllText(launch.EventsPath, EventsFile.ToJson(new EpochEnded(_epoch, _epoch + 1, metrics, validated)).ToJsonString() + "\n");
+                File.AppendAllText(launch.EventsPath,
+                    EventsFile.ToJson(new EpochEnded(_epoch, _epoch + 1, metrics, validated)).ToJsonString() + "\n");
                 _epoch++;
                 return false;
             }

@@ -21,6 +21,7 @@ internal static class LongTrial
     {
         var reported = SpinWait.SpinUntil(() => File.Exists(launch.EventsPath) && EventsReader.ReadAll(launch.EventsPath).OfType<EpochEnded>().Any(),
             TimeSpan.FromMinutes(2));
-        Assert.True(reported, $"trial {launch.Number} never reported an epoch: {(File.Exists(launch.LogPath) ? File.ReadAllText(launch.LogPath) : "no output")}");
+        Assert.True(reported,
+            $"trial {launch.Number} never reported an epoch: {(File.Exists(launch.LogPath) ? File.ReadAllText(launch.LogPath) : "no output")}");
     }
 }

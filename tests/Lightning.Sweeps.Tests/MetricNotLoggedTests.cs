@@ -38,13 +38,15 @@ public sealed class MetricNotLoggedTests : IDisposable
         var result = new SweepRunner(Options(executor, Config("val_los", earlyTerminate))).Run(CancellationToken.None);
 
         Assert.Equal(SweepStatus.MetricNotLogged, result.Status);
-        Assert.Equal("metric 'val_los' (other.yaml) was not logged by trial 0; it logged: train_loss, val_loss (did you mean 'val_loss'?)", result.StopMessage);
+        Assert.Equal("metric 'val_los' (other.yaml) was not logged by trial 0; it logged: train_loss, val_loss (did you mean 'val_loss'?)",
+            result.StopMessage);
         // Only the two trials that were running started, and each stopped after the epoch that lacked the metric.
         Assert.Equal([0, 1], executor.Launched.Select(l => l.Number));
         Assert.Equal(0, result.Finished);
         Assert.All(executor.Launched, l => Assert.Single(File.ReadAllLines(l.EventsPath), e => EventsReader.Parse(e) is EpochEnded));
         if (earlyTerminate.Length > 0)
-            Assert.All(executor.Launched, l => Assert.Equal(SweepTrialContract.Stop, File.ReadAllText(SweepTrialContract.DecisionPath(l.EventsPath, 1))));
+            Assert.All(executor.Launched,
+                l => Assert.Equal(SweepTrialContract.Stop, File.ReadAllText(SweepTrialContract.DecisionPath(l.EventsPath, 1))));
     }
 
     [Fact]
@@ -52,10 +54,12 @@ public sealed class MetricNotLoggedTests : IDisposable
     {
         // check_val_every_n_epoch: 2 — the first epoch ends before any validation, so val_loss cannot be there yet.
         var executor = new FakeExecutor(_ => [1, 0.9, 0.8, 0.7], validateEvery: 2);
-        var result = new SweepRunner(Options(executor, Config("val_loss", "early_terminate: {type: asha, min_iter: 1, eta: 3}"))).Run(CancellationToken.None);
+        var result = new SweepRunner(Options(executor, Config("val_loss", "early_terminate: {type: asha, min_iter: 1, eta: 3}")))
+            .Run(CancellationToken.None);
         Assert.Equal(SweepStatus.Completed, result.Status);
         Assert.Equal(4, result.Finished + result.Pruned);
-        Assert.All(executor.Launched, l => Assert.Equal(SweepTrialContract.Continue, File.ReadAllText(SweepTrialContract.DecisionPath(l.EventsPath, 1))));
+        Assert.All(executor.Launched,
+            l => Assert.Equal(SweepTrialContract.Continue, File.ReadAllText(SweepTrialContract.DecisionPath(l.EventsPath, 1))));
     }
 
     [Fact]
@@ -87,7 +91,8 @@ public sealed class MetricNotLoggedTests : IDisposable
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
         Assert.Equal(SweepStatus.MetricNotLogged, result.Status);
-        Assert.Matches(@"^metric 'val_los' \(other\.yaml\) was not logged by trial [01]; it logged: .*val_loss.* \(did you mean 'val_loss'\?\)$", result.StopMessage);
+        Assert.Matches(@"^metric 'val_los' \(other\.yaml\) was not logged by trial [01]; it logged: .*val_loss.* \(did you mean 'val_loss'\?\)$",
+            result.StopMessage);
         var trials = Directory.GetDirectories(Path.Combine(_folder.Path, ".lightning", "sweeps", result.Id), "trial-*");
         Assert.True(trials.Length <= 2, string.Join(", ", trials));
     }

@@ -9,7 +9,10 @@ public sealed class PrunerTests
     {
         public List<Trial> Trials { get; } = [];
 
-        /// <summary>Trial <paramref name="number"/> reports <paramref name="value"/> at <paramref name="epoch"/>; returns whether it is pruned.</summary>
+        /// <summary>
+        /// Trial <paramref name="number"/> reports <paramref name="value"/> at <paramref name="epoch"/>; returns
+        /// whether it is pruned.
+        /// </summary>
         public bool Report(IPruner pruner, int number, int epoch, double value)
         {
             var old = Trials.FirstOrDefault(t => t.Number == number);

@@ -26,7 +26,8 @@ public sealed class SamplerTests
     [Fact]
     public void Grid_CoversTheProductExactlyOnce()
     {
-        var grid = new GridSampler([new Categorical("model.lr", [0.1, 0.01, 0.001]), new Categorical("model.hidden_size", [32L, 64L]), new Constant("data.batch_size", 16L)]);
+        var grid = new GridSampler([
+            new Categorical("model.lr", [0.1, 0.01, 0.001]), new Categorical("model.hidden_size", [32L, 64L]), new Constant("data.batch_size", 16L)]);
         Assert.Equal(6, grid.Size);
         var seen = new List<string>();
         var trials = new List<Trial>();
@@ -85,7 +86,8 @@ public sealed class SamplerTests
 
     // A known synthetic objective: best at lr = 10^-2.5, hidden 96, batch 32 (value 0).
     private static double Objective(IReadOnlyDictionary<string, object> p) =>
-        Math.Pow(Math.Log10((double)p["model.lr"]) + 2.5, 2) + Math.Pow(((long)p["model.hidden_size"] - 96) / 64.0, 2) + ((long)p["data.batch_size"] == 32 ? 0 : 0.3);
+        Math.Pow(Math.Log10((double)p["model.lr"]) + 2.5, 2) + Math.Pow(((long)p["model.hidden_size"] - 96) / 64.0, 2)
+        + ((long)p["data.batch_size"] == 32 ? 0 : 0.3);
 
     [Fact]
     public void Tpe_FindsBetterValuesThanRandom_AveragedOverSeeds()
@@ -111,9 +113,10 @@ public sealed class SamplerTests
         var space = new Parameter[] { new Categorical("model.width", [1L, 2L, 3L]) };
         for (var seed = 0; seed < 50; seed++)
         {
-            var finished = Enumerable.Range(0, 12).Select(i => new Trial(i, new Dictionary<string, object> { ["model.width"] = 1L + i % 3 }, TrialState.Finished,
-                new Dictionary<int, double> { [1] = i % 3 })).ToList();
-            var running = new[] { 1L, 2L }.Select((w, i) => new Trial(12 + i, new Dictionary<string, object> { ["model.width"] = w }, TrialState.Running, new Dictionary<int, double>()));
+            var finished = Enumerable.Range(0, 12).Select(i => new Trial(i, new Dictionary<string, object> { ["model.width"] = 1L + i % 3 },
+                TrialState.Finished, new Dictionary<int, double> { [1] = i % 3 })).ToList();
+            var running = new[] { 1L, 2L }.Select((w, i) => new Trial(12 + i, new Dictionary<string, object> { ["model.width"] = w },
+                TrialState.Running, new Dictionary<int, double>()));
             var proposal = new TpeSampler(space, Goal.Minimize, seed).Next([.. finished, .. running])!;
             Assert.Equal(3L, proposal["model.width"]);
         }

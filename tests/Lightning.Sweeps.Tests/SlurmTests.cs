@@ -65,7 +65,8 @@ public sealed class SlurmTests : IDisposable
             Executor = new SlurmExecutor(TestApp.Dll, _folder.Path, [], environment),
             Parallel = 2,
         }).Run(CancellationToken.None);
-        Assert.True(result.Finished + result.Pruned == 4, $"finished {result.Finished}, pruned {result.Pruned}, failed {result.Failed}: {result.StopMessage}");
+        Assert.True(result.Finished + result.Pruned == 4,
+            $"finished {result.Finished}, pruned {result.Pruned}, failed {result.Failed}: {result.StopMessage}");
         Assert.True(result.Finished >= 1);
         var logs = Directory.GetFiles(_folder.Path, "output.log", SearchOption.AllDirectories);
         Assert.Equal(4, logs.Length);

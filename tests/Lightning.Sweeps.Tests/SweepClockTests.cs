@@ -13,7 +13,8 @@ public sealed class SweepClockTests : IDisposable
 
     private SweepOptions Options(FakeExecutor executor, FakeTimeProvider time, TimeSpan poll) => new()
     {
-        ProjectFolder = _folder, ConfigPath = Path.Combine(_folder, "sweep.yaml"), Executor = executor, Parallel = 2, Time = time, PollInterval = poll,
+        ProjectFolder = _folder, ConfigPath = Path.Combine(_folder, "sweep.yaml"), Executor = executor, Parallel = 2, Time = time,
+        PollInterval = poll,
         Config = SweepConfigReader.Parse("""
             method: grid
             metric: {name: val_loss, goal: minimize}

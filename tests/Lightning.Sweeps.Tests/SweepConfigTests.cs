@@ -63,16 +63,24 @@ public sealed class SweepConfigTests
     }
 
     [Theory]
-    [InlineData("method: bayes\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {model.lr: {values: [1]}}", "method 'bayes' is not supported; allowed: grid, random, tpe")]
+    [InlineData("method: bayes\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {model.lr: {values: [1]}}",
+        "method 'bayes' is not supported; allowed: grid, random, tpe")]
     [InlineData("method: random\nparameters: {model.lr: {values: [1]}}\nrun_cap: 3", "metric.name is required")]
-    [InlineData("method: random\nmetric: {name: val_loss, goal: lowest}\nrun_cap: 3\nparameters: {model.lr: {values: [1]}}", "metric.goal 'lowest' is not allowed")]
-    [InlineData("method: grid\nmetric: {name: val_loss}\nparameters: {model.lr: {min: 0.1, max: 0.5}}", "parameters.model.lr is a range, which grid search cannot enumerate")]
+    [InlineData("method: random\nmetric: {name: val_loss, goal: lowest}\nrun_cap: 3\nparameters: {model.lr: {values: [1]}}",
+        "metric.goal 'lowest' is not allowed")]
+    [InlineData("method: grid\nmetric: {name: val_loss}\nparameters: {model.lr: {min: 0.1, max: 0.5}}",
+        "parameters.model.lr is a range, which grid search cannot enumerate")]
     [InlineData("method: random\nmetric: {name: val_loss}\nparameters: {model.lr: {values: [1]}}", "run_cap is required for method random")]
-    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {model.lr: {distribution: log_uniform_values, min: 0, max: 1}}", "log_uniform_values needs min > 0")]
-    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {model.lr: {distribution: normal, min: 0, max: 1}}", "distribution 'normal' is not supported")]
-    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {lr: {values: [1]}}", "parameters.lr: a parameter is a config key with its section")]
-    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 0\nparameters: {model.lr: {values: [1]}}", "run_cap '0' must be a whole number, 1 or more")]
-    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {model.lr: {values: [1]}}\nearly_terminate: {type: patience}", "early_terminate.type must be asha")]
+    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {model.lr: {distribution: log_uniform_values, min: 0, max: 1}}",
+        "log_uniform_values needs min > 0")]
+    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {model.lr: {distribution: normal, min: 0, max: 1}}",
+        "distribution 'normal' is not supported")]
+    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {lr: {values: [1]}}",
+        "parameters.lr: a parameter is a config key with its section")]
+    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 0\nparameters: {model.lr: {values: [1]}}",
+        "run_cap '0' must be a whole number, 1 or more")]
+    [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparameters: {model.lr: {values: [1]}}\nearly_terminate: {type: patience}",
+        "early_terminate.type must be asha")]
     [InlineData("method: random\nmetric: {name: val_loss}\nrun_cap: 3\nparamters: {model.lr: {values: [1]}}", "unknown key 'paramters'")]
     public void BadConfig_NamesTheKeyAndWhatIsAllowed(string yaml, string expected)
     {
@@ -83,7 +91,9 @@ public sealed class SweepConfigTests
     [Fact]
     public void HyperbandStoppingRule_IsAsha()
     {
-        var config = SweepConfigReader.Parse("method: grid\nmetric: {name: val_acc, goal: maximize}\nparameters: {model.lr: {values: [0.1, 0.01]}}\nearly_terminate: {type: hyperband, min_iter: 2, eta: 2}");
+        var config = SweepConfigReader.Parse(
+            "method: grid\nmetric: {name: val_acc, goal: maximize}\nparameters: {model.lr: {values: [0.1, 0.01]}}\n" +
+            "early_terminate: {type: hyperband, min_iter: 2, eta: 2}");
         Assert.Equal(new EarlyTerminate("asha", 2, 2), config.EarlyTerminate);
         Assert.Equal(Goal.Maximize, config.Goal);
         Assert.IsType<GridSampler>(config.CreateSampler());

@@ -35,7 +35,8 @@ public sealed class SweepLockTests : IDisposable
             Assert.Contains("--resume crashed-sweep", refused.Message);
 
             Lightning.TestSupport.Signals.Send(holder, Lightning.TestSupport.Signals.Kill);
-            Assert.True(SpinWait.SpinUntil(() => ProcessTable.State(holder) == 'Z', TimeSpan.FromSeconds(10)), $"holder state {ProcessTable.State(holder)}");
+            Assert.True(SpinWait.SpinUntil(() => ProcessTable.State(holder) == 'Z', TimeSpan.FromSeconds(10)),
+                $"holder state {ProcessTable.State(holder)}");
 
             using (SweepLock.Acquire(_folder, "next-sweep"))
                 Assert.Equal($"next-sweep {Environment.ProcessId}", File.ReadAllText(Path.Combine(root, "active.owner")));

@@ -26,7 +26,8 @@ public sealed class SweepRunnerTests : IDisposable
     // A trial's curve: lr 0.01 is best; every curve decreases over 4 epochs.
     private static double[] Curve(Executors.TrialLaunch launch)
     {
-        var lr = double.Parse(launch.Arguments.Single(a => a.StartsWith("--model.lr=", StringComparison.Ordinal))["--model.lr=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var lr = double.Parse(launch.Arguments.Single(a => a.StartsWith("--model.lr=", StringComparison.Ordinal))["--model.lr=".Length..],
+            System.Globalization.CultureInfo.InvariantCulture);
         var offset = Math.Abs(Math.Log10(lr) + 2);
         return [1 + offset, 0.8 + offset, 0.6 + offset, 0.5 + offset];
     }
@@ -49,7 +50,8 @@ public sealed class SweepRunnerTests : IDisposable
     public void Asha_StopsTheWorseTrialsAtTheRungs()
     {
         var executor = new FakeExecutor(Curve);
-        var result = new SweepRunner(Options(executor, Config("early_terminate: {type: asha, min_iter: 1, eta: 2}"), parallel: 1)).Run(CancellationToken.None);
+        var result = new SweepRunner(Options(executor, Config("early_terminate: {type: asha, min_iter: 1, eta: 2}"), parallel: 1))
+            .Run(CancellationToken.None);
         // Sequential, eta 2: trial 0 (offset 1) runs alone; trial 1 (best) goes on; trials 2 and 3 are worse at rung 1.
         Assert.Equal(2, result.Finished);
         Assert.Equal(2, result.Pruned);
@@ -60,7 +62,8 @@ public sealed class SweepRunnerTests : IDisposable
     public void Asha_TrialsWaitAtEachRung_AndPrunedOnesStopExactlyThere()
     {
         var executor = new FakeExecutor(Curve);
-        var result = new SweepRunner(Options(executor, Config("early_terminate: {type: asha, min_iter: 1, eta: 2}"), parallel: 2)).Run(CancellationToken.None);
+        var result = new SweepRunner(Options(executor, Config("early_terminate: {type: asha, min_iter: 1, eta: 2}"), parallel: 2))
+            .Run(CancellationToken.None);
         var variable = Lightning.Hosting.SweepTrialContract.DecisionEpochsVariable;
         Assert.All(executor.Launched, l => Assert.StartsWith("1,2,4,8,", l.Environment![variable]));
         var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, ".lightning", "sweeps", result.Id, "state.json")))!;
@@ -105,7 +108,8 @@ public sealed class SweepRunnerTests : IDisposable
         var failed = Array.FindIndex(lines, l => l.StartsWith("trial 1 failed (exit code 1): ", StringComparison.Ordinal));
         Assert.True(failed >= 0, output.ToString());
         Assert.Contains("Unhandled exception. System.InvalidOperationException: boom: the trial crashed", lines[failed..(failed + 2)]);
-        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("--- End of", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines,
+            l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("--- End of", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -184,7 +188,8 @@ public sealed class SweepRunnerTests : IDisposable
     {
         var first = new FakeExecutor(Curve);
         using var cancel = new CancellationTokenSource();
-        var interrupted = new SweepRunner(Options(first, Config(), parallel: 1) with { Output = new CancelAfterLines(cancel, "trial 1 epoch 2") }).Run(cancel.Token);
+        var interrupted = new SweepRunner(Options(first, Config(), parallel: 1) with { Output = new CancelAfterLines(cancel, "trial 1 epoch 2") })
+            .Run(cancel.Token);
         var state = Path.Combine(_folder, ".lightning", "sweeps", interrupted.Id, "state.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(state))!;
         // As if the controller had been killed while trial 1's first attempt ran: running, with its handle recorded.
@@ -226,7 +231,8 @@ public sealed class SweepRunnerTests : IDisposable
         {
             Output = new OnLine("trial 0 started", () =>
             {
-                message = Assert.Throws<SweepRefusedException>(() => new SweepRunner(Options(new FakeExecutor(Curve), Config())).Run(CancellationToken.None)).Message;
+                message = Assert.Throws<SweepRefusedException>(
+                    () => new SweepRunner(Options(new FakeExecutor(Curve), Config())).Run(CancellationToken.None)).Message;
                 cancel.Cancel();
             }),
         };

@@ -3,13 +3,20 @@ using Lightning.Mlflow.Stores;
 
 namespace Lightning.Cli.Commands;
 
-/// <summary>doctor: one line per check (.NET, project, build, torch native load and CUDA in the built app, tracking store); exit 0 only if all pass.</summary>
+/// <summary>
+/// doctor: one line per check (.NET, project, build, torch native load and CUDA in the built app, tracking store); exit
+/// 0 only if all pass.
+/// </summary>
 internal static class DoctorCommand
 {
     public static Command Create(TextWriter output)
     {
-        var project = new Option<string?>("--project") { Description = "The project (.csproj or its folder); default: the one in the current folder." };
-        var command = new Command("doctor", "Check .NET, the project build, TorchSharp's native load (with the libstdc++ fix), CUDA and the tracking store.") { project };
+        var project = new Option<string?>("--project")
+        {
+            Description = "The project (.csproj or its folder); default: the one in the current folder."
+        };
+        var command = new Command("doctor",
+            "Check .NET, the project build, TorchSharp's native load (with the libstdc++ fix), CUDA and the tracking store.") { project };
         command.SetAction(result =>
         {
             var failures = 0;
@@ -81,7 +88,8 @@ internal static class DoctorCommand
             Probe(target.Location);
             line(true, "tracking", $"file store {target.Location} is writable ({FileStoreReader.Runs(target.Location).Count} runs)");
         }
-        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException or UnauthorizedAccessException or Core.Configuration.LightningConfigException)
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException or UnauthorizedAccessException
+            or Core.Configuration.LightningConfigException)
         {
             line(false, "tracking", error.Message);
         }

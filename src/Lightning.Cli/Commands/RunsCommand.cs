@@ -7,17 +7,24 @@ using Lightning.Hosting;
 
 namespace Lightning.Cli.Commands;
 
-/// <summary>runs list | show RUN | push [RUN]: read the runs of the store in use (server or file store), and deliver spooled or local runs to a store.</summary>
+/// <summary>
+/// runs list | show RUN | push [RUN]: read the runs of the store in use (server or file store), and deliver spooled or
+/// local runs to a store.
+/// </summary>
 internal static class RunsCommand
 {
     private static readonly string Header = $"{"run id",-32}  {"experiment",-20}  {"name",-24}  {"status",-9}  {"started (UTC)",-19}  metrics";
 
     public static Command Create(TextWriter output)
     {
-        var uri = new Option<string?>("--tracking-uri") { Description = "The store (default: MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri, ./mlruns)." };
+        var uri = new Option<string?>("--tracking-uri")
+        {
+            Description = "The store (default: MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri, ./mlruns)."
+        };
         var runs = new Command("runs", "List, show and push tracked runs.");
 
-        var list = new Command("list", "List the runs of the store (a tracking server or an mlruns folder), newest first, and the runs spooled here that no server has yet.") { uri };
+        var list = new Command("list", "List the runs of the store (a tracking server or an mlruns folder), newest first, " +
+            "and the runs spooled here that no server has yet.") { uri };
         list.SetAction(result =>
         {
             var target = StoreResolver.Resolve(result.GetValue(uri), Environment.CurrentDirectory);
@@ -56,21 +63,38 @@ internal static class RunsCommand
             var stored = target.IsServer ? [] : FileStoreReader.Runs(target.Location);
             var runs = Read(target, reader => reader.Runs(), () => stored.Select(RunSummary.From).ToList());
             var matches = runs.Where(r => r.RunId.StartsWith(wanted, StringComparison.Ordinal)).ToList();
-            if (matches.Count != 1) throw new CliException(matches.Count == 0 ? $"No run id in {target.Location} starts with '{wanted}'." : $"'{wanted}' matches {matches.Count} runs; give more of the id.");
+            if (matches.Count != 1)
+                throw new CliException(matches.Count == 0
+                    ? $"No run id in {target.Location} starts with '{wanted}'."
+                    : $"'{wanted}' matches {matches.Count} runs; give more of the id.");
             var run = matches[0];
             output.WriteLine($"run {run.RunId} ({run.RunName}) in experiment {run.ExperimentName}: {run.Status}");
             Section(output, "params", run.Params);
-            Section(output, "metrics (latest)", run.LatestMetrics.ToDictionary(m => m.Key, m => m.Value.ToString("G6", CultureInfo.InvariantCulture)));
+            Section(output, "metrics (latest)",
+                run.LatestMetrics.ToDictionary(m => m.Key, m => m.Value.ToString("G6", CultureInfo.InvariantCulture)));
             Section(output, "tags", run.Tags);
-            var artifacts = Read(target, reader => reader.Artifacts(run.RunId), () => LocalArtifacts(stored.Single(r => r.RunId == run.RunId).Artifacts));
+            var artifacts = Read(target, reader => reader.Artifacts(run.RunId),
+                () => LocalArtifacts(stored.Single(r => r.RunId == run.RunId).Artifacts));
             Section(output, "artifacts", artifacts.ToDictionary(a => a.Path, a => a.Size is { } size ? $"{size} bytes" : "size unknown"));
             return ExitCodes.Finished;
         });
 
-        var which = new Argument<string?>("run") { Arity = ArgumentArity.ZeroOrOne, Description = "One spooled run: its id (offline-… or the server's) or its folder; default: every spooled run under ./.lightning/runs." };
-        var to = new Option<string?>("--to") { Description = "Where to deliver: a tracking server (http(s)://...), or a file store (a folder or file: URI); spools default to the server they were meant for." };
+        var which = new Argument<string?>("run")
+        {
+            Arity = ArgumentArity.ZeroOrOne,
+            Description = "One spooled run: its id (offline-… or the server's) or its folder; default: every spooled run under ./.lightning/runs."
+        };
+        var to = new Option<string?>("--to")
+        {
+            Description = "Where to deliver: a tracking server (http(s)://...), or a file store (a folder or file: URI); " +
+                "spools default to the server they were meant for."
+        };
         var from = new Option<string?>("--from") { Description = "A file store (mlruns folder) whose runs are copied to --to." };
-        var push = new Command("push", "Deliver spooled writes (runs that could not reach their server), or copy a file store's runs, to a server or a file store.") { which, to, from };
+        var push = new Command("push",
+            "Deliver spooled writes (runs that could not reach their server), or copy a file store's runs, to a server or a file store.")
+        {
+            which, to, from
+        };
         push.SetAction(result => RunsPush.Run(output, result.GetValue(which), result.GetValue(to), result.GetValue(from)));
 
         runs.Subcommands.Add(list);
@@ -103,20 +127,26 @@ internal static class RunsCommand
         }
         catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
         {
-            throw new CliException($"Could not read the runs of {target.Location}: {Unanswered(target.Location, error)}; start it, or point --tracking-uri (or MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) at one that runs.", exitCode: ExitCodes.Failed);
+            throw new CliException($"Could not read the runs of {target.Location}: {Unanswered(target.Location, error)}; " +
+                "start it, or point --tracking-uri (or MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) at one that runs.",
+                exitCode: ExitCodes.Failed);
         }
         catch (MlflowException error)
         {
-            throw new CliException($"Could not read the runs of {target.Location}: {error.Message}. Check the tracking URI (--tracking-uri, MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) and the credentials.", exitCode: ExitCodes.Failed);
+            throw new CliException($"Could not read the runs of {target.Location}: {error.Message}. " +
+                "Check the tracking URI (--tracking-uri, MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri) and the credentials.",
+                exitCode: ExitCodes.Failed);
         }
     }
 
     private static string Row(string runId, string experiment, string name, string status, long startedMs, string last) =>
-        $"{runId,-32}  {Cut(experiment, 20),-20}  {Cut(name, 24),-24}  {status,-9}  {DateTimeOffset.FromUnixTimeMilliseconds(startedMs):yyyy-MM-dd HH:mm:ss}  {last}";
+        $"{runId,-32}  {Cut(experiment, 20),-20}  {Cut(name, 24),-24}  {status,-9}  " +
+        $"{DateTimeOffset.FromUnixTimeMilliseconds(startedMs):yyyy-MM-dd HH:mm:ss}  {last}";
 
     private static IReadOnlyList<ArtifactEntry> LocalArtifacts(string folder) =>
         Directory.Exists(folder)
-            ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => new ArtifactEntry(Path.GetRelativePath(folder, f).Replace('\\', '/'), new FileInfo(f).Length))]
+            ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .Select(f => new ArtifactEntry(Path.GetRelativePath(folder, f).Replace('\\', '/'), new FileInfo(f).Length))]
             : [];
 
     private static void Section(TextWriter output, string title, IReadOnlyDictionary<string, string> values)

@@ -19,7 +19,8 @@ internal static class RunsPush
         if (from is not null)
         {
             if (target is null) throw new CliException("--from needs --to: the server or folder to copy the runs into.");
-            if (!Directory.Exists(from)) throw new CliException($"--from '{from}' is not a folder: give the file store (mlruns folder) whose runs to copy.");
+            if (!Directory.Exists(from))
+                throw new CliException($"--from '{from}' is not a folder: give the file store (mlruns folder) whose runs to copy.");
             using var store = target.Open(options, RunsCommand.LocalRoot, output.WriteLine);
             foreach (var run in FileStoreReader.Runs(Path.GetFullPath(from)))
             {
@@ -44,7 +45,8 @@ internal static class RunsPush
                 // A spool whose run the server already holds keeps only the writes that server missed: another store
                 // would get a run without its beginning.
                 if (spool.Run() is { } run && !SameStore(spool.Server, store.Uri))
-                    throw new CliException($"{spool.Folder} holds only the writes of run {run.RunId} that {spool.Server} did not get; push it there (without --to).");
+                    throw new CliException(
+                        $"{spool.Folder} holds only the writes of run {run.RunId} that {spool.Server} did not get; push it there (without --to).");
                 var (id, summary) = (RunsCommand.SpoolId(spool), spool.Summary());
                 var (records, _) = spool.Replay(store);
                 output.WriteLine($"{id}: delivered {records} writes ({summary}) to {store.Uri} as run {spool.Run()?.RunId}.");
@@ -52,12 +54,14 @@ internal static class RunsPush
             catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
             {
                 failed++;
-                output.WriteLine($"{RunsCommand.SpoolId(spool)}: not delivered: {RunsCommand.Unanswered(destination.Location, error)}; start it and push again, or push elsewhere with --to (the writes stay spooled in {spool.Folder}).");
+                output.WriteLine($"{RunsCommand.SpoolId(spool)}: not delivered: {RunsCommand.Unanswered(destination.Location, error)}; " +
+                    $"start it and push again, or push elsewhere with --to (the writes stay spooled in {spool.Folder}).");
             }
             catch (MlflowException error)
             {
                 failed++;
-                output.WriteLine($"{RunsCommand.SpoolId(spool)}: {destination.Location} refused the writes ({error.Message}); they stay spooled in {spool.Folder}.");
+                output.WriteLine($"{RunsCommand.SpoolId(spool)}: {destination.Location} refused the writes ({error.Message}); " +
+                    $"they stay spooled in {spool.Folder}.");
             }
         }
         return failed == 0 ? 0 : 1;
@@ -69,10 +73,12 @@ internal static class RunsPush
         if (which is null) return RunsCommand.Spooled().ToList();
         if (Directory.Exists(which) && Spool.FindAll(which).FirstOrDefault(s => Path.GetFullPath(s.Folder) == Path.GetFullPath(which)) is { } named)
             return [named];
-        var matches = Spool.FindAll(RunsCommand.LocalRoot).Where(s => RunsCommand.SpoolId(s) == which || Path.GetFileName(s.Folder) == which).ToList();
+        var matches = Spool.FindAll(RunsCommand.LocalRoot)
+            .Where(s => RunsCommand.SpoolId(s) == which || Path.GetFileName(s.Folder) == which).ToList();
         return matches.Count > 0
             ? matches
-            : throw new CliException($"No spooled run '{which}' under {RunsCommand.LocalRoot}: give a run id that 'dotnet lightning runs list' shows as SPOOLED, or the spool's folder.");
+            : throw new CliException($"No spooled run '{which}' under {RunsCommand.LocalRoot}: " +
+                "give a run id that 'dotnet lightning runs list' shows as SPOOLED, or the spool's folder.");
     }
 
     private static TrackingTarget Target(string to)
@@ -83,7 +89,8 @@ internal static class RunsPush
         }
         catch (LightningConfigException)
         {
-            throw new CliException($"--to '{to}' is not a store this tool writes: give a tracking server (http(s)://host:port), or a folder or file: URI for a file store.");
+            throw new CliException($"--to '{to}' is not a store this tool writes: " +
+                "give a tracking server (http(s)://host:port), or a folder or file: URI for a file store.");
         }
     }
 
@@ -95,7 +102,8 @@ internal static class RunsPush
         }
         catch (MlflowException error) when (error.ErrorCode == "TEMPORARILY_UNAVAILABLE" && error.Status == 0)
         {
-            throw new CliException($"Could not copy the runs to {where}: {RunsCommand.Unanswered(where, error)}; start it, or give another --to.", exitCode: ExitCodes.Failed);
+            throw new CliException($"Could not copy the runs to {where}: {RunsCommand.Unanswered(where, error)}; start it, or give another --to.",
+                exitCode: ExitCodes.Failed);
         }
         catch (MlflowException error)
         {

@@ -8,4 +8,5 @@ namespace Lightning.Cli.Commands;
 /// <param name="Executor">local or slurm.</param>
 /// <param name="Resume">The sweep to continue, or null to start one.</param>
 /// <param name="SlurmArguments">Extra sbatch arguments, or null.</param>
-internal sealed record SweepArguments(string? Project, string? Config, int? Trials, int Parallel, string Executor, string? Resume, string? SlurmArguments);
+internal sealed record SweepArguments(
+    string? Project, string? Config, int? Trials, int Parallel, string Executor, string? Resume, string? SlurmArguments);

@@ -13,14 +13,20 @@ internal static class SweepCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var project = new Option<string?>("--project") { Description = "The project (.csproj or its folder); default: the one in the current folder." };
+        var project = new Option<string?>("--project")
+        {
+            Description = "The project (.csproj or its folder); default: the one in the current folder."
+        };
         var config = new Option<string?>("--config") { Description = "The sweep file (default: the project's sweep.yaml)." };
         var trials = new Option<int?>("--trials") { Description = "Trials in all (default: run_cap, or the grid's size)." };
         var parallel = new Option<int>("--parallel") { Description = "Trials at once (default 1).", DefaultValueFactory = _ => 1 };
         var executor = new Option<string>("--executor") { Description = "local (default) or slurm.", DefaultValueFactory = _ => Local };
         executor.AcceptOnlyFromAmong(Local, Slurm);
         var resume = new Option<string?>("--resume") { Description = "Continue the sweep with this id after its controller died." };
-        var slurmArgs = new Option<string?>("--slurm-args") { Description = "Extra sbatch arguments for --executor slurm, e.g. \"--partition=gpu --time=01:00:00\"." };
+        var slurmArgs = new Option<string?>("--slurm-args")
+        {
+            Description = "Extra sbatch arguments for --executor slurm, e.g. \"--partition=gpu --time=01:00:00\"."
+        };
         var command = new Command("sweep", "Tune hyperparameters with sweep.yaml: grid, random or tpe, with asha or median pruning.")
         {
             project, config, trials, parallel, executor, resume, slurmArgs,

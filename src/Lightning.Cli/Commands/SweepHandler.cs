@@ -44,7 +44,8 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
         return (app, configPath, SweepConfigReader.Read(configPath));
     }
 
-    private SweepResult RunTrials(SweepArguments arguments, ProjectApp app, string appPath, string configPath, SweepConfig sweep, CancellationToken cancel)
+    private SweepResult RunTrials(
+        SweepArguments arguments, ProjectApp app, string appPath, string configPath, SweepConfig sweep, CancellationToken cancel)
     {
         var target = StoreResolver.Resolve(null, app.Folder);
         using IRunStore store = target.IsServer
@@ -84,7 +85,9 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
     private static string Experiment(ProjectApp app)
     {
         var yaml = Path.Combine(app.Folder, "lightning.yaml");
-        var configured = File.Exists(yaml) ? ConfigSources.FromYamlFile(yaml).FirstOrDefault(e => e.NormalizedKey == "tracking.experiment")?.Value : null;
+        var configured = File.Exists(yaml)
+            ? ConfigSources.FromYamlFile(yaml).FirstOrDefault(e => e.NormalizedKey == "tracking.experiment")?.Value
+            : null;
         return configured ?? Path.GetFileNameWithoutExtension(app.Project);
     }
 }

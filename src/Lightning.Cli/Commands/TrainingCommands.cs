@@ -18,11 +18,17 @@ internal static class TrainingCommands
                      ("predict", "Predict with a checkpoint's weights and save the predictions."),
                  })
         {
-            var project = new Option<string?>("--project") { Description = "The project (.csproj or its folder); default: the one in the current folder." };
+            var project = new Option<string?>("--project")
+            {
+                Description = "The project (.csproj or its folder); default: the one in the current folder."
+            };
             var config = new Option<string?>("--config") { Description = "YAML configuration (default: the project's lightning.yaml)." };
             var checkpoint = new Option<string?>("--ckpt-path") { Description = "last, best, or a .ckpt file." };
             var events = new Option<string?>("--events") { Description = "Append one JSON event per line to this file." };
-            var verbose = new Option<bool>("--verbose") { Description = "On a failure, also print the full stack trace (it always goes to the run's error log)." };
+            var verbose = new Option<bool>("--verbose")
+            {
+                Description = "On a failure, also print the full stack trace (it always goes to the run's error log)."
+            };
             var command = new Command(name, description + " Other arguments are configuration overrides such as --trainer.max_epochs=3.")
             {
                 TreatUnmatchedTokensAsErrors = false,
@@ -39,13 +45,15 @@ internal static class TrainingCommands
                 if (overrides.FirstOrDefault(t => t.StartsWith("--", StringComparison.Ordinal) && !t.Split('=')[0].Contains('.')) is { } unknown)
                 {
                     var suggestion = KeyNames.Suggest(unknown.Split('=')[0], Known);
-                    throw new CliException($"Unknown option '{unknown.Split('=')[0]}'." + (suggestion is null ? $" Options: {string.Join(", ", Known)}." : $" Did you mean '{suggestion}'?"));
+                    throw new CliException($"Unknown option '{unknown.Split('=')[0]}'."
+                        + (suggestion is null ? $" Options: {string.Join(", ", Known)}." : $" Did you mean '{suggestion}'?"));
                 }
                 var app = new ProjectApp(ProjectLocator.Find(result.GetValue(project), Environment.CurrentDirectory));
                 var path = app.Build(error);
                 var arguments = new List<string> { name };
                 if (result.GetValue(config) is { } file) arguments.AddRange(["--config", Path.GetFullPath(file)]);
-                if (result.GetValue(checkpoint) is { } ckpt) arguments.AddRange(["--ckpt-path", ckpt is "last" or "best" ? ckpt : Path.GetFullPath(ckpt)]);
+                if (result.GetValue(checkpoint) is { } ckpt)
+                    arguments.AddRange(["--ckpt-path", ckpt is "last" or "best" ? ckpt : Path.GetFullPath(ckpt)]);
                 if (result.GetValue(events) is { } eventsFile) arguments.AddRange(["--events", Path.GetFullPath(eventsFile)]);
                 if (result.GetValue(verbose)) arguments.Add("--verbose");
                 arguments.AddRange(overrides);

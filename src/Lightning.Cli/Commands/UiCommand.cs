@@ -8,7 +8,10 @@ internal static class UiCommand
 {
     public static Command Create(TextWriter output)
     {
-        var uri = new Option<string?>("--tracking-uri") { Description = "The store (default: MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri, ./mlruns)." };
+        var uri = new Option<string?>("--tracking-uri")
+        {
+            Description = "The store (default: MLFLOW_TRACKING_URI, lightning.yaml's tracking.uri, ./mlruns)."
+        };
         var port = new Option<int>("--port") { Description = "Port for the UI.", DefaultValueFactory = _ => 5000 };
         var command = new Command("ui", "Open the MLflow UI on the runs of this project.") { uri, port };
         command.SetAction(result =>
@@ -29,7 +32,9 @@ internal static class UiCommand
             }
             // MLflow 3.13+ refuses file stores unless told; older versions ignore the variable.
             Environment.SetEnvironmentVariable("MLFLOW_ALLOW_FILE_STORE", "true");
-            return ProcessRunner.Attached(mlflow, ["ui", "--backend-store-uri", backend, "--port", result.GetValue(port).ToString(System.Globalization.CultureInfo.InvariantCulture)], Environment.CurrentDirectory);
+            return ProcessRunner.Attached(mlflow,
+                ["ui", "--backend-store-uri", backend, "--port", result.GetValue(port).ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                Environment.CurrentDirectory);
         });
         return command;
     }

@@ -29,7 +29,8 @@ public static partial class CheckpointFilename
 
     private static string Render(double value, string? spec, bool integral)
     {
-        if (spec is null) return integral ? ((long)value).ToString(CultureInfo.InvariantCulture) : value.ToString("0.####", CultureInfo.InvariantCulture);
+        if (spec is null)
+            return integral ? ((long)value).ToString(CultureInfo.InvariantCulture) : value.ToString("0.####", CultureInfo.InvariantCulture);
         var python = PythonSpec().Match(spec);
         if (!python.Success) return value.ToString(spec, CultureInfo.InvariantCulture);
         var digits = python.Groups["digits"].Success ? python.Groups["digits"].Value : "6";

@@ -2,7 +2,9 @@ using Lightning.Core.Training;
 
 namespace Lightning.Core.Callbacks;
 
-/// <summary>Adds the callbacks a trainer has unless told otherwise, and orders them: checkpoint callbacks run last, so they save what the others recorded.</summary>
+/// <summary>
+/// Adds the callbacks a trainer has unless told otherwise, and orders them: checkpoint callbacks run last, so they save what the others recorded.
+/// </summary>
 internal static class DefaultCallbacks
 {
     /// <param name="given">The callbacks the user passed.</param>
@@ -17,11 +19,13 @@ internal static class DefaultCallbacks
             .ToList();
         if (!callbacks.OfType<NonFiniteLossGuard>().Any()) callbacks.Add(new NonFiniteLossGuard());
         if (globalZero && options.EnableProgressBar && !callbacks.OfType<ProgressBar>().Any())
-            callbacks.Add(new ProgressBar(output, ProgressModeSetting.Choose(outputIsTerminal: false, Environment.GetEnvironmentVariable(ProgressModeSetting.Variable))));
+            callbacks.Add(new ProgressBar(output,
+                ProgressModeSetting.Choose(outputIsTerminal: false, Environment.GetEnvironmentVariable(ProgressModeSetting.Variable))));
         if (globalZero && options.EnableModelSummary && !callbacks.OfType<ModelSummary>().Any())
             callbacks.Add(new ModelSummary(output));
         if (options.MaxTime is { } limit && !callbacks.OfType<TrainingTimer>().Any()) callbacks.Add(new TrainingTimer(limit));
-        if (options.EnableCheckpointing && !options.FastDevRun.IsEnabled && !callbacks.OfType<ModelCheckpoint>().Any()) callbacks.Add(new ModelCheckpoint());
+        if (options.EnableCheckpointing && !options.FastDevRun.IsEnabled && !callbacks.OfType<ModelCheckpoint>().Any())
+            callbacks.Add(new ModelCheckpoint());
         return [.. callbacks.Where(c => c is not ModelCheckpoint), .. callbacks.OfType<ModelCheckpoint>()];
     }
 }

@@ -97,7 +97,8 @@ public sealed class EarlyStopping : Callback
         }
         WaitCount++;
         return WaitCount >= _options.Patience
-            ? $"Monitored metric {name} did not improve in the last {WaitCount} checks; best {BestScore.Value.ToString("G6", CultureInfo.InvariantCulture)}."
+            ? $"Monitored metric {name} did not improve in the last {WaitCount} checks; " +
+                $"best {BestScore.Value.ToString("G6", CultureInfo.InvariantCulture)}."
             : null;
     }
 

@@ -2,7 +2,10 @@ using Lightning.Core.Training;
 
 namespace Lightning.Core.Callbacks;
 
-/// <summary>Logs the learning rate of each parameter group as <c>lr-&lt;Optimizer&gt;</c> (with <c>/pg&lt;n&gt;</c> when there are several groups).</summary>
+/// <summary>
+/// Logs the learning rate of each parameter group as <c>lr-&lt;Optimizer&gt;</c> (with <c>/pg&lt;n&gt;</c> when there
+/// are several groups).
+/// </summary>
 /// <param name="interval">Log at each epoch start (default) or at each logging step.</param>
 public sealed class LearningRateMonitor(Modules.SchedulerInterval interval = Modules.SchedulerInterval.Epoch) : Callback
 {

@@ -153,7 +153,9 @@ public sealed class ModelCheckpoint : Callback
             if (trainer.IsGlobalZero) File.Delete(drop);
             trainer.Tracker.DeleteArtifact("checkpoints/" + Path.GetFileName(drop));
         }
-        var best = monitoring ? _bestK.Where(p => !double.IsNaN(p.Value)).OrderBy(p => p.Value, Comparer()).Select(p => p.Key).FirstOrDefault() ?? path : path;
+        var best = monitoring
+            ? _bestK.Where(p => !double.IsNaN(p.Value)).OrderBy(p => p.Value, Comparer()).Select(p => p.Key).FirstOrDefault() ?? path
+            : path;
         BestModelPath = best;
         BestModelScore = monitoring ? _bestK[best] : null;
         return path;
@@ -167,7 +169,8 @@ public sealed class ModelCheckpoint : Callback
         {
             _warnedMissingMonitor = true;
             trainer.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ModelCheckpoint monitors '{monitor}', which has not been logged yet (logged: {string.Join(", ", trainer.CallbackMetrics.Keys.Order())}); keeping the newest checkpoint until it is."));
+                $"ModelCheckpoint monitors '{monitor}', which has not been logged yet " +
+                $"(logged: {string.Join(", ", trainer.CallbackMetrics.Keys.Order())}); keeping the newest checkpoint until it is."));
         }
         return null;
     }

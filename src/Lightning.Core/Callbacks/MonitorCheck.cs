@@ -17,7 +17,8 @@ internal static class MonitorCheck
         var logged = trainer.CallbackMetrics.Keys.Where(k => k != "epoch").Order(StringComparer.Ordinal).ToList();
         var suggestion = KeyNames.Suggest(monitor, logged);
         throw new LightningConfigException([new ConfigIssue(key, monitor, "configuration",
-            $"the metric '{monitor}' was not logged by the end of the first validation (logged: {(logged.Count == 0 ? "nothing" : string.Join(", ", logged))})." +
+            $"the metric '{monitor}' was not logged by the end of the first validation " +
+            $"(logged: {(logged.Count == 0 ? "nothing" : string.Join(", ", logged))})." +
             (suggestion is null ? $" Log it from ValidationStep, or set {key} to a logged metric." : $" Did you mean '{suggestion}'?"))]);
     }
 }

@@ -35,7 +35,9 @@ public sealed class NonFiniteLossGuard : Callback
         var due = trainer.GlobalStep % trainer.Options.LogEveryNSteps == 0 || trainer.BatchInEpoch == trainer.TrainBatchesPerEpoch;
         if (!due) return;
         var value = _sum.item<float>();
-        if (!float.IsFinite(value)) Report(trainer, value, $"between global steps {_intervalStart} and {trainer.GlobalStep} (set trainer.log_every_n_steps=1 to find the exact step)");
+        if (!float.IsFinite(value))
+            Report(trainer, value,
+                $"between global steps {_intervalStart} and {trainer.GlobalStep} (set trainer.log_every_n_steps=1 to find the exact step)");
         _sum.zero_();
         _intervalStart = trainer.GlobalStep;
     }

@@ -24,8 +24,10 @@ public sealed record ProgressBarOptions
     public static ProgressBarOptions FromSetting(string? seconds)
     {
         if (string.IsNullOrWhiteSpace(seconds)) return new ProgressBarOptions();
-        if (double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= TimeSpan.MaxValue.TotalSeconds / 2)
+        if (double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && value >= 0 && value <= TimeSpan.MaxValue.TotalSeconds / 2)
             return new ProgressBarOptions { PlainInterval = TimeSpan.FromSeconds(value) };
-        throw new LightningConfigException([new ConfigIssue(IntervalVariable, seconds, "environment", "must be a number of seconds, 0 or more (0 prints progress only at epoch end).")]);
+        throw new LightningConfigException([new ConfigIssue(IntervalVariable, seconds, "environment",
+            "must be a number of seconds, 0 or more (0 prints progress only at epoch end).")]);
     }
 }

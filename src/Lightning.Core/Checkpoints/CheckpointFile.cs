@@ -77,14 +77,17 @@ public static class CheckpointFile
         }
 
         if (!entries.TryGetValue(ChecksumsEntry, out var checksumBytes) || !entries.ContainsKey(StateEntry) || !entries.ContainsKey(WeightsEntry))
-            throw new CheckpointException($"Checkpoint '{full}' is not a Lightning checkpoint: it lacks {ChecksumsEntry}, {StateEntry} or {WeightsEntry}.");
+            throw new CheckpointException(
+                $"Checkpoint '{full}' is not a Lightning checkpoint: it lacks {ChecksumsEntry}, {StateEntry} or {WeightsEntry}.");
         VerifyChecksums(full, entries, checksumBytes);
 
         var state = JsonNode.Parse(entries[StateEntry])?.AsObject()
                     ?? throw new CheckpointException($"Checkpoint '{full}' has an empty {StateEntry}.");
         if (state["format"]?.GetValue<string>() != Format || state["format_version"]?.GetValue<int>() is not FormatVersion)
-            throw new CheckpointException($"Checkpoint '{full}' has format '{state["format"]}' version {state["format_version"]}; this version reads '{Format}' version {FormatVersion}.");
-        return new LoadedCheckpoint(full, entries[WeightsEntry], entries.GetValueOrDefault(OptimizerEntry), entries.GetValueOrDefault(RngEntry) ?? [], state);
+            throw new CheckpointException($"Checkpoint '{full}' has format '{state["format"]}' version {state["format_version"]}; " +
+                $"this version reads '{Format}' version {FormatVersion}.");
+        return new LoadedCheckpoint(full, entries[WeightsEntry], entries.GetValueOrDefault(OptimizerEntry), entries.GetValueOrDefault(RngEntry) ?? [],
+            state);
     }
 
     private static void VerifyChecksums(string path, Dictionary<string, byte[]> entries, byte[] checksumBytes)
@@ -105,10 +108,12 @@ public static class CheckpointFile
             if (expected is null)
                 throw new CheckpointException($"Checkpoint '{path}' failed its integrity check: entry '{name}' is not listed in {ChecksumsEntry}.");
             if (expected != actual)
-                throw new CheckpointException($"Checkpoint '{path}' failed its integrity check: entry '{name}' has SHA-256 {actual[..12]}… but {expected[..Math.Min(12, expected.Length)]}… was recorded; the file was modified or damaged.");
+                throw new CheckpointException($"Checkpoint '{path}' failed its integrity check: entry '{name}' has SHA-256 {actual[..12]}… " +
+                    $"but {expected[..Math.Min(12, expected.Length)]}… was recorded; the file was modified or damaged.");
         }
         foreach (var listed in recorded.Select(p => p.Key).Where(n => !entries.ContainsKey(n)))
-            throw new CheckpointException($"Checkpoint '{path}' failed its integrity check: entry '{listed}' is listed in {ChecksumsEntry} but missing.");
+            throw new CheckpointException(
+                $"Checkpoint '{path}' failed its integrity check: entry '{listed}' is listed in {ChecksumsEntry} but missing.");
     }
 
     private static byte[] SerializeWeights(IReadOnlyDictionary<string, Tensor> weights)

@@ -42,14 +42,18 @@ public sealed class LoadedCheckpoint
         foreach (var (name, tensor) in target)
         {
             if (!saved.TryGetValue(name, out var stored))
-                throw new CheckpointException($"Checkpoint '{Path}' does not fit the model: it has no tensor '{name}' (the model's is [{Shape(tensor)}]). Was it saved from another architecture?");
+                throw new CheckpointException($"Checkpoint '{Path}' does not fit the model: it has no tensor '{name}' " +
+                    $"(the model's is [{Shape(tensor)}]). Was it saved from another architecture?");
             if (!stored.shape.SequenceEqual(tensor.shape))
-                throw new CheckpointException($"Checkpoint '{Path}' does not fit the model: tensor '{name}' is [{Shape(stored)}] in the checkpoint but [{Shape(tensor)}] in the model.");
+                throw new CheckpointException($"Checkpoint '{Path}' does not fit the model: " +
+                    $"tensor '{name}' is [{Shape(stored)}] in the checkpoint but [{Shape(tensor)}] in the model.");
             if (stored.dtype != tensor.dtype)
-                throw new CheckpointException($"Checkpoint '{Path}' does not fit the model: tensor '{name}' is {stored.dtype} in the checkpoint but {tensor.dtype} in the model (check trainer.precision).");
+                throw new CheckpointException($"Checkpoint '{Path}' does not fit the model: " +
+                    $"tensor '{name}' is {stored.dtype} in the checkpoint but {tensor.dtype} in the model (check trainer.precision).");
         }
         if (saved.Keys.FirstOrDefault(k => !target.ContainsKey(k)) is { } extra)
-            throw new CheckpointException($"Checkpoint '{Path}' does not fit the model: it has tensor '{extra}' [{Shape(saved[extra])}], which the model lacks.");
+            throw new CheckpointException(
+                $"Checkpoint '{Path}' does not fit the model: it has tensor '{extra}' [{Shape(saved[extra])}], which the model lacks.");
         using (no_grad())
         {
             foreach (var (name, tensor) in target) tensor.copy_(saved[name]);

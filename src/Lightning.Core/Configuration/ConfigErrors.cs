@@ -29,7 +29,10 @@ public sealed class ConfigErrors
     /// <summary>Errors for a nested section, e.g. <c>callbacks.model_checkpoint</c>.</summary>
     public ConfigErrors For(string subsection) => new(Join(subsection), _issues, _sourceOf);
 
-    /// <summary>Records that <paramref name="key"/> has <paramref name="value"/>, which is not allowed; <paramref name="allowed"/> says what is.</summary>
+    /// <summary>
+    /// Records that <paramref name="key"/> has <paramref name="value"/>, which is not allowed;
+    /// <paramref name="allowed"/> says what is.
+    /// </summary>
     public void Add(string key, object? value, string allowed)
     {
         var path = Join(KeyNames.ToSnakeCase(key));

@@ -13,7 +13,8 @@ public sealed record BatchTransfer(Device Device, ScalarType? FloatingType, bool
     public Tensor Apply(Tensor tensor)
     {
         // The common case (already in place, no cast) costs one native call, not the four of a full comparison.
-        if (FloatingType is null && tensor.device_type == Device.type && (Device.type == DeviceType.CPU || tensor.device_index == Device.index)) return tensor;
+        if (FloatingType is null && tensor.device_type == Device.type && (Device.type == DeviceType.CPU || tensor.device_index == Device.index))
+            return tensor;
         var type = FloatingType is { } wanted && tensor.is_floating_point() ? wanted : tensor.dtype;
         if (tensor.device == Device && tensor.dtype == type) return tensor;
         return tensor.to(type, Device, non_blocking: NonBlocking);

@@ -24,7 +24,8 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IShardableLoader<TBatch> 
     /// <param name="options">Batch size, shuffle, drop-last.</param>
     /// <param name="depth">Batches prepared ahead. Default 2.</param>
     /// <param name="pinMemory">Pin each batch so a CUDA copy can be asynchronous. Default false.</param>
-    public PrefetchingLoader(IDataset<TItem> dataset, Func<IReadOnlyList<TItem>, TBatch> collate, LoaderOptions options, int depth = 2, bool pinMemory = false)
+    public PrefetchingLoader(
+        IDataset<TItem> dataset, Func<IReadOnlyList<TItem>, TBatch> collate, LoaderOptions options, int depth = 2, bool pinMemory = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         _dataset = dataset;
@@ -48,7 +49,9 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IShardableLoader<TBatch> 
 
     /// <inheritdoc />
     public IBatchLoader<TBatch> Shard(DistributedShard shard) =>
-        _shard is null ? new PrefetchingLoader<TItem, TBatch>(this, shard) : throw new InvalidOperationException("This loader is already one rank's shard.");
+        _shard is null
+            ? new PrefetchingLoader<TItem, TBatch>(this, shard)
+            : throw new InvalidOperationException("This loader is already one rank's shard.");
 
     /// <inheritdoc />
     public IEnumerable<TBatch> Iterate(LoaderPosition position)

@@ -17,7 +17,8 @@ public sealed class TensorLoader : IShardableLoader<TensorBatch>
     public TensorLoader(Tensor inputs, Tensor targets, LoaderOptions options)
     {
         if (inputs.shape[0] != targets.shape[0])
-            throw new ArgumentException($"Inputs have {inputs.shape[0]} samples but targets have {targets.shape[0]}; they must match.", nameof(targets));
+            throw new ArgumentException(
+                $"Inputs have {inputs.shape[0]} samples but targets have {targets.shape[0]}; they must match.", nameof(targets));
         _inputs = inputs;
         _targets = targets;
         _options = options;

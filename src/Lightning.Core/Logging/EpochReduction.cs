@@ -12,7 +12,8 @@ internal static class EpochReduction
     /// The sums of all ranks, by name. Every rank must log the same names; they are reduced in ordinal order, so
     /// the order each rank logged them in does not matter.
     /// </summary>
-    public static Dictionary<string, (double Sum, double Weight)> AcrossRanks(IProcessGroup group, Dictionary<string, (double Sum, double Weight)> sums)
+    public static Dictionary<string, (double Sum, double Weight)> AcrossRanks(
+        IProcessGroup group, Dictionary<string, (double Sum, double Weight)> sums)
     {
         var names = sums.Keys.Order(StringComparer.Ordinal).ToArray();
         // An epoch without values on every rank sends nothing: ranks run the same loops, so none of them has any.

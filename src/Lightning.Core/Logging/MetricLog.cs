@@ -51,7 +51,8 @@ internal sealed class MetricLog : IDisposable
     public void Log(string name, Tensor value, LogOptions options)
     {
         if (value.numel() != 1)
-            throw new ArgumentException($"Log('{name}') got a tensor of shape [{string.Join(", ", value.shape)}]; only single values can be logged.", nameof(value));
+            throw new ArgumentException(
+                $"Log('{name}') got a tensor of shape [{string.Join(", ", value.shape)}]; only single values can be logged.", nameof(value));
         var (onStep, onEpoch) = Resolve(name, options);
         RememberPlain(name, onStep, onEpoch);
         if (onStep && CaptureStep)
@@ -84,7 +85,9 @@ internal sealed class MetricLog : IDisposable
     public void Log(string name, Metric metric, LogOptions options)
     {
         if (options.OnStep == true)
-            throw new ArgumentException($"Log('{name}') got a Metric with OnStep = true; metric objects are logged at epoch end. Log the batch value as a tensor instead.", nameof(options));
+            throw new ArgumentException(
+                $"Log('{name}') got a Metric with OnStep = true; metric objects are logged at epoch end. Log the batch value as a tensor instead.",
+                nameof(options));
         if (options.ProgressBar) ProgressBarNames.Add(name);
         _epochMetrics[name] = metric;
     }

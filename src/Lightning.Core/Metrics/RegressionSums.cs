@@ -16,7 +16,8 @@ public abstract class RegressionSums : Metric
         var error = p - t;
         _sums ??= State(predictions.device, 5);
         // [count, sum of squared errors, sum of absolute errors, sum of targets, sum of squared targets]
-        _sums.add_(stack([full(1, p.shape[0], ScalarType.Float64, p.device).squeeze(), error.square().sum(), error.abs().sum(), t.sum(), t.square().sum()]));
+        _sums.add_(stack([
+            full(1, p.shape[0], ScalarType.Float64, p.device).squeeze(), error.square().sum(), error.abs().sum(), t.sum(), t.square().sum()]));
     }
 
     /// <summary>Samples seen.</summary>

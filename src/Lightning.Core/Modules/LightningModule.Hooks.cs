@@ -21,7 +21,10 @@ public abstract partial class LightningModule<TBatch>
     public virtual void OnTrainEnd() { }
     /// <summary>Called at the start of each training epoch.</summary>
     public virtual void OnTrainEpochStart() { }
-    /// <summary>Called at the end of each training epoch, after epoch metrics are computed; values logged here are epoch values that checkpointing and early stopping can monitor.</summary>
+    /// <summary>
+    /// Called at the end of each training epoch, after epoch metrics are computed; values logged here are epoch values
+    /// that checkpointing and early stopping can monitor.
+    /// </summary>
     public virtual void OnTrainEpochEnd() { }
     /// <summary>Called before each training batch's step.</summary>
     public virtual void OnTrainBatchStart(TBatch batch, long batchIndex) { }

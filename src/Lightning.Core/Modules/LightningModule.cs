@@ -48,7 +48,10 @@ public abstract partial class LightningModule<TBatch> : nn.Module where TBatch :
     public virtual Tensor PredictStep(TBatch batch, long batchIndex) =>
         throw new NotSupportedException($"{GetType().Name} does not override PredictStep, so it cannot predict.");
 
-    /// <summary>Training batches, when the module owns its data (Lightning's <c>train_dataloader</c>); used by <c>Trainer.Fit(module)</c>. Default: none.</summary>
+    /// <summary>
+    /// Training batches, when the module owns its data (Lightning's <c>train_dataloader</c>); used by
+    /// <c>Trainer.Fit(module)</c>. Default: none.
+    /// </summary>
     public virtual IBatchLoader<TBatch>? TrainLoader() => null;
 
     /// <summary>Validation batches, when the module owns its data. Default: none.</summary>

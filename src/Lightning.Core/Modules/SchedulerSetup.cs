@@ -7,4 +7,5 @@ namespace Lightning.Core.Modules;
 /// <param name="Interval">Step after each epoch (default) or each optimizer step.</param>
 /// <param name="Frequency">Step every this many intervals. Default 1.</param>
 /// <param name="Monitor">A logged metric passed to the scheduler (ReduceLROnPlateau); null for none.</param>
-public sealed record SchedulerSetup(LRScheduler Scheduler, SchedulerInterval Interval = SchedulerInterval.Epoch, int Frequency = 1, string? Monitor = null);
+public sealed record SchedulerSetup(
+    LRScheduler Scheduler, SchedulerInterval Interval = SchedulerInterval.Epoch, int Frequency = 1, string? Monitor = null);

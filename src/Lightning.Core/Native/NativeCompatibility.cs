@@ -45,7 +45,8 @@ public static class NativeCompatibility
     {
         var gaps = string.Join(", ", missing.Select(m => $"'{m.Version}' from {m.File}"));
         return $"{library} needs {gaps}, which this host does not provide (only '{Waivable.Version}' can be worked around). " +
-               "Fix: run on a distribution whose system libraries provide these versions (for libstdc++: GCC 13 or newer, e.g. Debian 13 or Ubuntu 24.04), " +
+               "Fix: run on a distribution whose system libraries provide these versions " +
+               "(for libstdc++: GCC 13 or newer, e.g. Debian 13 or Ubuntu 24.04), " +
                "or install a matching libstdc++ and put it on LD_LIBRARY_PATH.";
     }
 }

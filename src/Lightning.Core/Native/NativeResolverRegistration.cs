@@ -11,6 +11,7 @@ namespace Lightning.Core.Native;
 internal static class NativeResolverRegistration
 {
     [ModuleInitializer]
-    [SuppressMessage("Usage", "CA2255", Justification = "Registering the resolver must precede any user code that touches torch; it only adds an event handler.")]
+    [SuppressMessage("Usage", "CA2255",
+        Justification = "Registering the resolver must precede any user code that touches torch; it only adds an event handler.")]
     internal static void Register() => AssemblyLoadContext.Default.ResolvingUnmanagedDll += TorchNative.ResolveLibTorchSharp;
 }

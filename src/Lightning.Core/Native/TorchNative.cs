@@ -44,7 +44,8 @@ public static class TorchNative
                 catch (DllNotFoundException error)
                 {
                     throw new NativeLoadException(
-                        $"{library} could not be loaded ({error.Message}). Its libtorch (libtorch_cpu.so, libc10.so, libtorch.so) must be beside it, " +
+                        $"{library} could not be loaded ({error.Message}). " +
+                        "Its libtorch (libtorch_cpu.so, libc10.so, libtorch.so) must be beside it, " +
                         "from the libtorch-cpu-linux-x64 package, or on LD_LIBRARY_PATH (for example a Python torch install's torch/lib).");
                 }
             }

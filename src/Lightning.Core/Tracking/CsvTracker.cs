@@ -19,7 +19,10 @@ public sealed class CsvTracker : ITracker
     private string? _directory;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a tracker writing under <paramref name="rootDirectory"/>; <paramref name="time"/> (the system clock when null) stamps its status.</summary>
+    /// <summary>
+    /// Creates a tracker writing under <paramref name="rootDirectory"/>; <paramref name="time"/> (the system clock when
+    /// null) stamps its status.
+    /// </summary>
     public CsvTracker(string rootDirectory, TimeProvider? time = null)
     {
         _root = Path.GetFullPath(rootDirectory);
@@ -130,10 +133,13 @@ public sealed class CsvTracker : ITracker
     {
         var root = Path.Combine(runDirectory, "artifacts");
         if (artifactPath.Contains('\0') || Path.IsPathRooted(artifactPath))
-            throw new ArgumentException($"Artifact path '{artifactPath.Replace("\0", "\\0", StringComparison.Ordinal)}' must be relative and free of NUL characters.", nameof(artifactPath));
+            throw new ArgumentException(
+                $"Artifact path '{artifactPath.Replace("\0", "\\0", StringComparison.Ordinal)}' must be relative and free of NUL characters.",
+                nameof(artifactPath));
         var full = Path.GetFullPath(Path.Combine(root, artifactPath));
         if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"Artifact path '{artifactPath}' leaves the run's artifact folder; use a relative path without '..'.", nameof(artifactPath));
+            throw new ArgumentException(
+                $"Artifact path '{artifactPath}' leaves the run's artifact folder; use a relative path without '..'.", nameof(artifactPath));
         return full;
     }
 

@@ -33,7 +33,8 @@ public static class SystemTags
             if (File.Exists(loose)) return File.ReadAllText(loose).Trim();
             var packed = Path.Combine(git, "packed-refs");
             return File.Exists(packed)
-                ? File.ReadLines(packed).Where(l => l.EndsWith(" " + reference, StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).FirstOrDefault()
+                ? File.ReadLines(packed).Where(l => l.EndsWith(" " + reference, StringComparison.Ordinal))
+                    .Select(l => l.Split(' ')[0]).FirstOrDefault()
                 : null;
         }
         return null;

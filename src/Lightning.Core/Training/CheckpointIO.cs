@@ -107,7 +107,8 @@ internal sealed class CheckpointIO<TBatch>(RunContext<TBatch> context) where TBa
         catch (Exception error) when (error is not CheckpointException)
         {
             throw new CheckpointException(
-                $"Checkpoint '{checkpoint.Path}' has optimizer state that does not fit {optimizer.GetType().Name} ({error.Message}). Was the optimizer changed since it was saved?", error);
+                $"Checkpoint '{checkpoint.Path}' has optimizer state that does not fit {optimizer.GetType().Name} ({error.Message}). " +
+                "Was the optimizer changed since it was saved?", error);
         }
     }
 

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Lightning.Core.Training;
 
-/// <summary>Turns <c>accelerator</c>/<c>devices</c> into a device. CUDA_VISIBLE_DEVICES is honoured by CUDA itself: indices count visible devices.</summary>
+/// <summary>
+/// Turns <c>accelerator</c>/<c>devices</c> into a device. CUDA_VISIBLE_DEVICES is honoured by CUDA itself: indices
+/// count visible devices.
+/// </summary>
 internal static class DeviceSelection
 {
     public static Device Resolve(TrainerOptions options)
@@ -12,12 +15,14 @@ internal static class DeviceSelection
         // TorchSharp loads its CUDA backend lazily: try it before asking, or is_available() says false on a GPU machine.
         var cuda = options.Accelerator != AcceleratorKind.Cpu && torch.TryInitializeDeviceType(DeviceType.CUDA) && torch.cuda.is_available();
         if (options.Accelerator == AcceleratorKind.Cuda && !cuda)
-            throw Invalid("accelerator", "cuda", "TorchSharp sees no CUDA device on this machine (no CUDA libtorch loaded or no GPU visible); use cpu or auto.");
+            throw Invalid("accelerator", "cuda",
+                "TorchSharp sees no CUDA device on this machine (no CUDA libtorch loaded or no GPU visible); use cpu or auto.");
         if (!cuda) return CPU;
         var index = options.Devices ?? 0;
         var count = torch.cuda.device_count();
         if (index >= count)
-            throw Invalid("devices", index.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be a CUDA device index below {count} (devices visible: {count}).");
+            throw Invalid("devices", index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"must be a CUDA device index below {count} (devices visible: {count}).");
         return new Device(DeviceType.CUDA, index);
     }
 

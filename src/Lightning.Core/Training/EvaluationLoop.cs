@@ -60,7 +60,9 @@ internal sealed class EvaluationLoop<TBatch>(RunContext<TBatch> context) where T
             using var scope = NewDisposeScope();
             if (!source.MoveNext())
             {
-                if (index == 0) throw new InvalidOperationException($"The {Describe(kind)} loader of {context.DataName} yielded no batches; it needs at least one.");
+                if (index == 0)
+                    throw new InvalidOperationException(
+                        $"The {Describe(kind)} loader of {context.DataName} yielded no batches; it needs at least one.");
                 return true;
             }
             using var hostBatch = source.Current;

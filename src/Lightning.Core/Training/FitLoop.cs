@@ -89,7 +89,9 @@ internal sealed class FitLoop<TBatch>(
         using var scope = NewDisposeScope();
         if (!source.MoveNext())
         {
-            if (index == 0) throw new InvalidOperationException($"The train loader of {context.DataName} yielded no batches in epoch {progress.Epoch}; fit needs at least one.");
+            if (index == 0)
+                throw new InvalidOperationException(
+                    $"The train loader of {context.DataName} yielded no batches in epoch {progress.Epoch}; fit needs at least one.");
             return false;
         }
         using var hostBatch = source.Current;
@@ -204,6 +206,7 @@ internal sealed class FitLoop<TBatch>(
         return context.CallbackMetrics.TryGetValue(name, out var value)
             ? value
             : throw new InvalidOperationException(
-                $"The scheduler monitors '{name}', which has not been logged yet. Logged so far: {string.Join(", ", context.CallbackMetrics.Keys.Order())}.");
+                $"The scheduler monitors '{name}', which has not been logged yet. " +
+                $"Logged so far: {string.Join(", ", context.CallbackMetrics.Keys.Order())}.");
     }
 }

@@ -23,7 +23,8 @@ internal sealed class PredictionLoop<TBatch>(RunContext<TBatch> context) where T
                 using var scope = NewDisposeScope();
                 if (!source.MoveNext())
                 {
-                    if (index == 0) throw new InvalidOperationException($"The predict loader of {context.DataName} yielded no batches; it needs at least one.");
+                    if (index == 0)
+                        throw new InvalidOperationException($"The predict loader of {context.DataName} yielded no batches; it needs at least one.");
                     break;
                 }
                 using var hostBatch = source.Current;

@@ -10,7 +10,8 @@ namespace Lightning.Core.Training;
 
 public sealed partial class Trainer
 {
-    private RunContext<TBatch> Prepare<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, Stage stage, CancellationToken interrupt)
+    private RunContext<TBatch> Prepare<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, Stage stage,
+        CancellationToken interrupt)
         where TBatch : IBatch<TBatch>
     {
         set_num_threads(_options.Threads ?? DeviceSelection.PhysicalCores());
@@ -49,12 +50,16 @@ public sealed partial class Trainer
     private long TrainBatches<TBatch>(IBatchLoader<TBatch> train, string dataName) where TBatch : IBatch<TBatch>
     {
         if (train.BatchesPerEpoch == 0)
-            throw new InvalidOperationException($"The train loader of {dataName} yields no batches (no samples, or fewer samples than one batch with drop_last); fit needs at least one.");
+            throw new InvalidOperationException(
+                $"The train loader of {dataName} yields no batches (no samples, or fewer samples than one batch with drop_last); " +
+                "fit needs at least one.");
         var batches = _options.OverfitBatches.IsZero
             ? _options.LimitTrainBatches.Resolve(train.BatchesPerEpoch)
             : _options.OverfitBatches.Resolve(train.BatchesPerEpoch);
         if (batches == 0)
-            throw new InvalidOperationException($"trainer.limit_train_batches = {_options.LimitTrainBatches} leaves no batch of the train loader of {dataName} ({train.BatchesPerEpoch} batches); fit needs at least one.");
+            throw new InvalidOperationException(
+                $"trainer.limit_train_batches = {_options.LimitTrainBatches} leaves no batch of the train loader of {dataName} " +
+                $"({train.BatchesPerEpoch} batches); fit needs at least one.");
         return batches;
     }
 
@@ -69,7 +74,8 @@ public sealed partial class Trainer
                 "return a TensorLoader or a loader that implements IShardableLoader, or set trainer.strategy to single.");
     }
 
-    private void SanityCheck<TBatch>(RunContext<TBatch> context, IBatchLoader<TBatch> validation, long validationBatches) where TBatch : IBatch<TBatch>
+    private void SanityCheck<TBatch>(RunContext<TBatch> context, IBatchLoader<TBatch> validation, long validationBatches)
+        where TBatch : IBatch<TBatch>
     {
         var steps = _options.NumSanityValSteps == -1 ? validationBatches : Math.Min(_options.NumSanityValSteps, validationBatches);
         if (steps <= 0) return;
@@ -104,7 +110,8 @@ public sealed partial class Trainer
         if (outcome == RunOutcome.Finished && message is not null) _output.WriteLine(message);
         _tracker.EndRun(status, outcome == RunOutcome.Failed ? message : null);
         _tracker.Flush(TimeSpan.FromSeconds(30));
-        if (started) _fitted = new FittedRun(context.Progress.Epoch, context.Progress.GlobalStep, status, outcome == RunOutcome.Failed ? message : null);
+        if (started)
+            _fitted = new FittedRun(context.Progress.Epoch, context.Progress.GlobalStep, status, outcome == RunOutcome.Failed ? message : null);
         return new FitResult(outcome, context.Progress.Epoch, context.Progress.GlobalStep,
             new Dictionary<string, double>(context.CallbackMetrics), message, error);
     }
@@ -113,7 +120,10 @@ public sealed partial class Trainer
     {
         if (Run is { } given)
         {
-            var withSeed = new Dictionary<string, string>(given.Params) { ["trainer/seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var withSeed = new Dictionary<string, string>(given.Params)
+            {
+                ["trainer/seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            };
             return WithStrategy(given with { Params = withSeed });
         }
         var parameters = OptionsFlattener.ToDictionary(_options, "trainer/")

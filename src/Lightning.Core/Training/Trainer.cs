@@ -71,7 +71,10 @@ public sealed partial class Trainer
     /// </summary>
     public RunStart? Run { get; init; }
 
-    /// <summary>Trains <paramref name="module"/> on its own loaders (<see cref="LightningModule{TBatch}.TrainLoader"/>, ...), as Lightning's <c>trainer.fit(model)</c>.</summary>
+    /// <summary>
+    /// Trains <paramref name="module"/> on its own loaders (<see cref="LightningModule{TBatch}.TrainLoader"/>, ...), as Lightning's
+    /// <c>trainer.fit(model)</c>.
+    /// </summary>
     /// <param name="module">The module; it owns its data.</param>
     /// <param name="checkpointPath">A checkpoint file to resume from, or null.</param>
     /// <param name="interrupt">Cancel to stop at the next step boundary with a checkpoint.</param>
@@ -95,7 +98,8 @@ public sealed partial class Trainer
     /// <param name="data">The data.</param>
     /// <param name="checkpointPath">A checkpoint file to resume from, or null.</param>
     /// <param name="interrupt">Cancel to stop at the next step boundary with a checkpoint (SIGINT/SIGTERM).</param>
-    public FitResult Fit<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
+    public FitResult Fit<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null,
+        CancellationToken interrupt = default)
         where TBatch : IBatch<TBatch>
     {
         var checkpoint = checkpointPath is null ? null : CheckpointFile.Read(checkpointPath);
@@ -108,7 +112,9 @@ public sealed partial class Trainer
                         ?? throw new InvalidOperationException($"{context.DataName} has no train loader: {Override(data, "TrainLoader")} to fit.");
             var validation = _options.OverfitBatches.IsZero ? ShardOf(data.ValidationLoader(), "validation", context.DataName) : train;
             var trainBatches = TrainBatches(train, context.DataName);
-            var validationBatches = validation is null ? 0 : _options.OverfitBatches.IsZero ? _options.LimitValBatches.Resolve(validation.BatchesPerEpoch) : trainBatches;
+            var validationBatches = validation is null ? 0
+                : _options.OverfitBatches.IsZero ? _options.LimitValBatches.Resolve(validation.BatchesPerEpoch)
+                : trainBatches;
             context.TrainBatchesPerEpoch = trainBatches;
             context.ValidationBatches = validationBatches;
             // A cadence the epochs cannot hold is a config error, so it is raised before the run starts, not as a failed run.
@@ -145,39 +151,48 @@ public sealed partial class Trainer
     }
 
     /// <summary>Runs <paramref name="loader"/> (or, when null, the module's validation loader) once and returns its metrics.</summary>
-    public IReadOnlyDictionary<string, double> Validate<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null, string? checkpointPath = null, CancellationToken interrupt = default)
+    public IReadOnlyDictionary<string, double> Validate<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null,
+        string? checkpointPath = null, CancellationToken interrupt = default)
         where TBatch : IBatch<TBatch> =>
         Evaluate(module, new ModuleLoaders<TBatch>(module, validation: loader), checkpointPath, Stage.Validate, interrupt);
 
     /// <summary>Runs <paramref name="loader"/> (or, when null, the module's test loader) once and returns its metrics.</summary>
-    public IReadOnlyDictionary<string, double> Test<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null, string? checkpointPath = null, CancellationToken interrupt = default)
+    public IReadOnlyDictionary<string, double> Test<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null,
+        string? checkpointPath = null, CancellationToken interrupt = default)
         where TBatch : IBatch<TBatch> =>
         Evaluate(module, new ModuleLoaders<TBatch>(module, test: loader), checkpointPath, Stage.Test, interrupt);
 
-    /// <summary>Runs <paramref name="loader"/> (or, when null, the module's predict loader) and returns each batch's predictions on the CPU.</summary>
-    public IReadOnlyList<Tensor> Predict<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null, string? checkpointPath = null, CancellationToken interrupt = default)
+    /// <summary>
+    /// Runs <paramref name="loader"/> (or, when null, the module's predict loader) and returns each batch's predictions on the CPU.
+    /// </summary>
+    public IReadOnlyList<Tensor> Predict<TBatch>(LightningModule<TBatch> module, IBatchLoader<TBatch>? loader = null, string? checkpointPath = null,
+        CancellationToken interrupt = default)
         where TBatch : IBatch<TBatch> =>
         Predict(module, new ModuleLoaders<TBatch>(module, predict: loader), checkpointPath, interrupt);
 
     /// <summary>Runs the validation loader once and returns its metrics.</summary>
-    public IReadOnlyDictionary<string, double> Validate<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
+    public IReadOnlyDictionary<string, double> Validate<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data,
+        string? checkpointPath = null, CancellationToken interrupt = default)
         where TBatch : IBatch<TBatch> =>
         Evaluate(module, data, checkpointPath, Stage.Validate, interrupt);
 
     /// <summary>Runs the test loader once and returns its metrics.</summary>
-    public IReadOnlyDictionary<string, double> Test<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
+    public IReadOnlyDictionary<string, double> Test<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data,
+        string? checkpointPath = null, CancellationToken interrupt = default)
         where TBatch : IBatch<TBatch> =>
         Evaluate(module, data, checkpointPath, Stage.Test, interrupt);
 
     /// <summary>Runs the predict loader and returns each batch's predictions on the CPU.</summary>
-    public IReadOnlyList<Tensor> Predict<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null, CancellationToken interrupt = default)
+    public IReadOnlyList<Tensor> Predict<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath = null,
+        CancellationToken interrupt = default)
         where TBatch : IBatch<TBatch>
     {
         var checkpoint = checkpointPath is null ? null : CheckpointFile.Read(checkpointPath);
         using var context = Prepare(module, data, Stage.Predict, interrupt);
         try
         {
-            var loader = data.PredictLoader() ?? throw new InvalidOperationException($"{context.DataName} has no predict loader: {Override(data, "PredictLoader")} to predict.");
+            var loader = data.PredictLoader()
+                ?? throw new InvalidOperationException($"{context.DataName} has no predict loader: {Override(data, "PredictLoader")} to predict.");
             if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: false);
             return new PredictionLoop<TBatch>(context).Run(loader, _options.LimitPredictBatches.Resolve(loader.BatchesPerEpoch));
         }
@@ -187,7 +202,8 @@ public sealed partial class Trainer
         }
     }
 
-    private IReadOnlyDictionary<string, double> Evaluate<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data, string? checkpointPath, Stage stage, CancellationToken interrupt)
+    private IReadOnlyDictionary<string, double> Evaluate<TBatch>(LightningModule<TBatch> module, LightningDataModule<TBatch> data,
+        string? checkpointPath, Stage stage, CancellationToken interrupt)
         where TBatch : IBatch<TBatch>
     {
         var checkpoint = checkpointPath is null ? null : CheckpointFile.Read(checkpointPath);
@@ -196,11 +212,15 @@ public sealed partial class Trainer
         try
         {
             var loader = (stage == Stage.Test ? data.TestLoader() : data.ValidationLoader())
-                         ?? throw new InvalidOperationException($"{context.DataName} has no {EvaluationLoop<TBatch>.Describe(kind)} loader: {Override(data, stage == Stage.Test ? "TestLoader" : "ValidationLoader")} to {stage.ToString().ToLowerInvariant()}.");
+                         ?? throw new InvalidOperationException(
+                             $"{context.DataName} has no {EvaluationLoop<TBatch>.Describe(kind)} loader: " +
+                             $"{Override(data, stage == Stage.Test ? "TestLoader" : "ValidationLoader")} to {stage.ToString().ToLowerInvariant()}.");
             if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: false);
             var limit = stage == Stage.Test ? _options.LimitTestBatches : _options.LimitValBatches;
             var batches = limit.Resolve(loader.BatchesPerEpoch);
-            if (batches == 0) throw new InvalidOperationException($"The {EvaluationLoop<TBatch>.Describe(kind)} loader of {context.DataName} yields no batches; it needs at least one.");
+            if (batches == 0)
+                throw new InvalidOperationException(
+                    $"The {EvaluationLoop<TBatch>.Describe(kind)} loader of {context.DataName} yields no batches; it needs at least one.");
             var reopened = Reopen(context);
             if (!reopened) _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
             try

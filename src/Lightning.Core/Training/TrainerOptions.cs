@@ -100,12 +100,14 @@ public sealed record TrainerOptions : IValidatableOptions
         if (MaxEpochs is { } max and >= 1 && MinEpochs > max) errors.Add(nameof(MinEpochs), MinEpochs, $"must not exceed max_epochs ({max}).");
         if (MaxSteps < -1) errors.Add(nameof(MaxSteps), MaxSteps, "must be -1 (no limit) or 0 or more.");
         if (MaxTime is { } time && time <= TimeSpan.Zero) errors.Add(nameof(MaxTime), time, "must be a positive duration as DD:HH:MM:SS.");
-        if (ValCheckInterval.IsZero) errors.Add(nameof(ValCheckInterval), ValCheckInterval, "must be above 0: a fraction of an epoch or a number of batches.");
+        if (ValCheckInterval.IsZero)
+            errors.Add(nameof(ValCheckInterval), ValCheckInterval, "must be above 0: a fraction of an epoch or a number of batches.");
         if (CheckValEveryNEpoch is < 1)
             errors.Add(nameof(CheckValEveryNEpoch), CheckValEveryNEpoch, "must be 1 or more, or null to count val_check_interval across epochs.");
         if (NumSanityValSteps < -1) errors.Add(nameof(NumSanityValSteps), NumSanityValSteps, "must be -1 (all), 0 (none) or a number of batches.");
         if (AccumulateGradBatches < 1) errors.Add(nameof(AccumulateGradBatches), AccumulateGradBatches, "must be 1 or more.");
-        if (GradientClipVal is { } clip && (clip <= 0 || !double.IsFinite(clip))) errors.Add(nameof(GradientClipVal), clip, "must be a positive number (or unset for no clipping).");
+        if (GradientClipVal is { } clip && (clip <= 0 || !double.IsFinite(clip)))
+            errors.Add(nameof(GradientClipVal), clip, "must be a positive number (or unset for no clipping).");
         if (LogEveryNSteps < 1) errors.Add(nameof(LogEveryNSteps), LogEveryNSteps, "must be 1 or more.");
         if (Devices is < 0) errors.Add(nameof(Devices), Devices, "must be a CUDA device index, 0 or more.");
         if (Threads is < 1) errors.Add(nameof(Threads), Threads, "must be 1 or more (or unset for the number of physical cores).");

@@ -24,7 +24,9 @@ public readonly record struct TrainingPrecision : IParsable<TrainingPrecision>
 
     /// <inheritdoc />
     public static TrainingPrecision Parse(string s, IFormatProvider? provider) =>
-        TryParse(s, provider, out var value) ? value : throw new FormatException("allowed values are 32, bf16-true (there is no mixed precision in TorchSharp 0.107).");
+        TryParse(s, provider, out var value)
+            ? value
+            : throw new FormatException("allowed values are 32, bf16-true (there is no mixed precision in TorchSharp 0.107).");
 
     /// <inheritdoc />
     public static bool TryParse(string? s, IFormatProvider? provider, out TrainingPrecision result)

@@ -63,5 +63,6 @@ internal static class AnnotationValidator
         return $"must be {lower} and {upper}.";
     }
 
-    private static string Format(object value) => value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString() ?? "";
+    private static string Format(object value) =>
+        value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString() ?? "";
 }

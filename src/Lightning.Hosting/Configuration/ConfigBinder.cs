@@ -34,7 +34,9 @@ public sealed class ConfigBinder
         {
             var suggestion = KeyNames.Suggest(entry.Key, _knownKeys);
             _issues.Add(new ConfigIssue(entry.Key, null, entry.Source,
-                $"Unknown key '{entry.Key}' (from {entry.Source})." + (suggestion is null ? $" Known sections: trainer, model, data, tracking, callbacks; run print-config to see every key." : $" Did you mean '{suggestion}'?")));
+                $"Unknown key '{entry.Key}' (from {entry.Source})." + (suggestion is null
+                    ? $" Known sections: trainer, model, data, tracking, callbacks; run print-config to see every key."
+                    : $" Did you mean '{suggestion}'?")));
         }
         foreach (var (section, options) in sections) Validate(options, section);
         if (_issues.Count > 0) throw new LightningConfigException(_issues);
@@ -43,7 +45,8 @@ public sealed class ConfigBinder
     private object BindSection(Type type, string prefix)
     {
         var instance = Activator.CreateInstance(type)
-                       ?? throw new InvalidOperationException($"{type.Name} needs a public parameterless constructor to be bound from configuration.");
+                       ?? throw new InvalidOperationException(
+                           $"{type.Name} needs a public parameterless constructor to be bound from configuration.");
         foreach (var property in OptionsFlattener.Properties(type))
         {
             var key = $"{prefix}.{KeyNames.ToSnakeCase(property.Name)}";
@@ -57,7 +60,8 @@ public sealed class ConfigBinder
             if (!_entries.TryGetValue(normalized, out var entry)) continue;
             _used.Add(normalized);
             if (ValueConverter.TryConvert(entry, property.PropertyType, out var value, out var allowed)) property.SetValue(instance, value);
-            else _issues.Add(new ConfigIssue(key, entry.Value ?? (entry.Items is { } items ? "[" + string.Join(", ", items) + "]" : "null"), entry.Source, allowed));
+            else _issues.Add(new ConfigIssue(key, entry.Value ?? (entry.Items is { } items ? "[" + string.Join(", ", items) + "]" : "null"),
+                entry.Source, allowed));
         }
         return instance;
     }

@@ -25,7 +25,8 @@ public static class ConfigSources
     public static IReadOnlyList<ConfigEntry> FromYamlFile(string path)
     {
         if (!File.Exists(path))
-            throw new LightningConfigException([new ConfigIssue("config", null, path, $"Config file '{path}' does not exist; pass an existing file to --config.")]);
+            throw new LightningConfigException(
+                [new ConfigIssue("config", null, path, $"Config file '{path}' does not exist; pass an existing file to --config.")]);
         var name = Path.GetFileName(path);
         var stream = new YamlStream();
         try
@@ -43,12 +44,14 @@ public static class ConfigSources
                 throw new LightningConfigException([new ConfigIssue("config", null, name,
                     $"{name} is not valid YAML at line {tabbed.index + 1}: it is indented with a tab; YAML indents with spaces.")]);
             throw new LightningConfigException([new ConfigIssue("config", null, name,
-                $"{name} is not valid YAML at line {error.Start.Line}, column {error.Start.Column}: {error.InnerException?.Message ?? error.Message}")]);
+                $"{name} is not valid YAML at line {error.Start.Line}, column {error.Start.Column}: " +
+                $"{error.InnerException?.Message ?? error.Message}")]);
         }
         var entries = new List<ConfigEntry>();
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return entries;
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new LightningConfigException([new ConfigIssue("config", null, name, $"{name} must be a mapping of sections (trainer, model, data, tracking, callbacks).")]);
+            throw new LightningConfigException(
+                [new ConfigIssue("config", null, name, $"{name} must be a mapping of sections (trainer, model, data, tracking, callbacks).")]);
         Flatten(root, "", name, entries);
         return entries;
     }
@@ -88,7 +91,9 @@ public static class ConfigSources
             {
                 var suggestion = KeyNames.Suggest("--" + key, knownOptions);
                 issues.Add(new ConfigIssue(key, null, "arguments",
-                    $"Unknown option '--{key}'." + (suggestion is null ? $" Options: {string.Join(", ", knownOptions)}; overrides look like --trainer.max_epochs=3." : $" Did you mean '{suggestion}'?")));
+                    $"Unknown option '--{key}'." + (suggestion is null
+                        ? $" Options: {string.Join(", ", knownOptions)}; overrides look like --trainer.max_epochs=3."
+                        : $" Did you mean '{suggestion}'?")));
                 continue;
             }
             string value;

@@ -7,7 +7,10 @@ namespace Lightning.Hosting.Configuration;
 /// <summary>Converts configured text to option property types, and says what is allowed when it cannot.</summary>
 internal static class ValueConverter
 {
-    /// <summary>Converts <paramref name="entry"/> to <paramref name="type"/>; on failure returns false with the allowed values in <paramref name="allowed"/>.</summary>
+    /// <summary>
+    /// Converts <paramref name="entry"/> to <paramref name="type"/>; on failure returns false with the allowed values
+    /// in <paramref name="allowed"/>.
+    /// </summary>
     public static bool TryConvert(ConfigEntry entry, Type type, out object? value, out string allowed)
     {
         value = null;
@@ -33,7 +36,8 @@ internal static class ValueConverter
         // Arguments and environment variables spell null out as YAML does, so an optional number can be unset there too.
         if (underlying is not null && entry.Value.Trim() is "null" or "Null" or "NULL" or "~") return true;
         if (target.IsArray)
-            return TryConvertList(entry.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), target.GetElementType()!, out value, out allowed);
+            return TryConvertList(entry.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                target.GetElementType()!, out value, out allowed);
         return TryConvertScalar(entry.Value.Trim(), target, out value, out allowed);
     }
 
@@ -129,7 +133,8 @@ internal static class ValueConverter
         }
     }
 
-    private static string Describe(Type type) => type.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(type).Select(KeyNames.ToSnakeCase)) : Type.GetTypeCode(type) switch
+    private static string Describe(Type type) =>
+        type.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(type).Select(KeyNames.ToSnakeCase)) : Type.GetTypeCode(type) switch
     {
         TypeCode.Boolean => "true or false",
         TypeCode.Int32 or TypeCode.Int64 => "a whole number",

@@ -5,7 +5,9 @@ public static class LearningCurvePlot
 {
     /// <summary>Whether a metric belongs on the plot: losses and validation metrics, not bookkeeping (epoch, lr, throughput).</summary>
     public static bool Plots(string key) =>
-        key.Contains("loss", StringComparison.OrdinalIgnoreCase) || key.StartsWith("val_", StringComparison.Ordinal) || key.StartsWith("val/", StringComparison.Ordinal);
+        key.Contains("loss", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("val_", StringComparison.Ordinal)
+        || key.StartsWith("val/", StringComparison.Ordinal);
 
     /// <summary>Renders the series to <paramref name="path"/>; returns false when there is nothing to draw.</summary>
     public static bool Render(IReadOnlyDictionary<string, List<(long Step, double Value)>> series, string path)

@@ -8,12 +8,14 @@ public static class ArtifactPaths
     public static string Validate(string artifactPath)
     {
         if (artifactPath.Contains('\0'))
-            throw new ArgumentException($"Artifact path '{artifactPath.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a NUL character.", nameof(artifactPath));
+            throw new ArgumentException(
+                $"Artifact path '{artifactPath.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a NUL character.", nameof(artifactPath));
         if (artifactPath.StartsWith('/') || artifactPath.StartsWith('\\') || Path.IsPathRooted(artifactPath))
             throw new ArgumentException($"Artifact path '{artifactPath}' must be relative to the run's artifact root.", nameof(artifactPath));
         var segments = artifactPath.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToList();
         if (segments.Count == 0 || segments.Contains(".."))
-            throw new ArgumentException($"Artifact path '{artifactPath}' must name a file inside the run's artifact root, without '..'.", nameof(artifactPath));
+            throw new ArgumentException(
+                $"Artifact path '{artifactPath}' must name a file inside the run's artifact root, without '..'.", nameof(artifactPath));
         return string.Join('/', segments);
     }
 

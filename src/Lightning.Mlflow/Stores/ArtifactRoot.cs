@@ -21,7 +21,8 @@ public static class ArtifactRoot
         var scheme = artifactUri.Split(':')[0];
         throw new MlflowException(
             $"The run's artifact root '{artifactUri}' uses '{scheme}:', which this client cannot write, so checkpoints could not be stored. " +
-            "Start the tracking server with --serve-artifacts (artifacts then go through the server as mlflow-artifacts:), or use a file: artifact location.",
+            "Start the tracking server with --serve-artifacts (artifacts then go through the server as mlflow-artifacts:), " +
+            "or use a file: artifact location.",
             "INVALID_PARAMETER_VALUE");
     }
 }

@@ -23,7 +23,10 @@ public sealed class FileStore : IRunStore
     // Runs never move, so each run's folder is looked up once rather than at every batch.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _runFolders = new();
 
-    /// <summary>A store in <paramref name="root"/>; <paramref name="warn"/> hears about skipped writes; <paramref name="time"/> stamps experiments and paces lock retries.</summary>
+    /// <summary>
+    /// A store in <paramref name="root"/>; <paramref name="warn"/> hears about skipped writes; <paramref name="time"/>
+    /// stamps experiments and paces lock retries.
+    /// </summary>
     public FileStore(string root, Action<string>? warn = null, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
@@ -72,7 +75,9 @@ public sealed class FileStore : IRunStore
     }
 
     /// <inheritdoc />
-    public void LogBatch(string runId, IReadOnlyList<MetricPoint> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags)
+    public void LogBatch(
+        string runId, IReadOnlyList<MetricPoint> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters,
+        IReadOnlyList<KeyValuePair<string, string>> tags)
     {
         var folder = RunFolder(runId);
         foreach (var group in metrics.GroupBy(m => m.Key))
@@ -139,7 +144,8 @@ public sealed class FileStore : IRunStore
         return File.ReadLines(file).Where(l => l.Length > 0).Select(line =>
         {
             var parts = line.Split(' ');
-            return new MetricPoint(key, double.Parse(parts[1], CultureInfo.InvariantCulture), parts.Length > 2 ? long.Parse(parts[2], CultureInfo.InvariantCulture) : 0,
+            return new MetricPoint(key, double.Parse(parts[1], CultureInfo.InvariantCulture),
+                parts.Length > 2 ? long.Parse(parts[2], CultureInfo.InvariantCulture) : 0,
                 long.Parse(parts[0], CultureInfo.InvariantCulture));
         }).ToList();
     }
@@ -157,9 +163,11 @@ public sealed class FileStore : IRunStore
             var folder = Path.GetDirectoryName(meta)!;
             var parameters = Path.Combine(folder, "params");
             var values = Directory.Exists(parameters)
-                ? Directory.EnumerateFiles(parameters, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(parameters, f).Replace('\\', '/'), File.ReadAllText)
+                ? Directory.EnumerateFiles(parameters, "*", SearchOption.AllDirectories)
+                    .ToDictionary(f => Path.GetRelativePath(parameters, f).Replace('\\', '/'), File.ReadAllText)
                 : [];
-            return new ExistingRun(new RunHandle(runId, Path.GetFileName(experiment), fields.GetValueOrDefault("artifact_uri") ?? new Uri(Path.Combine(folder, "artifacts")).AbsoluteUri), values);
+            return new ExistingRun(new RunHandle(runId, Path.GetFileName(experiment),
+                fields.GetValueOrDefault("artifact_uri") ?? new Uri(Path.Combine(folder, "artifacts")).AbsoluteUri), values);
         }
         return null;
     }
@@ -182,7 +190,8 @@ public sealed class FileStore : IRunStore
         if (FindExperiment(_root, name) is { } active) return active;
         if (FindExperiment(Path.Combine(_root, ".trash"), name) is { } deleted)
             throw new MlflowException(
-                $"Experiment '{name}' was deleted (id {deleted}, in {Path.Combine(_root, ".trash")}). Restore it with 'mlflow experiments restore --experiment-id {deleted}', " +
+                $"Experiment '{name}' was deleted (id {deleted}, in {Path.Combine(_root, ".trash")}). " +
+                $"Restore it with 'mlflow experiments restore --experiment-id {deleted}', " +
                 "purge it with 'mlflow gc', or set tracking.experiment to another name.", "RESOURCE_ALREADY_EXISTS");
         var id = NewExperimentId();
         CreateExperimentFolder(id, name);
@@ -252,7 +261,8 @@ public sealed class FileStore : IRunStore
     private string RunFolder(string runId)
     {
         if (_runFolders.TryGetValue(runId, out var known)) return known;
-        if (runId.Length != 32 || !runId.All(char.IsAsciiHexDigit)) throw new MlflowException($"Run id '{runId}' is not a 32-character hex id.", "INVALID_PARAMETER_VALUE");
+        if (runId.Length != 32 || !runId.All(char.IsAsciiHexDigit))
+            throw new MlflowException($"Run id '{runId}' is not a 32-character hex id.", "INVALID_PARAMETER_VALUE");
         foreach (var experiment in Directory.EnumerateDirectories(_root))
         {
             var candidate = Path.Combine(experiment, runId);

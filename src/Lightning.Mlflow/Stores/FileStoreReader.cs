@@ -52,7 +52,8 @@ public static class FileStoreReader
                 var fields = MetaYaml.Read(Path.Combine(run, "meta.yaml"));
                 if (fields.GetValueOrDefault("lifecycle_stage") != "active") continue;
                 var status = int.TryParse(fields.GetValueOrDefault("status"), out var code) && code is > 0 and < 6 ? Statuses[code] : "UNKNOWN";
-                runs.Add(new StoredRun(Path.GetFileName(run), meta["experiment_id"]!, meta["name"]!, fields.GetValueOrDefault("run_name") ?? "", status,
+                runs.Add(new StoredRun(Path.GetFileName(run), meta["experiment_id"]!, meta["name"]!,
+                    fields.GetValueOrDefault("run_name") ?? "", status,
                     long.Parse(fields["start_time"]!, CultureInfo.InvariantCulture),
                     fields.GetValueOrDefault("end_time") is { } end ? long.Parse(end, CultureInfo.InvariantCulture) : null,
                     run, Values(Path.Combine(run, "params")), Values(Path.Combine(run, "tags"))));
@@ -63,6 +64,7 @@ public static class FileStoreReader
 
     private static Dictionary<string, string> Values(string folder) =>
         Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f).Replace('\\', '/'), File.ReadAllText)
+            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .ToDictionary(f => Path.GetRelativePath(folder, f).Replace('\\', '/'), File.ReadAllText)
             : [];
 }

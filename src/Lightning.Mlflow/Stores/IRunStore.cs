@@ -15,7 +15,9 @@ public interface IRunStore : IDisposable
     RunHandle CreateRun(RunRequest request);
 
     /// <summary>Writes metrics, params and tags; the store splits them to fit its limits.</summary>
-    void LogBatch(string runId, IReadOnlyList<MetricPoint> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags);
+    void LogBatch(
+        string runId, IReadOnlyList<MetricPoint> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters,
+        IReadOnlyList<KeyValuePair<string, string>> tags);
 
     /// <summary>Sets the run's status and end time.</summary>
     void UpdateRun(string runId, RunStatus status, long endTimeMs);

@@ -19,7 +19,8 @@ internal static class LogBatchChunker
         {
             var takeParams = Math.Min(MlflowLimits.ParamsOrTagsPerBatch, parameters.Count - p);
             var takeTags = Math.Min(MlflowLimits.ParamsOrTagsPerBatch, tags.Count - t);
-            var takeMetrics = Math.Min(Math.Min(MlflowLimits.MetricsPerBatch, MlflowLimits.EntitiesPerBatch - takeParams - takeTags), metrics.Count - m);
+            var takeMetrics = Math.Min(
+                Math.Min(MlflowLimits.MetricsPerBatch, MlflowLimits.EntitiesPerBatch - takeParams - takeTags), metrics.Count - m);
             foreach (var body in Fit(runId, Slice(metrics, m, takeMetrics), Slice(parameters, p, takeParams), Slice(tags, t, takeTags)))
                 yield return body;
             (m, p, t) = (m + takeMetrics, p + takeParams, t + takeTags);
@@ -27,7 +28,9 @@ internal static class LogBatchChunker
     }
 
     // A body over the byte limit is halved until each half fits.
-    private static IEnumerable<byte[]> Fit(string runId, ArraySegment<MetricPoint> metrics, ArraySegment<KeyValuePair<string, string>> parameters, ArraySegment<KeyValuePair<string, string>> tags)
+    private static IEnumerable<byte[]> Fit(
+        string runId, ArraySegment<MetricPoint> metrics, ArraySegment<KeyValuePair<string, string>> parameters,
+        ArraySegment<KeyValuePair<string, string>> tags)
     {
         var body = Write(runId, metrics, parameters, tags);
         if (body.Length <= MlflowLimits.RequestBytes || metrics.Count + parameters.Count + tags.Count <= 1)
@@ -35,11 +38,15 @@ internal static class LogBatchChunker
             yield return body;
             yield break;
         }
-        foreach (var half in Fit(runId, metrics[..(metrics.Count / 2)], parameters[..(parameters.Count / 2)], tags[..(tags.Count / 2)])) yield return half;
-        foreach (var half in Fit(runId, metrics[(metrics.Count / 2)..], parameters[(parameters.Count / 2)..], tags[(tags.Count / 2)..])) yield return half;
+        foreach (var half in Fit(runId, metrics[..(metrics.Count / 2)], parameters[..(parameters.Count / 2)], tags[..(tags.Count / 2)]))
+            yield return half;
+        foreach (var half in Fit(runId, metrics[(metrics.Count / 2)..], parameters[(parameters.Count / 2)..], tags[(tags.Count / 2)..]))
+            yield return half;
     }
 
-    private static byte[] Write(string runId, IEnumerable<MetricPoint> metrics, IEnumerable<KeyValuePair<string, string>> parameters, IEnumerable<KeyValuePair<string, string>> tags)
+    private static byte[] Write(
+        string runId, IEnumerable<MetricPoint> metrics, IEnumerable<KeyValuePair<string, string>> parameters,
+        IEnumerable<KeyValuePair<string, string>> tags)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using (var json = new Utf8JsonWriter(buffer))

@@ -18,7 +18,10 @@ namespace Lightning.Mlflow.Stores;
 internal sealed class RestClient : IDisposable
 {
     private static readonly HashSet<HttpStatusCode> Retryable =
-        [HttpStatusCode.RequestTimeout, HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
+    [
+        HttpStatusCode.RequestTimeout, HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway,
+        HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout
+    ];
 
     private static readonly TimeSpan RetryAfterMargin = TimeSpan.FromMilliseconds(50);
     private readonly HttpClient _http;
@@ -34,7 +37,8 @@ internal sealed class RestClient : IDisposable
         _http = new HttpClient(handler) { BaseAddress = new Uri(baseUri.AbsoluteUri.TrimEnd('/') + "/"), Timeout = options.Timeout };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("lightning-dotnet", Core.Checkpoints.VersionInfo.Lightning));
         if (options.Username is not null)
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")));
+            _http.DefaultRequestHeaders.Authorization =
+                new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")));
         else if (options.Token is not null)
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
         _time = time ?? TimeProvider.System;
@@ -42,7 +46,8 @@ internal sealed class RestClient : IDisposable
     }
 
     public JsonObject Get(string path, IEnumerable<KeyValuePair<string, string>> query) =>
-        Send(() => new HttpRequestMessage(HttpMethod.Get, path + "?" + string.Join('&', query.Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}"))));
+        Send(() => new HttpRequestMessage(HttpMethod.Get,
+            path + "?" + string.Join('&', query.Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}"))));
 
     public JsonObject Post(string path, JsonObject body) => Post(path, Encoding.UTF8.GetBytes(body.ToJsonString()));
 
@@ -81,11 +86,13 @@ internal sealed class RestClient : IDisposable
         var deadline = _closing.IsCancellationRequested ? CancellationToken.None : _closing.Token;
         try
         {
-            response = _retry.Execute(static (state, _) => state.Http.Send(state.Request(), HttpCompletionOption.ResponseContentRead, CancellationToken.None),
+            response = _retry.Execute(
+                static (state, _) => state.Http.Send(state.Request(), HttpCompletionOption.ResponseContentRead, CancellationToken.None),
                 (Http: _http, Request: request), deadline);
             _answered = true;
         }
-        catch (Exception error) when (error is HttpRequestException or OperationCanceledException or IOException and not FileNotFoundException and not DirectoryNotFoundException)
+        catch (Exception error) when (error is HttpRequestException or OperationCanceledException
+            or IOException and not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new MlflowException($"MLflow server {_http.BaseAddress} did not answer: {error.Message}", "TEMPORARILY_UNAVAILABLE", 0, error);
         }
@@ -120,7 +127,8 @@ internal sealed class RestClient : IDisposable
         {
             var start = text.Length > 120 ? text[..120] + "…" : text;
             throw new MlflowException(
-                $"{_http.BaseAddress} answered {(int)response.StatusCode} to {response.RequestMessage?.RequestUri?.AbsolutePath} with a body that is not MLflow's JSON ({response.Content.Headers.ContentType}): {start}",
+                $"{_http.BaseAddress} answered {(int)response.StatusCode} to {response.RequestMessage?.RequestUri?.AbsolutePath} " +
+                $"with a body that is not MLflow's JSON ({response.Content.Headers.ContentType}): {start}",
                 "INVALID_RESPONSE", (int)response.StatusCode);
         }
     }
@@ -152,7 +160,8 @@ internal sealed class RestClient : IDisposable
             return Retryable.Contains(response.StatusCode);
         }
         // No answer at all: worth waiting for only when this server has answered before (a blip, a restart).
-        return _answered && outcome.Exception is HttpRequestException or TaskCanceledException or IOException and not FileNotFoundException and not DirectoryNotFoundException;
+        return _answered && outcome.Exception is HttpRequestException or TaskCanceledException
+            or IOException and not FileNotFoundException and not DirectoryNotFoundException;
     }
 
     // factor·2^n plus up to `jitter` at random, capped at 120 s; a Retry-After longer than that wins.

@@ -46,8 +46,12 @@ public sealed record RestOptions
         return defaults with
         {
             MaxRetries = Number(read("MLFLOW_HTTP_REQUEST_MAX_RETRIES")) is { } retries ? (int)Math.Clamp(retries, 0, 10) : defaults.MaxRetries,
-            BackoffFactor = Number(read("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR")) is { } factor ? TimeSpan.FromSeconds(Math.Clamp(factor, 0, 120)) : defaults.BackoffFactor,
-            BackoffJitter = Number(read("MLFLOW_HTTP_REQUEST_BACKOFF_JITTER")) is { } jitter ? TimeSpan.FromSeconds(Math.Max(0, jitter)) : defaults.BackoffJitter,
+            BackoffFactor = Number(read("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR")) is { } factor
+                ? TimeSpan.FromSeconds(Math.Clamp(factor, 0, 120))
+                : defaults.BackoffFactor,
+            BackoffJitter = Number(read("MLFLOW_HTTP_REQUEST_BACKOFF_JITTER")) is { } jitter
+                ? TimeSpan.FromSeconds(Math.Max(0, jitter))
+                : defaults.BackoffJitter,
             Timeout = Number(read("MLFLOW_HTTP_REQUEST_TIMEOUT")) is { } timeout ? TimeSpan.FromSeconds(Math.Max(1, timeout)) : defaults.Timeout,
             Username = Blank(read("MLFLOW_TRACKING_USERNAME")),
             Password = Blank(read("MLFLOW_TRACKING_PASSWORD")),
@@ -58,7 +62,8 @@ public sealed record RestOptions
 
     /// <summary>Redacted, so options can be printed or logged without leaking credentials.</summary>
     public override string ToString() =>
-        $"RestOptions {{ MaxRetries = {MaxRetries}, BackoffFactor = {BackoffFactor}, Timeout = {Timeout}, Auth = {(Username is not null ? "basic" : Token is not null ? "bearer" : "none")}, InsecureTls = {InsecureTls} }}";
+        $"RestOptions {{ MaxRetries = {MaxRetries}, BackoffFactor = {BackoffFactor}, Timeout = {Timeout}, " +
+        $"Auth = {(Username is not null ? "basic" : Token is not null ? "bearer" : "none")}, InsecureTls = {InsecureTls} }}";
 
     private static double? Number(string? text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -87,7 +87,8 @@ public sealed class RestRunReader(Uri uri, RestOptions options, int pageSize = 1
             (items?.AsArray() ?? []).ToDictionary(i => i!["key"]!.GetValue<string>(), i => i!["value"]?.GetValue<string>() ?? "");
         var tags = Pairs(data?["tags"]);
         // runs/search gives each metric's latest value (the REST API writes NaN as "NaN", ±Infinity as ±max double).
-        var metrics = (data?["metrics"]?.AsArray() ?? []).ToDictionary(m => m!["key"]!.GetValue<string>(), m => JsonNumbers.Read(m!["value"]) ?? double.NaN);
+        var metrics = (data?["metrics"]?.AsArray() ?? [])
+            .ToDictionary(m => m!["key"]!.GetValue<string>(), m => JsonNumbers.Read(m!["value"]) ?? double.NaN);
         var experimentId = info["experiment_id"]!.GetValue<string>();
         return new RunSummary(
             info["run_id"]!.GetValue<string>(),

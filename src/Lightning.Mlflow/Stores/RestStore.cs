@@ -64,7 +64,9 @@ public sealed class RestStore : IRunStore
     }
 
     /// <inheritdoc />
-    public void LogBatch(string runId, IReadOnlyList<MetricPoint> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags)
+    public void LogBatch(
+        string runId, IReadOnlyList<MetricPoint> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters,
+        IReadOnlyList<KeyValuePair<string, string>> tags)
     {
         foreach (var body in LogBatchChunker.Chunk(runId, metrics, parameters, tags)) _client.Post(Api + "runs/log-batch", body);
     }
@@ -92,7 +94,8 @@ public sealed class RestStore : IRunStore
         }
         var info = run["info"]!;
         if (info["lifecycle_stage"]?.GetValue<string>() == "deleted") return null;
-        var parameters = (run["data"]?["params"]?.AsArray() ?? []).ToDictionary(p => p!["key"]!.GetValue<string>(), p => p!["value"]?.GetValue<string>() ?? "");
+        var parameters = (run["data"]?["params"]?.AsArray() ?? [])
+            .ToDictionary(p => p!["key"]!.GetValue<string>(), p => p!["value"]?.GetValue<string>() ?? "");
         return new ExistingRun(new RunHandle(runId, info["experiment_id"]!.GetValue<string>(), info["artifact_uri"]!.GetValue<string>()), parameters);
     }
 
@@ -149,7 +152,8 @@ public sealed class RestStore : IRunStore
             if (token is not null) query.Add(new("page_token", token));
             var response = _client.Get(Api + "metrics/get-history", query);
             foreach (var metric in response["metrics"]?.AsArray() ?? [])
-                points.Add(new MetricPoint(key, JsonNumbers.Read(metric!["value"]) ?? double.NaN, metric["step"]?.GetValue<long>() ?? 0, metric["timestamp"]!.GetValue<long>()));
+                points.Add(new MetricPoint(key, JsonNumbers.Read(metric!["value"]) ?? double.NaN, metric["step"]?.GetValue<long>() ?? 0,
+                    metric["timestamp"]!.GetValue<long>()));
             token = response["next_page_token"]?.GetValue<string>();
         } while (!string.IsNullOrEmpty(token));
         return points;
@@ -170,7 +174,8 @@ public sealed class RestStore : IRunStore
             {
                 var id = experiment["experiment_id"]!.GetValue<string>();
                 throw new MlflowException(
-                    $"Experiment '{name}' (id {id}) is deleted on {_uri}. Restore it with 'mlflow experiments restore --experiment-id {id}', or set tracking.experiment to another name.",
+                    $"Experiment '{name}' (id {id}) is deleted on {_uri}. " +
+                    $"Restore it with 'mlflow experiments restore --experiment-id {id}', or set tracking.experiment to another name.",
                     "INVALID_STATE");
             }
             return experiment["experiment_id"]!.GetValue<string>();

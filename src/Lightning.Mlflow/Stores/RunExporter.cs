@@ -7,7 +7,8 @@ public static class RunExporter
     public static string Push(StoredRun run, IRunStore target)
     {
         var tags = new Dictionary<string, string>(run.Tags) { ["lightning.pushed_from"] = run.RunId };
-        var created = target.CreateRun(new RunRequest(run.ExperimentName, run.RunName, run.Tags.GetValueOrDefault("mlflow.user", "unknown"), run.StartTimeMs, tags));
+        var created = target.CreateRun(
+            new RunRequest(run.ExperimentName, run.RunName, run.Tags.GetValueOrDefault("mlflow.user", "unknown"), run.StartTimeMs, tags));
         target.LogBatch(created.RunId, run.Metrics().ToList(), run.Params.ToList(), []);
         if (Directory.Exists(run.Artifacts))
             foreach (var file in Directory.EnumerateFiles(run.Artifacts, "*", SearchOption.AllDirectories))

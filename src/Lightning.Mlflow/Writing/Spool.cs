@@ -67,13 +67,15 @@ public sealed class Spool
     public void AppendBatch(LogBatch batch) => Append(sequence => new SpoolRecord(sequence, "batch", batch));
 
     /// <summary>Appends an artifact upload.</summary>
-    public void AppendArtifact(string localPath, string artifactPath) => Append(sequence => new SpoolRecord(sequence, "artifact", LocalPath: localPath, ArtifactPath: artifactPath));
+    public void AppendArtifact(string localPath, string artifactPath) =>
+        Append(sequence => new SpoolRecord(sequence, "artifact", LocalPath: localPath, ArtifactPath: artifactPath));
 
     /// <summary>Appends an artifact deletion.</summary>
     public void AppendDelete(string artifactPath) => Append(sequence => new SpoolRecord(sequence, "delete_artifact", ArtifactPath: artifactPath));
 
     /// <summary>Appends the run's final status.</summary>
-    public void AppendStatus(RunStatus status, long endTimeMs) => Append(sequence => new SpoolRecord(sequence, "status", Status: status, EndTimeMs: endTimeMs));
+    public void AppendStatus(RunStatus status, long endTimeMs) =>
+        Append(sequence => new SpoolRecord(sequence, "status", Status: status, EndTimeMs: endTimeMs));
 
     /// <summary>The server the spooled writes were meant for.</summary>
     public string Server => ReadHeader()?["server"]?.GetValue<string>() ?? throw new InvalidOperationException($"{_folder} is not a spool folder.");
@@ -98,7 +100,8 @@ public sealed class Spool
     /// <summary>The run's name and start time as the spool recorded them (for <c>runs list</c>).</summary>
     public (string Experiment, string RunName, long StartTimeMs)? Describe() =>
         ReadHeader() is { } header
-            ? (header["experiment"]?.GetValue<string>() ?? "", header["run_name"]?.GetValue<string>() ?? "", header["start_time"]?.GetValue<long>() ?? 0)
+            ? (header["experiment"]?.GetValue<string>() ?? "", header["run_name"]?.GetValue<string>() ?? "",
+                header["start_time"]?.GetValue<long>() ?? 0)
             : null;
 
     /// <summary>
@@ -110,7 +113,8 @@ public sealed class Spool
     {
         lock (_gate)
         {
-            var header = ReadHeader() ?? throw new InvalidOperationException($"{Path.Combine(_folder, HeaderFile)} is missing; this is not a spool folder.");
+            var header = ReadHeader()
+                ?? throw new InvalidOperationException($"{Path.Combine(_folder, HeaderFile)} is missing; this is not a spool folder.");
             var run = EnsureRun(store, header);
             var history = new Dictionary<string, HashSet<(long, long, double)>>();
             var records = 0;
@@ -149,7 +153,8 @@ public sealed class Spool
             var uri = header["artifact_uri"]?.GetValue<string>() ?? "";
             return new RunHandle(runId, "", uri);
         }
-        var request = new RunRequest(header["experiment"]!.GetValue<string>(), header["run_name"]!.GetValue<string>(), header["user"]!.GetValue<string>(),
+        var request = new RunRequest(header["experiment"]!.GetValue<string>(), header["run_name"]!.GetValue<string>(),
+            header["user"]!.GetValue<string>(),
             header["start_time"]!.GetValue<long>(), header["tags"]!.AsObject().ToDictionary(t => t.Key, t => t.Value!.GetValue<string>()));
         var run = store.CreateRun(request);
         // The run now lives in this store (the server it was meant for, or the one given to runs push --to).

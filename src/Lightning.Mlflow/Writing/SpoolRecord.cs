@@ -5,7 +5,9 @@ using Lightning.Core.Tracking;
 namespace Lightning.Mlflow.Writing;
 
 /// <summary>One pending write in a spool file: a batch, an artifact upload or delete, or the final status.</summary>
-internal sealed record SpoolRecord(long Sequence, string Kind, LogBatch? Batch = null, string? LocalPath = null, string? ArtifactPath = null, RunStatus? Status = null, long EndTimeMs = 0)
+internal sealed record SpoolRecord(
+    long Sequence, string Kind, LogBatch? Batch = null, string? LocalPath = null, string? ArtifactPath = null, RunStatus? Status = null,
+    long EndTimeMs = 0)
 {
     public JsonObject ToJson()
     {
@@ -34,7 +36,8 @@ internal sealed record SpoolRecord(long Sequence, string Kind, LogBatch? Batch =
         LogBatch? batch = null;
         if (json["metrics"] is JsonArray metrics)
             batch = new LogBatch(
-                metrics.Select(m => new MetricPoint(m!["key"]!.GetValue<string>(), JsonNumbers.Read(m["value"]) ?? double.NaN, m["step"]!.GetValue<long>(), m["timestamp"]!.GetValue<long>())).ToList(),
+                metrics.Select(m => new MetricPoint(m!["key"]!.GetValue<string>(), JsonNumbers.Read(m["value"]) ?? double.NaN,
+                    m["step"]!.GetValue<long>(), m["timestamp"]!.GetValue<long>())).ToList(),
                 ReadPairs(json["params"]), ReadPairs(json["tags"]));
         RunStatus? status = json["status"] is { } s ? Enum.Parse<RunStatus>(s.GetValue<string>(), ignoreCase: true) : null;
         return new SpoolRecord(json["seq"]!.GetValue<long>(), json["kind"]!.GetValue<string>(), batch,

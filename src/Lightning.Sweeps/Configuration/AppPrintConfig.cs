@@ -8,7 +8,10 @@ public static class AppPrintConfig
     /// <summary>A <see cref="PrintConfig"/> that runs <paramref name="appPath"/> in <paramref name="workingDirectory"/>.</summary>
     public static PrintConfig Of(string appPath, string workingDirectory) => overrides =>
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true
+        };
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(appPath);
         info.ArgumentList.Add("print-config");

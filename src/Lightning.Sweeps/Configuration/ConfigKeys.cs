@@ -17,7 +17,8 @@ internal static class ConfigKeys
         }
         catch (YamlException error)
         {
-            throw new SweepConfigException([$"The app's print-config did not print YAML (line {error.Start.Line}: {error.Message}); run it to see what it prints."]);
+            throw new SweepConfigException(
+                [$"The app's print-config did not print YAML (line {error.Start.Line}: {error.Message}); run it to see what it prints."]);
         }
         var keys = new List<string>();
         if (stream.Documents.FirstOrDefault()?.RootNode is YamlMappingNode root) Collect(root, "", keys);

@@ -12,7 +12,8 @@ namespace Lightning.Sweeps.Configuration;
 /// <param name="EarlyTerminate">The pruner, or null.</param>
 /// <param name="RunCap">Trials at most; null means the grid's size (grid) or an error (others).</param>
 /// <param name="Seed">The sweep's seed.</param>
-public sealed record SweepConfig(string Method, string Metric, Goal Goal, IReadOnlyList<Parameter> Parameters, EarlyTerminate? EarlyTerminate, int? RunCap, int Seed)
+public sealed record SweepConfig(
+    string Method, string Metric, Goal Goal, IReadOnlyList<Parameter> Parameters, EarlyTerminate? EarlyTerminate, int? RunCap, int Seed)
 {
     /// <summary>The sampler this configuration names.</summary>
     public ISampler CreateSampler() => Method switch

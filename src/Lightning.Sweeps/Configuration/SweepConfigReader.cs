@@ -15,7 +15,8 @@ public static class SweepConfigReader
 {
     private static readonly string[] Methods = ["grid", "random", "tpe"];
     private static readonly string[] Distributions = ["categorical", "constant", "uniform", "int_uniform", "q_uniform", "log_uniform_values"];
-    private static readonly string[] TopLevel = ["method", "metric", "parameters", "early_terminate", "run_cap", "seed", "name", "description", "program", "command"];
+    private static readonly string[] TopLevel =
+        ["method", "metric", "parameters", "early_terminate", "run_cap", "seed", "name", "description", "program", "command"];
 
     /// <summary>Reads the file at <paramref name="path"/>.</summary>
     /// <exception cref="SweepConfigException">The file is missing or invalid.</exception>
@@ -34,18 +35,21 @@ public static class SweepConfigReader
         {
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
-            root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode ?? throw new SweepConfigException([$"{source} must be a mapping with method, metric and parameters."]);
+            root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
+                ?? throw new SweepConfigException([$"{source} must be a mapping with method, metric and parameters."]);
         }
         catch (YamlException error)
         {
-            throw new SweepConfigException([$"{source} is not valid YAML at line {error.Start.Line}: {error.InnerException?.Message ?? error.Message}"]);
+            throw new SweepConfigException(
+                [$"{source} is not valid YAML at line {error.Start.Line}: {error.InnerException?.Message ?? error.Message}"]);
         }
 
         foreach (var key in root.Children.Keys.Select(Text).Where(k => !TopLevel.Contains(k)))
             problems.Add($"{source}: unknown key '{key}'; allowed: {string.Join(", ", TopLevel)}.");
         var method = Scalar(root, "method") ?? "";
         if (!Methods.Contains(method))
-            problems.Add($"{source}: method '{method}' is not supported; allowed: {string.Join(", ", Methods)} (bayes is W&B's Gaussian process; use tpe).");
+            problems.Add(
+                $"{source}: method '{method}' is not supported; allowed: {string.Join(", ", Methods)} (bayes is W&B's Gaussian process; use tpe).");
 
         var metric = root.Children.TryGetValue(new YamlScalarNode("metric"), out var metricNode) ? metricNode as YamlMappingNode : null;
         var metricName = metric is null ? null : Scalar(metric, "name");
@@ -54,21 +58,27 @@ public static class SweepConfigReader
         if (goalText is not ("minimize" or "maximize")) problems.Add($"{source}: metric.goal '{goalText}' is not allowed; use minimize or maximize.");
 
         var parameters = new List<Parameter>();
-        if (!root.Children.TryGetValue(new YamlScalarNode("parameters"), out var parametersNode) || parametersNode is not YamlMappingNode parameterMap || parameterMap.Children.Count == 0)
+        if (!root.Children.TryGetValue(new YamlScalarNode("parameters"), out var parametersNode)
+            || parametersNode is not YamlMappingNode parameterMap || parameterMap.Children.Count == 0)
             problems.Add($"{source}: parameters is required: a mapping from config keys (model.lr, data.batch_size) to their search spaces.");
         else
             foreach (var (keyNode, spec) in parameterMap.Children)
                 if (ReadParameter(Text(keyNode), spec, source, problems) is { } parameter) parameters.Add(parameter);
 
         var runCap = Integer(root, "run_cap", source, problems, minimum: 1);
-        if (method is "random" or "tpe" && runCap is null) problems.Add($"{source}: run_cap is required for method {method} (it would never end otherwise).");
+        if (method is "random" or "tpe" && runCap is null)
+            problems.Add($"{source}: run_cap is required for method {method} (it would never end otherwise).");
         var seed = Integer(root, "seed", source, problems, minimum: 0) ?? 0;
-        var early = root.Children.TryGetValue(new YamlScalarNode("early_terminate"), out var earlyNode) ? ReadEarlyTerminate(earlyNode, source, problems) : null;
+        var early = root.Children.TryGetValue(new YamlScalarNode("early_terminate"), out var earlyNode)
+            ? ReadEarlyTerminate(earlyNode, source, problems)
+            : null;
         if (method == "grid" && parameters.FirstOrDefault(p => !p.IsFinite) is { } range)
-            problems.Add($"{source}: parameters.{range.Key} is a range, which grid search cannot enumerate; give it values: [...] or use method random or tpe.");
+            problems.Add($"{source}: parameters.{range.Key} is a range, which grid search cannot enumerate; " +
+                "give it values: [...] or use method random or tpe.");
 
         if (problems.Count > 0) throw new SweepConfigException(problems);
-        return new SweepConfig(method, metricName!, goalText == "maximize" ? Goal.Maximize : Goal.Minimize, parameters, early, (int?)runCap, (int)seed);
+        return new SweepConfig(method, metricName!, goalText == "maximize" ? Goal.Maximize : Goal.Minimize, parameters, early,
+            (int?)runCap, (int)seed);
     }
 
     private static Parameter? ReadParameter(string key, YamlNode spec, string source, List<string> problems)
@@ -86,7 +96,8 @@ public static class SweepConfigReader
         }
         if (map.Children.TryGetValue(new YamlScalarNode("values"), out var valuesNode))
         {
-            if (valuesNode is YamlSequenceNode { Children.Count: > 0 } list) return new Categorical(key, list.Children.Select(c => Value(Text(c))).ToList());
+            if (valuesNode is YamlSequenceNode { Children.Count: > 0 } list)
+                return new Categorical(key, list.Children.Select(c => Value(Text(c))).ToList());
             problems.Add($"{where}.values must be a non-empty list.");
             return null;
         }
@@ -116,7 +127,8 @@ public static class SweepConfigReader
             problems.Add($"{where}: q_uniform needs q > 0.");
             return null;
         }
-        return new Numeric(key, min.Value, max.Value, Log: distribution == "log_uniform_values", Step: distribution == "q_uniform" ? q : null, IsInteger: distribution == "int_uniform");
+        return new Numeric(key, min.Value, max.Value, Log: distribution == "log_uniform_values", Step: distribution == "q_uniform" ? q : null,
+            IsInteger: distribution == "int_uniform");
     }
 
     private static EarlyTerminate? ReadEarlyTerminate(YamlNode node, string source, List<string> problems)
@@ -146,7 +158,8 @@ public static class SweepConfigReader
     private static double? Number(YamlMappingNode map, string key) =>
         double.TryParse(Scalar(map, key), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    private static bool IsInteger(YamlMappingNode map, string key) => long.TryParse(Scalar(map, key), NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+    private static bool IsInteger(YamlMappingNode map, string key) =>
+        long.TryParse(Scalar(map, key), NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
 
     private static long? Integer(YamlMappingNode map, string key, string where, List<string> problems, long minimum)
     {

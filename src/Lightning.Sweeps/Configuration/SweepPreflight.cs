@@ -15,7 +15,8 @@ public static partial class SweepPreflight
     /// <param name="config">The sweep.</param>
     /// <param name="configPath">The sweep file actually used (errors name it).</param>
     /// <param name="printConfig">The app's print-config.</param>
-    /// <exception cref="SweepConfigException">Every refused key or value, each naming the file, the parameter, the value and the app's reason.</exception>
+    /// <exception cref="SweepConfigException">Every refused key or value, each naming the file, the parameter, the
+    /// value and the app's reason.</exception>
     public static void Check(SweepConfig config, string configPath, PrintConfig printConfig)
     {
         var file = Path.GetFileName(configPath);
@@ -25,7 +26,8 @@ public static partial class SweepPreflight
         var first = Overrides(candidates, 0);
         var reply = printConfig(first);
         var keysReply = reply.ExitCode == 0 ? reply : printConfig([]);
-        if (keysReply.ExitCode != 0) throw new SweepConfigException([$"The app's print-config failed:{Environment.NewLine}{keysReply.Output.Trim()}"]);
+        if (keysReply.ExitCode != 0)
+            throw new SweepConfigException([$"The app's print-config failed:{Environment.NewLine}{keysReply.Output.Trim()}"]);
         CheckKeys(config, file, ConfigKeys.Of(keysReply.Output));
 
         var problems = new List<string>();
@@ -60,21 +62,25 @@ public static partial class SweepPreflight
     private static List<string> Overrides(Dictionary<Parameter, List<(string Label, object Value)>> candidates, int index) =>
         [.. candidates.Where(c => c.Value.Count > index).Select(c => $"--{c.Key.Key}={Parameter.Format(c.Value[index].Value)}")];
 
-    private static IEnumerable<string> Refusals(Dictionary<Parameter, List<(string Label, object Value)>> candidates, int index, PrintConfigReply reply, string file)
+    private static IEnumerable<string> Refusals(
+        Dictionary<Parameter, List<(string Label, object Value)>> candidates, int index, PrintConfigReply reply, string file)
     {
         var named = false;
         foreach (var line in reply.Output.Split('\n'))
         {
-            if (Refusal().Match(line.Trim()) is not { Success: true } match || !match.Groups["source"].Value.StartsWith("--", StringComparison.Ordinal)) continue;
+            if (Refusal().Match(line.Trim()) is not { Success: true } match
+                || !match.Groups["source"].Value.StartsWith("--", StringComparison.Ordinal)) continue;
             var (parameter, values) = candidates.FirstOrDefault(c => c.Value.Count > index && SameKey(c.Key.Key, match.Groups["key"].Value));
             if (parameter is null) continue;
             named = true;
             var (label, value) = values[index];
-            yield return $"{file}: parameter '{parameter.Key}' has {label} '{Parameter.Format(value)}', which the app refuses: {match.Groups["reason"].Value}";
+            yield return $"{file}: parameter '{parameter.Key}' has {label} '{Parameter.Format(value)}', " +
+                $"which the app refuses: {match.Groups["reason"].Value}";
         }
         // Refused as a combination (a check across several options): the app's own words, with what was tried.
         if (!named)
-            yield return $"{file}: the app refuses the values {string.Join(" ", Overrides(candidates, index))}:{Environment.NewLine}{reply.Output.Trim()}";
+            yield return $"{file}: the app refuses the values {string.Join(" ", Overrides(candidates, index))}:" +
+                $"{Environment.NewLine}{reply.Output.Trim()}";
     }
 
     private static bool SameKey(string a, string b) =>

@@ -26,7 +26,9 @@ public sealed class SlurmExecutor : ITrialExecutor
     /// <param name="environment">Extra environment for the Slurm commands (e.g. SLURM_CONF); jobs inherit it.</param>
     /// <param name="time">The clock for queue freshness and script names; default the system clock.</param>
     /// <exception cref="Running.SweepRefusedException">Slurm is not installed or its controller does not answer.</exception>
-    public SlurmExecutor(string appPath, string workingDirectory, IReadOnlyList<string> slurmArguments, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? time = null)
+    public SlurmExecutor(
+        string appPath, string workingDirectory, IReadOnlyList<string> slurmArguments, IReadOnlyDictionary<string, string>? environment = null,
+        TimeProvider? time = null)
     {
         _appPath = appPath;
         _workingDirectory = workingDirectory;
@@ -35,7 +37,8 @@ public sealed class SlurmExecutor : ITrialExecutor
         _queue = new SlurmQueue(environment ?? new Dictionary<string, string>(), _time);
         var (code, output) = SlurmCommand.Run("sinfo", ["-h", "-o", "%P %a %D"], TimeSpan.FromSeconds(20), _queue.Environment);
         if (code != 0)
-            throw new Running.SweepRefusedException($"Slurm is not installed or not answering (sinfo exited {code}: {output.Trim()}). Check SLURM_CONF and that slurmctld runs; nothing was submitted.");
+            throw new Running.SweepRefusedException($"Slurm is not installed or not answering (sinfo exited {code}: {output.Trim()}). " +
+                "Check SLURM_CONF and that slurmctld runs; nothing was submitted.");
     }
 
     /// <inheritdoc />
@@ -102,12 +105,14 @@ public sealed class SlurmExecutor : ITrialExecutor
         {
             // exec: the signal scancel sends reaches the app, which checkpoints and exits ExitCodes.Stopped.
             text.Append("  ").Append(launch.Number.ToString(CultureInfo.InvariantCulture)).Append(") ");
-            foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) text.Append("export ").Append(key).Append('=').Append(Quote(value)).Append("; ");
+            foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>())
+                text.Append("export ").Append(key).Append('=').Append(Quote(value)).Append("; ");
             text.Append("exec dotnet exec ").Append(Quote(_appPath));
             foreach (var argument in launch.Arguments) text.Append(' ').Append(Quote(argument));
             text.Append(" ;;\n");
         }
-        return text.Append("esac\necho \"no trial for array task $SLURM_ARRAY_TASK_ID in $0\" >&2\nexit ").Append(ExitCodes.Usage.ToString(CultureInfo.InvariantCulture)).Append('\n').ToString();
+        return text.Append("esac\necho \"no trial for array task $SLURM_ARRAY_TASK_ID in $0\" >&2\nexit ")
+            .Append(ExitCodes.Usage.ToString(CultureInfo.InvariantCulture)).Append('\n').ToString();
     }
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -22,7 +22,8 @@ internal sealed class SlurmQueue(IReadOnlyDictionary<string, string> environment
     {
         if (!force && time.GetUtcNow() - _readAt < Freshness) return true;
         // -r lists each array task on its own line (123_4) instead of folding the pending ones (123_[4-9%2]).
-        var (code, output) = SlurmCommand.Run("squeue", ["-h", "-r", "-u", System.Environment.UserName, "-o", "%i %T"], TimeSpan.FromSeconds(20), environment);
+        var (code, output) = SlurmCommand.Run("squeue", ["-h", "-r", "-u", System.Environment.UserName, "-o", "%i %T"],
+            TimeSpan.FromSeconds(20), environment);
         if (code != 0) return false;
         _states = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split(' ', 2))
@@ -53,9 +54,13 @@ internal sealed class SlurmQueue(IReadOnlyDictionary<string, string> environment
         var exit = (Field(output, "ExitCode") ?? "1:0").Split(':');
         var status = int.Parse(exit[0], CultureInfo.InvariantCulture);
         var signal = exit.Length > 1 ? int.Parse(exit[1], CultureInfo.InvariantCulture) : 0;
-        return status != 0 ? status : state == "COMPLETED" ? ExitCodes.Finished : state == "CANCELLED" || signal != 0 ? ExitCodes.Interrupted : ExitCodes.Failed;
+        return status != 0 ? status
+            : state == "COMPLETED" ? ExitCodes.Finished
+            : state == "CANCELLED" || signal != 0 ? ExitCodes.Interrupted
+            : ExitCodes.Failed;
     }
 
     private static string? Field(string line, string name) =>
-        line.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
 }

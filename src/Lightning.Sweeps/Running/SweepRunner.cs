@@ -18,8 +18,10 @@ public sealed class SweepRunner(SweepOptions options)
     private readonly FailFast _failFast = new(options.FailFast);
 
     /// <summary>Runs the sweep until every planned trial ended, or <paramref name="cancel"/> stops it (running trials are stopped cleanly).</summary>
-    /// <exception cref="Configuration.SweepConfigException">A parameter is not a key of the app, or the app refuses one of its values; nothing was started.</exception>
-    /// <exception cref="SweepRefusedException">Another controller runs this sweep, there is no sweep to resume, or the executor refused the trials.</exception>
+    /// <exception cref="Configuration.SweepConfigException">A parameter is not a key of the app, or the app refuses one
+    /// of its values; nothing was started.</exception>
+    /// <exception cref="SweepRefusedException">Another controller runs this sweep, there is no sweep to resume, or the
+    /// executor refused the trials.</exception>
     public SweepResult Run(CancellationToken cancel)
     {
         if (options.PrintConfig is { } printConfig) Configuration.SweepPreflight.Check(options.Config, options.ConfigPath, printConfig);
@@ -29,7 +31,8 @@ public sealed class SweepRunner(SweepOptions options)
         var recorder = new SweepRecorder(options);
         recorder.Start(state);
         state.Save(options.ProjectFolder);
-        options.Output.WriteLine($"Sweep {state.Id}: {options.Config.Method}, {state.Planned} trials, {options.Parallel} at a time, optimising {options.Config.Metric} ({options.Config.Goal.ToString().ToLowerInvariant()}).");
+        options.Output.WriteLine($"Sweep {state.Id}: {options.Config.Method}, {state.Planned} trials, {options.Parallel} at a time, " +
+            $"optimising {options.Config.Metric} ({options.Config.Goal.ToString().ToLowerInvariant()}).");
 
         var pruner = options.Config.CreatePruner();
         // Where trials wait for the pruner's answer. Epochs past any sensible max_epochs cost nothing: a trial only waits at those it reaches.
@@ -53,7 +56,10 @@ public sealed class SweepRunner(SweepOptions options)
         return result;
     }
 
-    /// <summary>Why the sweep stops now, or null while it goes on; every reason but a missing metric (which did so already) stops the running trials.</summary>
+    /// <summary>
+    /// Why the sweep stops now, or null while it goes on; every reason but a missing metric (which did so already)
+    /// stops the running trials.
+    /// </summary>
     private (SweepStatus, string)? StopReason(SweepState state, TrialMonitor monitor, CancellationToken cancel)
     {
         if (cancel.IsCancellationRequested)
@@ -103,7 +109,8 @@ public sealed class SweepRunner(SweepOptions options)
         {
             trial.Handle = process.Handle;
             _running[trial.Number] = new RunningTrial(trial, process, new EventsReader(launch.EventsPath), launch.Slot);
-            options.Output.WriteLine($"trial {trial.Number} started: {string.Join(" ", trial.Params.Select(p => $"{p.Key}={Parameter.Format(p.Value)}"))}");
+            options.Output.WriteLine(
+                $"trial {trial.Number} started: {string.Join(" ", trial.Params.Select(p => $"{p.Key}={Parameter.Format(p.Value)}"))}");
         }
         Save(state);
     }
@@ -126,7 +133,8 @@ public sealed class SweepRunner(SweepOptions options)
     {
         var best = state.Trials.Where(t => t.State == TrialState.Finished && t.Value is { } v && double.IsFinite(v))
             .OrderBy(t => options.Config.Goal.Loss(t.Value!.Value)).FirstOrDefault();
-        return new SweepResult(state.Id, status, state.Trials.Count(t => t.State == TrialState.Finished), state.Trials.Count(t => t.State == TrialState.Pruned),
+        return new SweepResult(state.Id, status,
+            state.Trials.Count(t => t.State == TrialState.Finished), state.Trials.Count(t => t.State == TrialState.Pruned),
             state.Trials.Count(t => t.State == TrialState.Failed), best?.Number, best?.Value, best?.Params ?? [], message);
     }
 

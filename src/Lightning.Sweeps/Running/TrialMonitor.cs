@@ -12,7 +12,8 @@ namespace Lightning.Sweeps.Running;
 /// sweep's metric; and says, when the trial's process ends, what it came to. <c>runningTrials</c> is the runner's
 /// live collection of the trials running now, which a missing metric stops all at once.
 /// </summary>
-internal sealed class TrialMonitor(SweepOptions options, SweepState state, IPruner? pruner, IReadOnlySet<int> decisionEpochs, IEnumerable<RunningTrial> runningTrials)
+internal sealed class TrialMonitor(
+    SweepOptions options, SweepState state, IPruner? pruner, IReadOnlySet<int> decisionEpochs, IEnumerable<RunningTrial> runningTrials)
 {
     // The metric names each trial logged last, for the message when the sweep's metric is not among them.
     private readonly Dictionary<int, IReadOnlyList<string>> _logged = [];
@@ -30,7 +31,10 @@ internal sealed class TrialMonitor(SweepOptions options, SweepState state, IPrun
     /// <summary>Why the sweep stops because a trial did not log its metric (the first such trial); null while none did.</summary>
     public string? MetricNotLogged { get; private set; }
 
-    /// <summary>Acts on one event of <paramref name="running"/>; <paramref name="exited"/>: read after its process ended, so nothing is pruned.</summary>
+    /// <summary>
+    /// Acts on one event of <paramref name="running"/>; <paramref name="exited"/>: read after its process ended, so
+    /// nothing is pruned.
+    /// </summary>
     public void Observe(RunningTrial running, DriverEvent driverEvent, bool exited)
     {
         var trial = running.Trial;
@@ -70,8 +74,10 @@ internal sealed class TrialMonitor(SweepOptions options, SweepState state, IPrun
         trial.Curve[epoch] = value;
         trial.Value = value;
         options.OnChange?.Invoke(TrialSnapshot.Of(state));
-        options.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number} epoch {epoch}: {options.Config.Metric}={value:G5}"));
-        var prune = !exited && !running.Pruning && pruner is not null && pruner.ShouldPrune(trial.ToTrial(), epoch, state.Trials.Select(t => t.ToTrial()).ToList());
+        options.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"trial {trial.Number} epoch {epoch}: {options.Config.Metric}={value:G5}"));
+        var prune = !exited && !running.Pruning && pruner is not null
+            && pruner.ShouldPrune(trial.ToTrial(), epoch, state.Trials.Select(t => t.ToTrial()).ToList());
         if (prune)
         {
             options.Output.WriteLine($"trial {trial.Number} pruned at epoch {epoch}");

@@ -68,12 +68,16 @@ internal sealed class TrialScheduler(SweepOptions options, SweepState state, ISa
         Directory.CreateDirectory(folder);
         var events = Path.Combine(folder, $"events-{trial.Attempts}.jsonl");
         var arguments = new List<string> { "fit", "--events", events, $"--tracking.run_name={state.Id}-trial-{trial.Number}",
-            $"--tracking.tags=sweep.id={state.Id},sweep.trial={trial.Number}", $"--tracking.experiment={options.Experiment}", "--trainer.enable_model_summary=false" };
+            $"--tracking.tags=sweep.id={state.Id},sweep.trial={trial.Number}", $"--tracking.experiment={options.Experiment}",
+            "--trainer.enable_model_summary=false" };
         if (state.ParentRunId is { } parent) arguments.Add($"--tracking.parent_run_id={parent}");
         arguments.AddRange(trial.Params.Select(p => $"--{p.Key}={Parameter.Format(p.Value)}"));
         var environment = decisionEpochs.Count == 0
             ? new Dictionary<string, string>()
-            : new Dictionary<string, string> { [SweepTrialContract.DecisionEpochsVariable] = SweepTrialContract.FormatEpochs(decisionEpochs.Order()) };
+            : new Dictionary<string, string>
+            {
+                [SweepTrialContract.DecisionEpochsVariable] = SweepTrialContract.FormatEpochs(decisionEpochs.Order()),
+            };
         return new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot, environment);
     }
 }

@@ -13,7 +13,9 @@ public sealed class GridSampler : ISampler
     public GridSampler(IReadOnlyList<Parameter> parameters)
     {
         if (parameters.FirstOrDefault(p => !p.IsFinite) is { } range)
-            throw new ArgumentException($"Grid search needs a list of values for every parameter, but '{range.Key}' is a range; give it 'values: [...]' or use method random or tpe.", nameof(parameters));
+            throw new ArgumentException(
+                $"Grid search needs a list of values for every parameter, but '{range.Key}' is a range; " +
+                "give it 'values: [...]' or use method random or tpe.", nameof(parameters));
         _parameters = parameters;
         _size = parameters.Aggregate(1L, (product, p) => product * p.Values().Count);
     }

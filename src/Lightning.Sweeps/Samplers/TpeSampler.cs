@@ -92,5 +92,6 @@ public sealed class TpeSampler(IReadOnlyList<Parameter> parameters, Goal goal, i
     private static bool Same(IReadOnlyDictionary<string, object> a, IReadOnlyDictionary<string, object> b) =>
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && Equals(Normalize(p.Value), Normalize(other)));
 
-    private static object Normalize(object value) => value is int or long or float or double ? Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) : value;
+    private static object Normalize(object value) =>
+        value is int or long or float or double ? Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) : value;
 }

@@ -36,7 +36,8 @@ internal sealed class SweepState
                 ["number"] = t.Number,
                 ["params"] = new JsonObject(t.Params.Select(p => KeyValuePair.Create(p.Key, Node(p.Value)))),
                 ["state"] = t.State.ToString(),
-                ["curve"] = new JsonObject(t.Curve.Select(c => KeyValuePair.Create(c.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), (JsonNode?)Core.Serialization.JsonNumbers.From(c.Value)))),
+                ["curve"] = new JsonObject(t.Curve.Select(c => KeyValuePair.Create(
+                    c.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), (JsonNode?)Core.Serialization.JsonNumbers.From(c.Value)))),
                 ["value"] = Core.Serialization.JsonNumbers.From(t.Value),
                 ["exit_code"] = t.ExitCode,
                 ["error"] = t.Error,
@@ -66,7 +67,9 @@ internal sealed class SweepState
                 Number = t!["number"]!.GetValue<int>(),
                 Params = t["params"]!.AsObject().ToDictionary(p => p.Key, p => Scalar(p.Value!)),
                 State = Enum.Parse<TrialState>(t["state"]!.GetValue<string>()),
-                Curve = t["curve"]!.AsObject().ToDictionary(c => int.Parse(c.Key, System.Globalization.CultureInfo.InvariantCulture), c => Core.Serialization.JsonNumbers.Read(c.Value) ?? double.NaN),
+                Curve = t["curve"]!.AsObject().ToDictionary(
+                    c => int.Parse(c.Key, System.Globalization.CultureInfo.InvariantCulture),
+                    c => Core.Serialization.JsonNumbers.Read(c.Value) ?? double.NaN),
                 Value = Core.Serialization.JsonNumbers.Read(t["value"]),
                 ExitCode = t["exit_code"]?.GetValue<int>(),
                 Error = t["error"]?.GetValue<string>(),
@@ -88,7 +91,8 @@ internal sealed class SweepState
 
     private static object Scalar(JsonNode node) => node.GetValueKind() switch
     {
-        JsonValueKind.Number when node.ToJsonString().Contains('.') || node.ToJsonString().Contains('E') || node.ToJsonString().Contains('e') => node.GetValue<double>(),
+        JsonValueKind.Number when node.ToJsonString().Contains('.') || node.ToJsonString().Contains('E') || node.ToJsonString().Contains('e')
+            => node.GetValue<double>(),
         JsonValueKind.Number => node.GetValue<long>(),
         JsonValueKind.True or JsonValueKind.False => node.GetValue<bool>(),
         _ => node.GetValue<string>(),

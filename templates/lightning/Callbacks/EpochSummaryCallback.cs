@@ -21,6 +21,7 @@ public sealed class EpochSummaryCallback : Callback
 
     public override void OnFitEnd(ITrainerView trainer)
     {
-        if (_bestEpoch >= 0) trainer.Output.WriteLine($"Best val_loss {_bestLoss:G4} at epoch {_bestEpoch + 1}; {trainer.GlobalStep} steps trained in all.");
+        if (_bestEpoch >= 0)
+            trainer.Output.WriteLine($"Best val_loss {_bestLoss:G4} at epoch {_bestEpoch + 1}; {trainer.GlobalStep} steps trained in all.");
     }
 }

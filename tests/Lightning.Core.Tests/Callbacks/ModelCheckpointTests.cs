@@ -12,11 +12,13 @@ public sealed class ModelCheckpointTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private (ModelCheckpoint Checkpoint, RecordingTracker Tracker) Fit(ModelCheckpointOptions options, double[] scores, TrainerOptions? trainer = null)
+    private (ModelCheckpoint Checkpoint, RecordingTracker Tracker) Fit(
+        ModelCheckpointOptions options, double[] scores, TrainerOptions? trainer = null)
     {
         var checkpoint = new ModelCheckpoint(options with { DirPath = _root.Combine("ckpt") });
         var tracker = new RecordingTracker(_root.Path);
-        var result = new Trainer(trainer ?? Quiet.Options(_root.Path) with { MaxEpochs = scores.Length, LimitTrainBatches = BatchLimit.OfCount(2) }, [checkpoint], tracker)
+        var result = new Trainer(trainer ?? Quiet.Options(_root.Path) with { MaxEpochs = scores.Length, LimitTrainBatches = BatchLimit.OfCount(2) },
+                [checkpoint], tracker)
             .Fit(new ScriptedModule(scores), new RandomData());
         Assert.True(result.Outcome == RunOutcome.Finished, result.Message);
         return (checkpoint, tracker);
@@ -27,7 +29,9 @@ public sealed class ModelCheckpointTests : IDisposable
     [Fact]
     public void TopK_Min_KeepsExactlyTheBestFiles()
     {
-        var (checkpoint, tracker) = Fit(new ModelCheckpointOptions { Monitor = "score", SaveTopK = 2, Filename = "e{epoch}-{score:.1f}", AutoInsertMetricName = false }, [5, 3, 4, 1, 2]);
+        var (checkpoint, tracker) = Fit(
+            new ModelCheckpointOptions { Monitor = "score", SaveTopK = 2, Filename = "e{epoch}-{score:.1f}", AutoInsertMetricName = false },
+            [5, 3, 4, 1, 2]);
         Assert.Equal(["e3-1.0.ckpt", "e4-2.0.ckpt", "last.ckpt"], Files());
         Assert.Equal(_root.Combine("ckpt", "e3-1.0.ckpt"), checkpoint.BestModelPath);
         Assert.Equal(1.0, checkpoint.BestModelScore);
@@ -37,14 +41,18 @@ public sealed class ModelCheckpointTests : IDisposable
     [Fact]
     public void TopK_Max_KeepsTheHighest()
     {
-        Fit(new ModelCheckpointOptions { Monitor = "score", Mode = MonitorMode.Max, SaveTopK = 1, Filename = "e{epoch}", AutoInsertMetricName = false, SaveLast = false }, [5, 3, 9, 1]);
+        Fit(new ModelCheckpointOptions
+        {
+            Monitor = "score", Mode = MonitorMode.Max, SaveTopK = 1, Filename = "e{epoch}", AutoInsertMetricName = false, SaveLast = false
+        }, [5, 3, 9, 1]);
         Assert.Equal(["e2.ckpt"], Files());
     }
 
     [Fact]
     public void TopK_All_KeepsEveryEpoch()
     {
-        Fit(new ModelCheckpointOptions { Monitor = "score", SaveTopK = -1, Filename = "e{epoch}", AutoInsertMetricName = false, SaveLast = false }, [5, 3, 4]);
+        Fit(new ModelCheckpointOptions { Monitor = "score", SaveTopK = -1, Filename = "e{epoch}", AutoInsertMetricName = false, SaveLast = false },
+            [5, 3, 4]);
         Assert.Equal(["e0.ckpt", "e1.ckpt", "e2.ckpt"], Files());
     }
 
@@ -58,21 +66,24 @@ public sealed class ModelCheckpointTests : IDisposable
     [Fact]
     public void NaNScores_RankBelowRealScores()
     {
-        Fit(new ModelCheckpointOptions { Monitor = "score", SaveTopK = 1, Filename = "e{epoch}", AutoInsertMetricName = false, SaveLast = false }, [double.NaN, 3, double.NaN]);
+        Fit(new ModelCheckpointOptions { Monitor = "score", SaveTopK = 1, Filename = "e{epoch}", AutoInsertMetricName = false, SaveLast = false },
+            [double.NaN, 3, double.NaN]);
         Assert.Equal(["e1.ckpt"], Files());
     }
 
     [Fact]
     public void EveryNTrainSteps_SavesByStep()
     {
-        Fit(new ModelCheckpointOptions { EveryNTrainSteps = 3, SaveTopK = -1, Filename = "s{step}", AutoInsertMetricName = false, SaveLast = false }, [1, 1, 1]);
+        Fit(new ModelCheckpointOptions { EveryNTrainSteps = 3, SaveTopK = -1, Filename = "s{step}", AutoInsertMetricName = false, SaveLast = false },
+            [1, 1, 1]);
         Assert.Equal(["s3.ckpt", "s6.ckpt"], Files());
     }
 
     [Fact]
     public void EveryNEpochs_SkipsEpochs()
     {
-        Fit(new ModelCheckpointOptions { EveryNEpochs = 2, SaveTopK = -1, Filename = "e{epoch}", AutoInsertMetricName = false, SaveLast = false }, [1, 1, 1, 1]);
+        Fit(new ModelCheckpointOptions { EveryNEpochs = 2, SaveTopK = -1, Filename = "e{epoch}", AutoInsertMetricName = false, SaveLast = false },
+            [1, 1, 1, 1]);
         Assert.Equal(["e1.ckpt", "e3.ckpt"], Files());
     }
 
@@ -80,7 +91,8 @@ public sealed class ModelCheckpointTests : IDisposable
     public void SaveOnException_WritesACheckpoint()
     {
         var checkpoint = new ModelCheckpoint(new ModelCheckpointOptions { DirPath = _root.Combine("ckpt"), SaveOnException = true });
-        var result = new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 2 }, [checkpoint, new ThrowAtStep(5)]).Fit(new MlpModule(), new RandomData());
+        var result = new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 2 }, [checkpoint, new ThrowAtStep(5)])
+            .Fit(new MlpModule(), new RandomData());
         Assert.Equal(RunOutcome.Failed, result.Outcome);
         Assert.Contains("boom at step 5", result.Message);
         Assert.Equal(5, CheckpointFile.Read(_root.Combine("ckpt", "on_exception.ckpt")).State["progress"]!["global_step"]!.GetValue<long>());

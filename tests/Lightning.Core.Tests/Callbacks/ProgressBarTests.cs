@@ -60,7 +60,8 @@ public sealed class ProgressBarTests : IDisposable
 
         var output = new StringWriter();
         var bar = new ProgressBar(output, ProgressMode.Plain, new ProgressBarOptions { PlainInterval = TimeSpan.Zero, Clock = new ManualTime() });
-        var resumed = new Trainer(options with { MaxEpochs = 3 }, [bar, new ModelCheckpoint(new ModelCheckpointOptions { DirPath = _root.Combine("ckpt2") })])
+        var resumed = new Trainer(options with { MaxEpochs = 3 },
+                [bar, new ModelCheckpoint(new ModelCheckpointOptions { DirPath = _root.Combine("ckpt2") })])
             .Fit(new MlpModule(), new RandomData(), _root.Combine("ckpt", "last.ckpt"));
 
         Assert.Equal(RunOutcome.Finished, resumed.Outcome);

@@ -13,7 +13,8 @@ public sealed class ResumedRunTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private static ModelCheckpoint TopOne() => new(new ModelCheckpointOptions { Monitor = "score", SaveTopK = 1, Filename = "e{epoch}", AutoInsertMetricName = false });
+    private static ModelCheckpoint TopOne() =>
+        new(new ModelCheckpointOptions { Monitor = "score", SaveTopK = 1, Filename = "e{epoch}", AutoInsertMetricName = false });
 
     [Fact]
     public void Resume_NamesTheEarlierRun_AndLeavesItsCheckpoints()

@@ -23,7 +23,10 @@ public sealed class SchedulerAndMonitorTests : IDisposable
     public void Scheduler_StepsMatchTheInterval(SchedulerInterval interval, int frequency, int epochs, int expectedSteps)
     {
         // StepLR(step_size 1, gamma 0.5) halves the rate on each scheduler step: the final rate counts them.
-        var module = new MlpModule(scheduler: o => new SchedulerSetup(optim.lr_scheduler.StepLR(o, 1, 0.5), interval, frequency)) { LearningRate = 1.0 };
+        var module = new MlpModule(scheduler: o => new SchedulerSetup(optim.lr_scheduler.StepLR(o, 1, 0.5), interval, frequency))
+        {
+            LearningRate = 1.0
+        };
         var probe = new FinalLearningRate();
         new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = epochs }, [probe]).Fit(module, new RandomData());
         Assert.Equal(Math.Pow(0.5, expectedSteps), probe.Value, 12);
@@ -32,7 +35,11 @@ public sealed class SchedulerAndMonitorTests : IDisposable
     [Fact]
     public void MonitoredScheduler_GetsTheLoggedValue()
     {
-        var module = new MlpModule(scheduler: o => new SchedulerSetup(optim.lr_scheduler.ReduceLROnPlateau(o, patience: 0, factor: 0.5), Monitor: "val_loss")) { LearningRate = 1.0 };
+        var module = new MlpModule(
+            scheduler: o => new SchedulerSetup(optim.lr_scheduler.ReduceLROnPlateau(o, patience: 0, factor: 0.5), Monitor: "val_loss"))
+        {
+            LearningRate = 1.0
+        };
         var probe = new FinalLearningRate();
         var result = new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 6 }, [probe]).Fit(module, new RandomData());
         Assert.True(result.Outcome == RunOutcome.Finished, result.Message);
@@ -43,7 +50,8 @@ public sealed class SchedulerAndMonitorTests : IDisposable
     public void LearningRateMonitor_LogsTheRate()
     {
         var tracker = new RecordingTracker(_root.Path);
-        new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 2 }, [new LearningRateMonitor()], tracker).Fit(new MlpModule { LearningRate = 0.25 }, new RandomData());
+        new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 2 }, [new LearningRateMonitor()], tracker)
+            .Fit(new MlpModule { LearningRate = 0.25 }, new RandomData());
         Assert.Equal([0.25, 0.25], tracker.Points.Where(p => p.Key == "lr-SGD").Select(p => p.Value));
     }
 
@@ -71,7 +79,8 @@ public sealed class SchedulerAndMonitorTests : IDisposable
     public void ProgressBar_PlainWritesOneLinePerEpoch()
     {
         var output = new StringWriter();
-        new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 3 }, [new ProgressBar(output, ProgressMode.Plain)]).Fit(new MlpModule(), new RandomData());
+        new Trainer(Quiet.Options(_root.Path) with { MaxEpochs = 3 }, [new ProgressBar(output, ProgressMode.Plain)])
+            .Fit(new MlpModule(), new RandomData());
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("Epoch 1/3 step 16: ", lines[0]);

@@ -28,7 +28,8 @@ public sealed class CheckpointFileTests : IDisposable
     {
         var path = Train();
         using (var archive = ZipFile.OpenRead(path))
-            Assert.Equal(["checksums.json", "model.safetensors", "optimizer.bin", "rng.bin", "state.json"], archive.Entries.Select(e => e.FullName).Order());
+            Assert.Equal(["checksums.json", "model.safetensors", "optimizer.bin", "rng.bin", "state.json"],
+                archive.Entries.Select(e => e.FullName).Order());
         Assert.Empty(Directory.GetFiles(_root.Combine("ckpt"), "*.tmp-*"));
         var state = CheckpointFile.Read(path).State;
         // Validating once per epoch, it is saved after the epoch-end hooks (Lightning's order): it resumes at the next epoch.
@@ -53,7 +54,8 @@ public sealed class CheckpointFileTests : IDisposable
         var header = JsonNode.Parse(Encoding.UTF8.GetString(data, 8, headerLength))!.AsObject();
         Assert.Equal("F32", header["_first.weight"]!["dtype"]!.GetValue<string>());
         Assert.Equal([8, 4], header["_first.weight"]!["shape"]!.AsArray().Select(x => x!.GetValue<int>()));
-        Assert.Equal(8 + headerLength + header.Where(p => p.Key != "__metadata__").Max(p => p.Value!["data_offsets"]![1]!.GetValue<long>()), data.Length);
+        Assert.Equal(8 + headerLength + header.Where(p => p.Key != "__metadata__").Max(p => p.Value!["data_offsets"]![1]!.GetValue<long>()),
+            data.Length);
     }
 
     [Fact]
@@ -113,7 +115,8 @@ public sealed class CheckpointFileTests : IDisposable
     {
         var path = Train(hidden: 8);
         var tracker = new RecordingTracker(_root.Path);
-        var error = Assert.Throws<CheckpointException>(() => new Trainer(Quiet.Options(_root.Path), tracker: tracker).Fit(new MlpModule(hidden: 16), new RandomData(), path));
+        var error = Assert.Throws<CheckpointException>(
+            () => new Trainer(Quiet.Options(_root.Path), tracker: tracker).Fit(new MlpModule(hidden: 16), new RandomData(), path));
         Assert.Contains("does not fit the model", error.Message);
         Assert.Null(tracker.Start);
     }

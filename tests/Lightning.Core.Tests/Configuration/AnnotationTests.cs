@@ -45,7 +45,8 @@ public sealed class AnnotationTests
         Assert.Equal(["model.dropout", "model.hidden_size", "model.layers", "model.name"], issues.Select(i => i.Key).Order());
         Assert.Contains(issues, i => i is { Key: "model.hidden_size", Message: "HiddenSize must be a positive number of units." });
         Assert.Contains(issues, i => i is { Key: "model.name", Message: "a value is required." });
-        Assert.Contains(issues, i => i is { Key: "model.layers", Value: "3", Message: "must not exceed hidden_size (0) when layers shrink by half." });
+        Assert.Contains(issues,
+            i => i is { Key: "model.layers", Value: "3", Message: "must not exceed hidden_size (0) when layers shrink by half." });
     }
 
     [Fact]
@@ -77,7 +78,8 @@ public sealed record AnnotatedOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Layers > 2) yield return new ValidationResult($"must not exceed hidden_size ({HiddenSize}) when layers shrink by half.", [nameof(Layers)]);
+        if (Layers > 2)
+            yield return new ValidationResult($"must not exceed hidden_size ({HiddenSize}) when layers shrink by half.", [nameof(Layers)]);
     }
 }
 

@@ -12,7 +12,8 @@ public sealed class ConfigBinderTests
 {
     private static AppConfig Bind(IEnumerable<ConfigEntry>? yaml = null, IDictionary? environment = null, params string[] arguments)
     {
-        var entries = ConfigSources.Merge(yaml ?? [], ConfigSources.FromEnvironment(environment ?? new Hashtable()), ConfigSources.FromArguments(arguments, ["--config"]));
+        var entries = ConfigSources.Merge(yaml ?? [], ConfigSources.FromEnvironment(environment ?? new Hashtable()),
+            ConfigSources.FromArguments(arguments, ["--config"]));
         var binder = new ConfigBinder(entries);
         var config = new AppConfig(binder.Bind<TrainerOptions>("trainer"), binder.Bind(typeof(SampleModelOptions), "model"), null,
             binder.Bind<TrackingOptions>("tracking"), binder.Bind<CallbacksOptions>("callbacks"));
@@ -27,7 +28,8 @@ public sealed class ConfigBinderTests
     [Fact]
     public void Overrides_AcceptAnySpellingOfAKey()
     {
-        var config = Bind(arguments: ["--trainer.max_epochs=3", "--trainer.logEveryNSteps", "7", "--model.lr=0.01", "--callbacks.model_checkpoint.save_top_k=2"]);
+        var config = Bind(arguments:
+            ["--trainer.max_epochs=3", "--trainer.logEveryNSteps", "7", "--model.lr=0.01", "--callbacks.model_checkpoint.save_top_k=2"]);
         Assert.Equal(3, config.Trainer.MaxEpochs);
         Assert.Equal(7, config.Trainer.LogEveryNSteps);
         Assert.Equal(0.01, ((SampleModelOptions)config.Model!).Lr);
@@ -61,12 +63,20 @@ public sealed class ConfigBinderTests
 
     [Theory]
     [InlineData("--trainer.max_epochs=abc", "Invalid value 'abc' for 'trainer.max_epochs' (from --trainer.max_epochs): must be a whole number.")]
-    [InlineData("--trainer.max_epochs=-1", "Invalid value '-1' for 'trainer.max_epochs' (from --trainer.max_epochs): must be a whole number of epochs, 1 or more (or unset).")]
-    [InlineData("--trainer.limit_train_batches=1.5", "Invalid value '1.5' for 'trainer.limit_train_batches' (from --trainer.limit_train_batches): must be a fraction from 0.0 to 1.0 (with a decimal point) or a whole number of batches, 0 or more.")]
-    [InlineData("--trainer.accelerator=tpu", "Invalid value 'tpu' for 'trainer.accelerator' (from --trainer.accelerator): allowed values are auto, cpu, cuda.")]
-    [InlineData("--trainer.precision=16-mixed", "Invalid value '16-mixed' for 'trainer.precision' (from --trainer.precision): allowed values are 32, bf16-true (there is no mixed precision in TorchSharp 0.107).")]
-    [InlineData("--trainer.max_time=forever", "Invalid value 'forever' for 'trainer.max_time' (from --trainer.max_time): must be a duration as DD:HH:MM:SS or HH:MM:SS.")]
-    [InlineData("--callbacks.early_stopping.patience=-2", "Invalid value '-2' for 'callbacks.early_stopping.patience' (from --callbacks.early_stopping.patience): must be 0 or more.")]
+    [InlineData("--trainer.max_epochs=-1",
+        "Invalid value '-1' for 'trainer.max_epochs' (from --trainer.max_epochs): must be a whole number of epochs, 1 or more (or unset).")]
+    [InlineData("--trainer.limit_train_batches=1.5",
+        "Invalid value '1.5' for 'trainer.limit_train_batches' (from --trainer.limit_train_batches): " +
+        "must be a fraction from 0.0 to 1.0 (with a decimal point) or a whole number of batches, 0 or more.")]
+    [InlineData("--trainer.accelerator=tpu",
+        "Invalid value 'tpu' for 'trainer.accelerator' (from --trainer.accelerator): allowed values are auto, cpu, cuda.")]
+    [InlineData("--trainer.precision=16-mixed",
+        "Invalid value '16-mixed' for 'trainer.precision' (from --trainer.precision): " +
+        "allowed values are 32, bf16-true (there is no mixed precision in TorchSharp 0.107).")]
+    [InlineData("--trainer.max_time=forever",
+        "Invalid value 'forever' for 'trainer.max_time' (from --trainer.max_time): must be a duration as DD:HH:MM:SS or HH:MM:SS.")]
+    [InlineData("--callbacks.early_stopping.patience=-2",
+        "Invalid value '-2' for 'callbacks.early_stopping.patience' (from --callbacks.early_stopping.patience): must be 0 or more.")]
     public void BadValue_NamesKeyValueSourceAndWhatIsAllowed(string argument, string expected) =>
         Assert.Equal(expected, Assert.Single(Issues(argument)).ToString());
 
@@ -91,7 +101,8 @@ public sealed class ConfigBinderTests
     [Fact]
     public void EnvironmentSource_IsNamed()
     {
-        var error = Assert.Throws<LightningConfigException>(() => Bind(environment: new Hashtable { ["LIGHTNING__TRAINER__LOG_EVERY_N_STEPS"] = "0" }));
+        var error = Assert.Throws<LightningConfigException>(
+            () => Bind(environment: new Hashtable { ["LIGHTNING__TRAINER__LOG_EVERY_N_STEPS"] = "0" }));
         Assert.Contains("(from LIGHTNING__TRAINER__LOG_EVERY_N_STEPS)", error.Message);
     }
 
@@ -103,7 +114,8 @@ public sealed class ConfigBinderTests
         File.WriteAllText(file, "trainer:\n  max_epochs: [1\n");
         var error = Assert.Throws<LightningConfigException>(() => ConfigSources.FromYamlFile(file));
         Assert.Contains("lightning.yaml is not valid YAML at line", error.Message);
-        Assert.Contains("does not exist", Assert.Throws<LightningConfigException>(() => ConfigSources.FromYamlFile(root.Combine("missing.yaml"))).Message);
+        Assert.Contains("does not exist",
+            Assert.Throws<LightningConfigException>(() => ConfigSources.FromYamlFile(root.Combine("missing.yaml"))).Message);
     }
 
     [Fact]

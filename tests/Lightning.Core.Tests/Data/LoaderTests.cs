@@ -27,7 +27,9 @@ public sealed class LoaderTests
 
     [Fact]
     public void Unshuffled_KeepsOrder() =>
-        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), Targetsof(new TensorLoader(Inputs, Targets, new LoaderOptions { BatchSize = 4 }).Iterate(new LoaderPosition(0, 0, 1))).SelectMany(x => x));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i),
+            Targetsof(new TensorLoader(Inputs, Targets, new LoaderOptions { BatchSize = 4 }).Iterate(new LoaderPosition(0, 0, 1)))
+                .SelectMany(x => x));
 
     [Fact]
     public void Shuffle_IsSeededPerEpochAndCoversEverySample()
@@ -95,7 +97,8 @@ public sealed class LoaderTests
         var producer = Assert.IsType<Thread>(dataset.Reader);
         // Stopping drains the queue: a producer that was not stopped refills it and then blocks on it for ever, so its
         // thread stays alive. (Counting reads alone cannot tell: the bounded queue caps them either way.)
-        Assert.True(SpinWait.SpinUntil(() => !producer.IsAlive, TimeSpan.FromSeconds(30)), "The producer thread still runs after the consumer stopped.");
+        Assert.True(SpinWait.SpinUntil(() => !producer.IsAlive, TimeSpan.FromSeconds(30)),
+            "The producer thread still runs after the consumer stopped.");
         Assert.InRange(dataset.Reads, 1, 10);
     }
 

@@ -90,7 +90,8 @@ public sealed class DataParallelFitTests
         var lines = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
         var index = Array.IndexOf(lines[0].Split(','), column);
         Assert.True(index >= 0, $"metrics.csv has no {column} column: {lines[0]}");
-        return [.. lines.Skip(1).Select(l => l.Split(',')[index]).Where(v => v.Length > 0).Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
+        return [.. lines.Skip(1).Select(l => l.Split(',')[index]).Where(v => v.Length > 0)
+            .Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
     }
 
     private static float[] Weights(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();

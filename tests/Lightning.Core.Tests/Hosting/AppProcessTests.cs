@@ -125,7 +125,8 @@ public sealed class AppProcessTests : IDisposable
         using var process = TestApp.Start(_work.Path,
             ["fit", "--trainer.max_epochs=50", "--model.step_delay_ms=10", "--trainer.log_every_n_steps=1", "--events", "events.jsonl", .. Quiet]);
         // Mid-epoch: metrics.csv has a row per step, and epoch 0 is steps 1 to 16.
-        TestApp.WaitForEvents(_work.Combine("lightning_logs", "version_0", "metrics.csv"), lines => lines.Exists(l => StepOf(l) > 18), process, TimeSpan.FromMinutes(2));
+        TestApp.WaitForEvents(_work.Combine("lightning_logs", "version_0", "metrics.csv"), lines => lines.Exists(l => StepOf(l) > 18), process,
+            TimeSpan.FromMinutes(2));
         Signals.Send(process.Id, signal);
         var run = TestApp.Collect(process, TimeSpan.FromMinutes(2));
 
@@ -134,7 +135,8 @@ public sealed class AppProcessTests : IDisposable
         var progress = CheckpointFile.Read(last).State["progress"]!;
         Assert.True(progress["global_step"]!.GetValue<long>() > 16);
         // Epochs count from 1 in what users read, as in the progress lines; the checkpoint keeps the 0-based position.
-        Assert.Contains($"Interrupted during epoch {progress["epoch"]!.GetValue<int>() + 1} at step {progress["global_step"]!.GetValue<long>()}; resume with --ckpt-path last.", run.Output);
+        Assert.Contains($"Interrupted during epoch {progress["epoch"]!.GetValue<int>() + 1} at step {progress["global_step"]!.GetValue<long>()}; " +
+            "resume with --ckpt-path last.", run.Output);
         Assert.Contains("status: KILLED", File.ReadAllText(_work.Combine("lightning_logs", "version_0", "status.yaml")));
         Assert.Contains("\"status\":\"KILLED\"", File.ReadLines(_work.Combine("events.jsonl")).Last());
     }
@@ -144,7 +146,8 @@ public sealed class AppProcessTests : IDisposable
     {
         using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=4", "--model.step_delay_ms=5", "--events", "events.jsonl",
             "--callbacks.model_checkpoint.enabled=false", .. Quiet]);
-        TestApp.WaitForEvents(_work.Combine("events.jsonl"), _ => EventsReader.ReadAll(_work.Combine("events.jsonl")).OfType<EpochEnded>().Any(), process, TimeSpan.FromMinutes(2));
+        TestApp.WaitForEvents(_work.Combine("events.jsonl"),
+            _ => EventsReader.ReadAll(_work.Combine("events.jsonl")).OfType<EpochEnded>().Any(), process, TimeSpan.FromMinutes(2));
         Signals.Send(process.Id, Signals.User1);
         var run = TestApp.Collect(process, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
@@ -168,14 +171,16 @@ public sealed class AppProcessTests : IDisposable
             {
                 var events = EventsReader.ReadAll(_work.Combine("events.jsonl")).ToList();
                 var epochEnd = events.FindIndex(e => e is EpochEnded);
-                return epochEnd >= 0 && events.Skip(epochEnd).Any(e => e is CheckpointSaved saved && saved.Path.Contains("last.ckpt", StringComparison.Ordinal));
+                return epochEnd >= 0
+                    && events.Skip(epochEnd).Any(e => e is CheckpointSaved saved && saved.Path.Contains("last.ckpt", StringComparison.Ordinal));
             }, process, TimeSpan.FromMinutes(2));
             Signals.Send(process.Id, Signals.Kill);
             process.WaitForExit();
         }
         var interrupted = CheckpointFile.Read(_work.Combine("lightning_logs", "version_0", "checkpoints", "last.ckpt")).State["progress"]!;
         var batch = interrupted["batch_in_epoch"]!.GetValue<long>();
-        Assert.True(interrupted["epoch"]!.GetValue<int>() == 1 && batch is > 0 and < 16, $"the kill landed outside the middle of epoch 1: {interrupted}");
+        Assert.True(interrupted["epoch"]!.GetValue<int>() == 1 && batch is > 0 and < 16,
+            $"the kill landed outside the middle of epoch 1: {interrupted}");
 
         var resumed = TestApp.Run(_work.Path, [.. training, "--ckpt-path", "last"]);
         Assert.True(resumed.ExitCode == ExitCodes.Finished, resumed.Output);

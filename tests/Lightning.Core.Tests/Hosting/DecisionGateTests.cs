@@ -23,7 +23,8 @@ public sealed class DecisionGateTests : IDisposable
             [SweepTrialContract.DecisionEpochsVariable] = decisionEpochs,
         };
         if (timeoutSeconds is not null) environment[SweepTrialContract.DecisionTimeoutVariable] = timeoutSeconds;
-        return TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=4", "--trainer.enable_checkpointing=false", "--events", Events, .. Quiet], environment);
+        return TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=4", "--trainer.enable_checkpointing=false", "--events", Events, .. Quiet],
+            environment);
     }
 
     // Complete lines only: the trial may be writing the next one.
@@ -71,7 +72,10 @@ public sealed class DecisionGateTests : IDisposable
     private DecisionGate Gate(FakeTimeProvider time, CancellationToken stopping, TextWriter error) =>
         new(Events, stopping, TimeSpan.FromMinutes(5), time, error);
 
-    /// <summary>Advances <paramref name="time"/> a step at a time until <paramref name="waiting"/> ends; a gate on the wall clock would not end within the deadline.</summary>
+    /// <summary>
+    /// Advances <paramref name="time"/> a step at a time until <paramref name="waiting"/> ends; a gate on the wall
+    /// clock would not end within the deadline.
+    /// </summary>
     private static async Task<DecisionOutcome> AdvanceUntilDone(FakeTimeProvider time, Task<DecisionOutcome> waiting, TimeSpan step)
     {
         var deadline = System.Diagnostics.Stopwatch.StartNew();

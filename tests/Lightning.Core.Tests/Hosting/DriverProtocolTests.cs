@@ -3,7 +3,10 @@ using Lightning.TestSupport;
 
 namespace Lightning.Core.Tests.Hosting;
 
-/// <summary>The events file's records: what the writer puts on disk is what the reader gives back, and files written before the records read too.</summary>
+/// <summary>
+/// The events file's records: what the writer puts on disk is what the reader gives back, and files written before the
+/// records read too.
+/// </summary>
 public sealed class DriverProtocolTests : IDisposable
 {
     private readonly TempDirectory _work = new();
@@ -19,7 +22,8 @@ public sealed class DriverProtocolTests : IDisposable
             new RunStarted("run-1", "file:///tmp/mlruns"),
             new EpochEnded(0, 10, new Dictionary<string, double> { ["train_loss"] = 0.5, ["val_loss"] = double.NaN }, Validated: false),
             new CheckpointSaved("/tmp/last.ckpt", double.PositiveInfinity),
-            new RunFinished(RunFinishedStatus.Pruned, new BestCheckpoint("/tmp/best.ckpt", "val_loss", 0.25), new Dictionary<string, double> { ["val_loss"] = 0.25 }, "pruned"),
+            new RunFinished(RunFinishedStatus.Pruned, new BestCheckpoint("/tmp/best.ckpt", "val_loss", 0.25),
+                new Dictionary<string, double> { ["val_loss"] = 0.25 }, "pruned"),
         ];
         using (var events = new EventsFile(path))
             foreach (var driverEvent in written) events.Write(driverEvent);
@@ -33,7 +37,8 @@ public sealed class DriverProtocolTests : IDisposable
         Assert.True(double.IsNaN(epoch.Metrics["val_loss"]));
         Assert.Equal(written[2], read[2]);
         var finished = Assert.IsType<RunFinished>(read[3]);
-        Assert.Equal((RunFinishedStatus.Pruned, new BestCheckpoint("/tmp/best.ckpt", "val_loss", 0.25), "pruned"), (finished.Status, finished.Best, finished.Message));
+        Assert.Equal((RunFinishedStatus.Pruned, new BestCheckpoint("/tmp/best.ckpt", "val_loss", 0.25), "pruned"),
+            (finished.Status, finished.Best, finished.Message));
         Assert.Equal(0.25, finished.Metrics["val_loss"]);
     }
 

@@ -8,7 +8,8 @@ namespace Lightning.Core.Tests.Hosting;
 public sealed class FailureReportTests : IDisposable
 {
     private readonly TempDirectory _root = new();
-    private readonly FailureReport _report = new([typeof(FailureReportTests).Assembly], new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero)));
+    private readonly FailureReport _report =
+        new([typeof(FailureReportTests).Assembly], new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero)));
 
     public void Dispose() => _root.Dispose();
 
@@ -30,7 +31,9 @@ public sealed class FailureReportTests : IDisposable
     public void TorchNativeFrames_AreCutFromTheMessage()
     {
         var error = new System.Runtime.InteropServices.ExternalException(
-            "Target 7 is out of bounds.\nException raised from nll_loss_out_frame at /pytorch/aten/src/ATen/native/LossNLL.cpp:262 (most recent call first):\nframe #0: c10::Error::Error(...)\nframe #1: at::native::nll_loss");
+            "Target 7 is out of bounds.\n" +
+            "Exception raised from nll_loss_out_frame at /pytorch/aten/src/ATen/native/LossNLL.cpp:262 (most recent call first):\n" +
+            "frame #0: c10::Error::Error(...)\nframe #1: at::native::nll_loss");
         Assert.Equal("Target 7 is out of bounds.", FailureReport.Message(error));
     }
 

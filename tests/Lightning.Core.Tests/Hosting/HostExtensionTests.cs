@@ -33,7 +33,8 @@ public sealed class HostExtensionTests
     [Fact]
     public void InASweepTrial_WithoutDecisionEpochsOrEventsFile_NothingWaits()
     {
-        Assert.IsType<PrunedTagCallback>(Assert.Single(Trial(new() { [SweepTrialContract.TrialVariable] = "0" }).CreateCallbacks(Context("events.jsonl"))));
+        Assert.IsType<PrunedTagCallback>(
+            Assert.Single(Trial(new() { [SweepTrialContract.TrialVariable] = "0" }).CreateCallbacks(Context("events.jsonl"))));
         var noEvents = Trial(new() { [SweepTrialContract.TrialVariable] = "0", [SweepTrialContract.DecisionEpochsVariable] = "2" });
         Assert.IsType<PrunedTagCallback>(Assert.Single(noEvents.CreateCallbacks(Context(null))));
     }
@@ -49,6 +50,7 @@ public sealed class HostExtensionTests
     [Fact]
     public void TheHost_RegistersBothByDefault()
     {
-        Assert.Collection(new AppHostOptions().Extensions, e => Assert.IsType<SweepTrialExtension>(e), e => Assert.IsType<ClusterRequeueExtension>(e));
+        Assert.Collection(new AppHostOptions().Extensions,
+            e => Assert.IsType<SweepTrialExtension>(e), e => Assert.IsType<ClusterRequeueExtension>(e));
     }
 }

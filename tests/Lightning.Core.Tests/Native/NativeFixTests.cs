@@ -41,7 +41,11 @@ public sealed class NativeFixTests
         using var cache = new TempDirectory();
         var stock = StockLibrary();
         var before = SHA256.HashData(File.ReadAllBytes(stock));
-        var report = TorchNative.Plan(stock, soname => soname == "libstdc++.so.6" ? new HashSet<string>(HostLibraries.Definitions(soname)!.Where(v => v != "GLIBCXX_3.4.32")) : HostLibraries.Definitions(soname), cache.Path);
+        var report = TorchNative.Plan(stock,
+            soname => soname == "libstdc++.so.6"
+                ? new HashSet<string>(HostLibraries.Definitions(soname)!.Where(v => v != "GLIBCXX_3.4.32"))
+                : HostLibraries.Definitions(soname),
+            cache.Path);
 
         Assert.Equal(NativeFix.WeakGlibcxxCopy, report.Fix);
         Assert.StartsWith(cache.Path, report.LoadedFrom);

@@ -67,7 +67,8 @@ public sealed class RandomData(
         _valY = randint(0, classes, [validationSamples], generator: generator);
     }
 
-    public override IBatchLoader<TensorBatch> TrainLoader() => new TensorLoader(TrainX!, TrainY!, new LoaderOptions { BatchSize = batchSize, Shuffle = shuffle });
+    public override IBatchLoader<TensorBatch> TrainLoader() =>
+        new TensorLoader(TrainX!, TrainY!, new LoaderOptions { BatchSize = batchSize, Shuffle = shuffle });
 
     public override IBatchLoader<TensorBatch>? ValidationLoader() =>
         validationSamples == 0 ? null : new TensorLoader(_valX!, _valY!, new LoaderOptions { BatchSize = batchSize });

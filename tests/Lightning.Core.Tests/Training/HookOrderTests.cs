@@ -149,9 +149,11 @@ public sealed class HookOrderTests : IDisposable
         public override void OnTrainStart(ITrainerView trainer) => Add(trainer, "on_train_start");
         public override void OnTrainEnd(ITrainerView trainer) => Add(trainer, "on_train_end");
         public override void OnTrainEpochStart(ITrainerView trainer) => Add(trainer, "on_train_epoch_start");
-        public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics) => Add(trainer, "on_train_epoch_end");
+        public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics) =>
+            Add(trainer, "on_train_epoch_end");
         public override void OnTrainBatchStart(ITrainerView trainer, long batchIndex) => Add(trainer, "on_train_batch_start");
-        public override void OnTrainBatchEnd(ITrainerView trainer, Tensor loss, long batchIndex, long batchSize) => Add(trainer, "on_train_batch_end");
+        public override void OnTrainBatchEnd(ITrainerView trainer, Tensor loss, long batchIndex, long batchSize) =>
+            Add(trainer, "on_train_batch_end");
         public override void OnBeforeZeroGrad(ITrainerView trainer) => Add(trainer, "on_before_zero_grad");
         public override void OnBeforeBackward(ITrainerView trainer, Tensor loss) => Add(trainer, "on_before_backward");
         public override void OnAfterBackward(ITrainerView trainer) => Add(trainer, "on_after_backward");

@@ -30,7 +30,11 @@ public sealed class InterruptedValidationTests : IDisposable
 
     private Trainer NewTrainer(int epochs, RecordingTracker tracker) => new(
         Quiet.Options(_root.Path) with { MaxEpochs = epochs, LimitTrainBatches = BatchLimit.OfCount(2) },
-        [new ModelCheckpoint(new ModelCheckpointOptions { Monitor = "score", Mode = MonitorMode.Max, SaveTopK = 5, Filename = "e{epoch}", AutoInsertMetricName = false, DirPath = _root.Combine("ckpt") })],
+        [new ModelCheckpoint(new ModelCheckpointOptions
+        {
+            Monitor = "score", Mode = MonitorMode.Max, SaveTopK = 5, Filename = "e{epoch}", AutoInsertMetricName = false,
+            DirPath = _root.Combine("ckpt")
+        })],
         tracker);
 
     [Fact]
@@ -71,7 +75,8 @@ public sealed class InterruptedValidationTests : IDisposable
     {
         using var stop = new CancellationTokenSource();
         var tracker = new RecordingTracker(_root.Path);
-        var metrics = new Trainer(Quiet.Options(_root.Path), tracker: tracker).Test(new InterruptedTestModule(stop), new RandomData(), interrupt: stop.Token);
+        var metrics = new Trainer(Quiet.Options(_root.Path), tracker: tracker)
+            .Test(new InterruptedTestModule(stop), new RandomData(), interrupt: stop.Token);
 
         Assert.Empty(metrics);
         Assert.Equal(Lightning.Core.Tracking.RunStatus.Killed, tracker.Status);

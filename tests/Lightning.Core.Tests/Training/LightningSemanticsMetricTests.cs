@@ -35,7 +35,8 @@ public sealed class LightningSemanticsMetricTests : IDisposable
 
         Assert.True(result.Outcome == RunOutcome.Finished, result.Message);
         // Lightning: train_loss and val_loss hold the epoch values; val_loss_step is never a callback metric.
-        Assert.Equal(["train_loss", "train_loss_epoch", "train_loss_step", "val_loss", "val_loss_epoch"], result.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["train_loss", "train_loss_epoch", "train_loss_step", "val_loss", "val_loss_epoch"],
+            result.Metrics.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(result.Metrics["train_loss_epoch"], result.Metrics["train_loss"]);
         Assert.Equal(result.Metrics["val_loss_epoch"], result.Metrics["val_loss"]);
         // Loggers get only the forked names, as Lightning's logged_metrics.
@@ -167,7 +168,8 @@ public sealed class LightningSemanticsMetricTests : IDisposable
             _valY = randint(0, 10, [256], generator: generator);
         }
 
-        public override IBatchLoader<TensorBatch> TrainLoader() => new TensorLoader(_trainX!, _trainY!, new LoaderOptions { BatchSize = 64, Shuffle = true });
+        public override IBatchLoader<TensorBatch> TrainLoader() =>
+            new TensorLoader(_trainX!, _trainY!, new LoaderOptions { BatchSize = 64, Shuffle = true });
 
         public override IBatchLoader<TensorBatch> ValidationLoader() => new TensorLoader(_valX!, _valY!, new LoaderOptions { BatchSize = 64 });
 

@@ -15,7 +15,8 @@ public sealed class LoopOptionTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private (FitResult Result, RecordingCallback Record) Fit(Func<TrainerOptions, TrainerOptions> configure, RandomData? data = null, MlpModule? module = null, params Callback[] extra)
+    private (FitResult Result, RecordingCallback Record) Fit(
+        Func<TrainerOptions, TrainerOptions> configure, RandomData? data = null, MlpModule? module = null, params Callback[] extra)
     {
         var record = new RecordingCallback();
         var trainer = new Trainer(configure(Quiet.Options(_root.Path)), [record, .. extra]);
@@ -228,7 +229,8 @@ public sealed class LoopOptionTests : IDisposable
 
     private sealed class StopAtFirstEpochEnd : Callback
     {
-        public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics) => trainer.RequestStop("test stop");
+        public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics) =>
+            trainer.RequestStop("test stop");
     }
 
     private sealed class TickPerBatch(ManualTime time, TimeSpan step) : Callback

@@ -16,7 +16,8 @@ public sealed class ModuleLoaderTests : IDisposable
     private static TensorLoader Loader(int samples, long seed)
     {
         using var generator = new Generator((ulong)seed);
-        return new TensorLoader(randn([samples, 4], generator: generator), randint(0, 3, [samples], generator: generator), new LoaderOptions { BatchSize = 4 });
+        return new TensorLoader(randn([samples, 4], generator: generator), randint(0, 3, [samples], generator: generator),
+            new LoaderOptions { BatchSize = 4 });
     }
 
     [Fact]
@@ -50,7 +51,9 @@ public sealed class ModuleLoaderTests : IDisposable
         var result = new Trainer(Quiet.Options(_root.Path), output: TextWriter.Null).Fit(new MlpModule());
 
         Assert.Equal(RunOutcome.Failed, result.Outcome);
-        Assert.Equal("MlpModule has no train loader: override TrainLoader() in the module, or pass a loader or a data module to the trainer to fit.", result.Message);
+        Assert.Equal(
+            "MlpModule has no train loader: override TrainLoader() in the module, or pass a loader or a data module to the trainer to fit.",
+            result.Message);
     }
 
     [Fact]

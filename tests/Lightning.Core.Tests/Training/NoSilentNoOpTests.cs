@@ -64,7 +64,8 @@ public sealed class NoSilentNoOpTests : IDisposable
 
         public UnregisteredModule() : base("unregistered") { }
 
-        public override Tensor TrainingStep(TensorBatch batch, long batchIndex) => functional.cross_entropy(_layer.forward(batch.Input), batch.Target);
+        public override Tensor TrainingStep(TensorBatch batch, long batchIndex) =>
+            functional.cross_entropy(_layer.forward(batch.Input), batch.Target);
 
         public override OptimizerSetup ConfigureOptimizers() => new(optim.SGD(parameters(), 0.1));
     }

@@ -17,7 +17,8 @@ public sealed class ReproducibilityTests : IDisposable
         Reproducibility.SeedEverything(seed);
         var module = new MlpModule();
         // No seed in the options: the trainer takes the one SeedEverything set, for shuffling too.
-        var result = new Trainer(Quiet.Options(_root.Path) with { Seed = null, MaxEpochs = 2 }, output: TextWriter.Null).Fit(module, new RandomData());
+        var result = new Trainer(Quiet.Options(_root.Path) with { Seed = null, MaxEpochs = 2 }, output: TextWriter.Null)
+            .Fit(module, new RandomData());
         Assert.Equal(RunOutcome.Finished, result.Outcome);
         return module.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
     }

@@ -56,10 +56,13 @@ public sealed class RunsCommandTests : IDisposable
         var result = Tool(["runs", "push", "--to", form == "folder" ? "mlruns" : new Uri(store).AbsoluteUri]);
         Assert.True(result.ExitCode == ExitCodes.Finished, result.Output);
         // How many writes the batching made of them depends on timing; what they hold does not.
-        Assert.Matches($@"{runId}: delivered \d+ writes \(10 metric points, 1 params, 2 artifacts and the final status \(\d+ writes\)\) to file://", result.Output);
+        Assert.Matches(
+            $@"{runId}: delivered \d+ writes \(10 metric points, 1 params, 2 artifacts and the final status \(\d+ writes\)\) to file://",
+            result.Output);
         var run = Assert.Single(FileStoreReader.Runs(store));
         Assert.Equal("FINISHED", run.Status);
-        Assert.Equal(Rest.Points("loss", 10).Select(p => (p.Step, p.Value)), run.Metrics().Where(m => m.Key == "loss").Select(m => (m.Step, m.Value)));
+        Assert.Equal(Rest.Points("loss", 10).Select(p => (p.Step, p.Value)),
+            run.Metrics().Where(m => m.Key == "loss").Select(m => (m.Step, m.Value)));
         Assert.Equal("0.01", run.Params["model/lr"]);
         Assert.True(File.Exists(Path.Combine(run.Artifacts, "checkpoints", "last.ckpt")));
         Assert.DoesNotContain("SPOOLED", Tool(["runs", "list"]).Output);
@@ -108,7 +111,8 @@ public sealed class RunsCommandTests : IDisposable
             tracker.Flush(TimeSpan.FromSeconds(30));
         }
         _server.Unreachable = false;
-        var command = log.ToString().Split('\n').Single(l => l.StartsWith("MLflow: run ", StringComparison.Ordinal)).Split("Deliver them with: dotnet lightning ")[1].Trim();
+        var command = log.ToString().Split('\n').Single(l => l.StartsWith("MLflow: run ", StringComparison.Ordinal))
+            .Split("Deliver them with: dotnet lightning ")[1].Trim();
         var result = Tool(command.Split(' '));
         Assert.True(result.ExitCode == ExitCodes.Finished, result.Output);
         var run = Assert.Single(_server.Runs.Values);
@@ -142,5 +146,6 @@ public sealed class RunsCommandTests : IDisposable
     }
 
     private ChildProcess.Result Tool(IEnumerable<string> arguments) =>
-        ChildProcess.Run(_folder.Path, "dotnet", ["exec", Repository.Built("src/Lightning.Cli", "Lightning.Cli.dll"), .. arguments], timeout: TimeSpan.FromMinutes(1));
+        ChildProcess.Run(_folder.Path, "dotnet", ["exec", Repository.Built("src/Lightning.Cli", "Lightning.Cli.dll"), .. arguments],
+            timeout: TimeSpan.FromMinutes(1));
 }

@@ -15,7 +15,8 @@ public sealed partial class FileStoreTests : IDisposable
     private (MlflowTracker Tracker, StringWriter Log) Tracker(string experiment = "exp")
     {
         var log = new StringWriter();
-        return (new MlflowTracker(new FileStore(_root.Combine("mlruns"), log.WriteLine), new MlflowTrackerOptions { Experiment = experiment, Log = log }), log);
+        return (new MlflowTracker(new FileStore(_root.Combine("mlruns"), log.WriteLine),
+            new MlflowTrackerOptions { Experiment = experiment, Log = log }), log);
     }
 
     [Fact]
@@ -24,7 +25,8 @@ public sealed partial class FileStoreTests : IDisposable
         var (tracker, _) = Tracker();
         using (tracker)
         {
-            tracker.StartRun(Rest.Start(parameters: new() { ["model/lr"] = "0.01", ["note"] = "héllo wörld" }, tags: new() { ["mlflow.user"] = "alice", ["mlflow.source.type"] = "LOCAL" }));
+            tracker.StartRun(Rest.Start(parameters: new() { ["model/lr"] = "0.01", ["note"] = "héllo wörld" },
+                tags: new() { ["mlflow.user"] = "alice", ["mlflow.source.type"] = "LOCAL" }));
             tracker.LogMetrics([new MetricPoint("train/loss", 0.9, 0, 1795777000001), new MetricPoint("train/loss", double.NaN, 1, 1795777000002),
                 new MetricPoint("train/loss", double.PositiveInfinity, 2, 1795777000003), new MetricPoint("train/loss", 1e-5, 3, 1795777000004)]);
             tracker.EndRun(RunStatus.Finished);
@@ -65,7 +67,8 @@ public sealed partial class FileStoreTests : IDisposable
         var experiment = MlrunsReader.Experiments(_root.Combine("mlruns")).Single(e => e.Name == "exp");
         var run = MlrunsReader.Runs(experiment).Single();
         Assert.Equal(KeysOf(recorded, "272c7155adf74ce5986657d2bc1711a9/meta.yaml"), run.Meta.Children.Keys.Select(k => k.ToString()).Order());
-        Assert.Equal(KeysOf(recorded, "./571648111450402498/meta.yaml"), MlrunsReader.Yaml(Path.Combine(experiment.Folder, "meta.yaml")).Children.Keys.Select(k => k.ToString()).Order());
+        Assert.Equal(KeysOf(recorded, "./571648111450402498/meta.yaml"),
+            MlrunsReader.Yaml(Path.Combine(experiment.Folder, "meta.yaml")).Children.Keys.Select(k => k.ToString()).Order());
         Assert.Equal(5, run.Status);
     }
 
@@ -142,7 +145,8 @@ public sealed partial class FileStoreTests : IDisposable
         var run = MlrunsReader.Runs(MlrunsReader.Experiments(_root.Combine("mlruns")).Single(e => e.Name == "exp")).Single();
         Assert.Single(run.Metric(stored));
         Assert.Contains("is not valid", log.ToString());
-        Assert.DoesNotContain(Directory.EnumerateFiles(_root.Path, "escape", SearchOption.AllDirectories), f => !f.StartsWith(run.Folder, StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateFiles(_root.Path, "escape", SearchOption.AllDirectories),
+            f => !f.StartsWith(run.Folder, StringComparison.Ordinal));
     }
 
     private static IOrderedEnumerable<string> KeysOf(string transcript, string fileSuffix)

@@ -21,7 +21,8 @@ public sealed class RestRunReaderTests : IDisposable
     private RunHandle Run(RestStore store, string experiment, string name, long start)
     {
         var run = store.CreateRun(new RunRequest(experiment, name, "alice", start, new Dictionary<string, string> { ["sweep.id"] = name }));
-        store.LogBatch(run.RunId, [new MetricPoint("loss", 2, 1, start), new MetricPoint("loss", 1, 2, start + 1), new MetricPoint("val_loss", double.NaN, 2, start + 1)],
+        store.LogBatch(run.RunId,
+            [new MetricPoint("loss", 2, 1, start), new MetricPoint("loss", 1, 2, start + 1), new MetricPoint("val_loss", double.NaN, 2, start + 1)],
             [KeyValuePair.Create("model/lr", name)], []);
         return run;
     }

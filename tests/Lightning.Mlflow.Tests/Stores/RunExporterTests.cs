@@ -43,7 +43,8 @@ public sealed class RunExporterTests : IDisposable
         Assert.Equal(stored.RunId, run.Tags["lightning.pushed_from"]);
         Assert.Equal(Rest.Points("loss", 5).Select(p => (p.Value, p.Step, p.TimestampMs)), _server.Points(pushed, "loss"));
         Assert.True(double.IsNaN(Assert.Single(_server.Points(pushed, "val_loss")).Value));
-        Assert.Equal("weights", Encoding.UTF8.GetString(_server.Artifacts.Single(a => a.Key.EndsWith("/checkpoints/last.ckpt", StringComparison.Ordinal)).Value));
+        Assert.Equal("weights",
+            Encoding.UTF8.GetString(_server.Artifacts.Single(a => a.Key.EndsWith("/checkpoints/last.ckpt", StringComparison.Ordinal)).Value));
         Assert.Equal("local", Assert.Single(_server.Experiments.Values).Name);
     }
 }

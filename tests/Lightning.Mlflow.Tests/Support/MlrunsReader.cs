@@ -16,7 +16,8 @@ public static class MlrunsReader
         public string Field(string key) => ((YamlScalarNode)Meta[key]).Value!;
         public int Status => int.Parse(Field("status"), CultureInfo.InvariantCulture);
         public string? Tag(string key) => File.Exists(Path.Combine(Folder, "tags", key)) ? File.ReadAllText(Path.Combine(Folder, "tags", key)) : null;
-        public string? Param(string key) => File.Exists(Path.Combine(Folder, "params", key)) ? File.ReadAllText(Path.Combine(Folder, "params", key)) : null;
+        public string? Param(string key) =>
+            File.Exists(Path.Combine(Folder, "params", key)) ? File.ReadAllText(Path.Combine(Folder, "params", key)) : null;
         public string Artifacts => Path.Combine(Folder, "artifacts");
 
         public List<(long Timestamp, double Value, long Step)> Metric(string key) =>
@@ -24,7 +25,8 @@ public static class MlrunsReader
             {
                 var parts = line.Split(' ');
                 Assert.Equal(3, parts.Length);
-                return (long.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+                return (long.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture),
+                    long.Parse(parts[2], CultureInfo.InvariantCulture));
             }).ToList();
     }
 
@@ -68,7 +70,8 @@ public static class MlrunsReader
         Assert.True(meta.Children.ContainsKey(key), $"meta.yaml lacks '{key}'");
         var node = (YamlScalarNode)meta[key];
         // A string field must stay a string for a YAML reader: quoted, or not parseable as a number.
-        Assert.True(node.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted || !double.TryParse(node.Value, out _), $"'{key}' would not read as a string: {node.Value}");
+        Assert.True(node.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted
+            || !double.TryParse(node.Value, out _), $"'{key}' would not read as a string: {node.Value}");
     }
 
     private static void RequireInteger(YamlMappingNode meta, string key)

@@ -10,7 +10,10 @@ namespace Lightning.Mlflow.Tests.Tracking;
 [Trait(TestCategory.Name, TestCategory.Process)]
 public sealed class AppTrackingTests : IDisposable
 {
-    private static readonly string[] Fast = ["--trainer.max_epochs=2", "--trainer.enable_model_summary=false", "--trainer.seed=5", "--trainer.threads=1", "--trainer.log_every_n_steps=4"];
+    private static readonly string[] Fast =
+    [
+        "--trainer.max_epochs=2", "--trainer.enable_model_summary=false", "--trainer.seed=5", "--trainer.threads=1", "--trainer.log_every_n_steps=4"
+    ];
     private readonly TempDirectory _work = new();
 
     public void Dispose() => _work.Dispose();
@@ -64,9 +67,12 @@ public sealed class AppTrackingTests : IDisposable
     [Fact]
     public void Interrupt_RecordsKilledWithAnEndTime()
     {
-        using var process = TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=100", "--model.step_delay_ms=10", "--trainer.enable_model_summary=false", "--events", "events.jsonl"], TestApp.Mlflow);
+        using var process = TestApp.Start(_work.Path,
+            ["fit", "--trainer.max_epochs=100", "--model.step_delay_ms=10", "--trainer.enable_model_summary=false", "--events", "events.jsonl"],
+            TestApp.Mlflow);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(_work.Combine("events.jsonl")) || !File.ReadAllText(_work.Combine("events.jsonl")).Contains(EpochEnded.EventName, StringComparison.Ordinal))
+        while (!File.Exists(_work.Combine("events.jsonl"))
+            || !File.ReadAllText(_work.Combine("events.jsonl")).Contains(EpochEnded.EventName, StringComparison.Ordinal))
         {
             Assert.False(process.HasExited, "the app exited early");
             Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2));
@@ -84,7 +90,9 @@ public sealed class AppTrackingTests : IDisposable
     [Fact]
     public void ParallelProcesses_ShareOneExperiment()
     {
-        var runs = Enumerable.Range(0, 3).Select(_ => TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=1", "--trainer.enable_model_summary=false", "--trainer.threads=1"], TestApp.Mlflow)).ToList();
+        var runs = Enumerable.Range(0, 3)
+            .Select(_ => TestApp.Start(_work.Path, ["fit", "--trainer.max_epochs=1", "--trainer.enable_model_summary=false", "--trainer.threads=1"],
+                TestApp.Mlflow)).ToList();
         foreach (var process in runs)
         {
             Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)));
@@ -102,7 +110,8 @@ public sealed class AppTrackingTests : IDisposable
         Assert.Contains("nothing spooled", run.Output);
         Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         var recorded = Assert.Single(server.Runs.Values);
-        Assert.True(recorded.Status == "FINISHED", run.Output + string.Join("\n", server.Requests.Select(r => $"{r.At} {r.Method} {r.PathAndQuery}")));
+        Assert.True(recorded.Status == "FINISHED",
+            run.Output + string.Join("\n", server.Requests.Select(r => $"{r.At} {r.Method} {r.PathAndQuery}")));
         Assert.Equal("remote", Assert.Single(server.Experiments.Values).Name);
         Assert.Equal(8, server.Points(recorded.Info["run_id"]!.GetValue<string>(), "train_loss").Count);
         Assert.Contains(server.Artifacts.Keys, k => k.EndsWith("/artifacts/checkpoints/last.ckpt", StringComparison.Ordinal));
@@ -134,7 +143,10 @@ public sealed class AppTrackingTests : IDisposable
     public void Secrets_AppearNowhere()
     {
         const string user = "sekrit-user-7f3a", password = "sekrit-pass-91bc", token = "sekrit-token-44de";
-        var credentials = new Dictionary<string, string>(TestApp.Mlflow) { ["MLFLOW_TRACKING_USERNAME"] = user, ["MLFLOW_TRACKING_PASSWORD"] = password, ["MLFLOW_TRACKING_TOKEN"] = token };
+        var credentials = new Dictionary<string, string>(TestApp.Mlflow)
+        {
+            ["MLFLOW_TRACKING_USERNAME"] = user, ["MLFLOW_TRACKING_PASSWORD"] = password, ["MLFLOW_TRACKING_TOKEN"] = token
+        };
         using var server = new ReplayServer();
         var outputs = new List<string>
         {

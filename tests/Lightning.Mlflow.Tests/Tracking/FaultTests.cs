@@ -51,7 +51,9 @@ public sealed class FaultTests : IDisposable
             tracker.EndRun(RunStatus.Finished);
             tracker.Flush(TimeSpan.FromSeconds(10));
         }
-        var attempts = _server.Requests.Where(r => r.PathAndQuery.EndsWith("runs/log-batch", StringComparison.Ordinal) && r.Text.Contains("\"loss\"", StringComparison.Ordinal)).ToList();
+        var attempts = _server.Requests
+            .Where(r => r.PathAndQuery.EndsWith("runs/log-batch", StringComparison.Ordinal) && r.Text.Contains("\"loss\"", StringComparison.Ordinal))
+            .ToList();
         Assert.Equal(2, attempts.Count);
         Assert.True(attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(2), $"retried after {attempts[1].At - attempts[0].At}");
         Assert.Equal(3, _server.Points(tracker.RunId!, "loss").Count);

@@ -28,9 +28,12 @@ public sealed class RestTrackerTests : IDisposable
         var (tracker, log) = Rest.Tracker(_server, _local.Path);
         using (tracker)
         {
-            tracker.StartRun(Rest.Start(tags: new() { ["mlflow.user"] = "tester", ["mlflow.source.name"] = "App", ["mlflow.source.type"] = "LOCAL" }));
+            tracker.StartRun(Rest.Start(
+                tags: new() { ["mlflow.user"] = "tester", ["mlflow.source.name"] = "App", ["mlflow.source.type"] = "LOCAL" }));
             tracker.LogMetrics(Rest.Points("train_loss", 5));
-            tracker.LogMetrics([new MetricPoint("val_loss", double.NaN, 5, 1), new MetricPoint("val_acc", double.PositiveInfinity, 5, 1), new MetricPoint("x", double.NegativeInfinity, 5, 1)]);
+            tracker.LogMetrics([
+                new MetricPoint("val_loss", double.NaN, 5, 1), new MetricPoint("val_acc", double.PositiveInfinity, 5, 1),
+                new MetricPoint("x", double.NegativeInfinity, 5, 1)]);
             tracker.EndRun(RunStatus.Finished);
             tracker.Flush(TimeSpan.FromSeconds(10));
         }
@@ -46,7 +49,8 @@ public sealed class RestTrackerTests : IDisposable
         Assert.True(double.IsNaN(_server.Points(tracker.RunId!, "val_loss")[0].Value));
         Assert.Equal(double.PositiveInfinity, _server.Points(tracker.RunId!, "val_acc")[0].Value);
         Assert.Contains("nothing spooled", log.ToString());
-        Assert.Contains(_server.Requests, r => r.PathAndQuery.StartsWith("/api/2.0/mlflow/experiments/get-by-name?experiment_name=exp", StringComparison.Ordinal));
+        Assert.Contains(_server.Requests,
+            r => r.PathAndQuery.StartsWith("/api/2.0/mlflow/experiments/get-by-name?experiment_name=exp", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -61,7 +65,8 @@ public sealed class RestTrackerTests : IDisposable
             tracker.EndRun(RunStatus.Finished);
             tracker.Flush(TimeSpan.FromSeconds(10));
         }
-        var batches = _server.Requests.Where(r => r.PathAndQuery.EndsWith("log-batch", StringComparison.Ordinal)).Select(r => JsonNode.Parse(r.Text)!).ToList();
+        var batches = _server.Requests.Where(r => r.PathAndQuery.EndsWith("log-batch", StringComparison.Ordinal))
+            .Select(r => JsonNode.Parse(r.Text)!).ToList();
         Assert.True(batches.Count >= 5);
         Assert.All(batches, b =>
         {
@@ -69,7 +74,8 @@ public sealed class RestTrackerTests : IDisposable
             Assert.True(b["params"]!.AsArray().Count <= 100);
             Assert.True(b["metrics"]!.AsArray().Count + b["params"]!.AsArray().Count + b["tags"]!.AsArray().Count <= 1000);
         });
-        Assert.All(_server.Requests.Where(r => r.PathAndQuery.EndsWith("log-batch", StringComparison.Ordinal)), r => Assert.True(r.Body.Length < 1_000_000));
+        Assert.All(_server.Requests.Where(r => r.PathAndQuery.EndsWith("log-batch", StringComparison.Ordinal)),
+            r => Assert.True(r.Body.Length < 1_000_000));
         Assert.Equal(2500, _server.Points(tracker.RunId!, "m").Count);
         Assert.Equal(250, Run(tracker).Params.Count);
     }
@@ -89,7 +95,8 @@ public sealed class RestTrackerTests : IDisposable
         Assert.Single(_server.Points(tracker.RunId!, "a/__/b"));
         Assert.Equal(1, CountOf(log.ToString(), "'bad:key' is not valid"));
         Assert.Equal(1, CountOf(log.ToString(), "'a/../b' is not valid"));
-        Assert.DoesNotContain(_server.Requests, r => r.PathAndQuery.EndsWith("log-batch", StringComparison.Ordinal) && r.Text.Contains("bad:key", StringComparison.Ordinal));
+        Assert.DoesNotContain(_server.Requests,
+            r => r.PathAndQuery.EndsWith("log-batch", StringComparison.Ordinal) && r.Text.Contains("bad:key", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -164,7 +171,8 @@ public sealed class RestTrackerTests : IDisposable
             tracker.Flush(TimeSpan.FromSeconds(10));
         }
         var prefix = $"{Run(tracker).Info["experiment_id"]}/{tracker.RunId}/artifacts/";
-        Assert.Equal(["weights"], _server.Artifacts.Where(a => a.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(a => Encoding.UTF8.GetString(a.Value)));
+        Assert.Equal(["weights"],
+            _server.Artifacts.Where(a => a.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(a => Encoding.UTF8.GetString(a.Value)));
         Assert.True(_server.Artifacts.ContainsKey(prefix + "checkpoints/epoch=2.ckpt"));
         Assert.Equal("checkpoints/epoch=2.ckpt", Run(tracker).Tags["mlflow.latest_checkpoint_artifact"]);
     }

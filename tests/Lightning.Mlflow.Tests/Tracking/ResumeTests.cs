@@ -94,7 +94,8 @@ public sealed class ResumeTests : IDisposable
         Assert.Single(_server.Runs);
         Assert.Equal("FINISHED", _server.Runs[first].Status);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), _server.Points(first, "loss").Select(p => p.Step));
-        Assert.Contains(_server.Requests, r => r.PathAndQuery.EndsWith("runs/update", StringComparison.Ordinal) && r.Text == $$"""{"run_id":"{{first}}","status":"RUNNING"}""");
+        Assert.Contains(_server.Requests, r => r.PathAndQuery.EndsWith("runs/update", StringComparison.Ordinal)
+            && r.Text == $$"""{"run_id":"{{first}}","status":"RUNNING"}""");
         // The same param with the same value is not sent again (MLflow would accept it; a changed one it refuses, with its batch).
         Assert.DoesNotContain("refused", log.ToString());
     }

@@ -56,11 +56,14 @@ public sealed class UnreachableServerTests : IDisposable
         Assert.StartsWith("offline-", tracker.RunId, StringComparison.Ordinal);
         Assert.Equal(tracker.RunId, Path.GetFileName(folder));
         var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines, l => l.Contains("is unreachable", StringComparison.Ordinal) && l.Contains($"offline as run {tracker.RunId}", StringComparison.Ordinal));
+        Assert.Single(lines,
+            l => l.Contains("is unreachable", StringComparison.Ordinal) && l.Contains($"offline as run {tracker.RunId}", StringComparison.Ordinal));
         var closing = lines[^1];
         // How many writes the batching made of them depends on timing; what they hold does not.
         Assert.Matches(
-            $@"^MLflow: run {tracker.RunId}: {Regex.Escape(tracker.TrackingUri)} never answered, nothing was sent; spooled in {Regex.Escape(folder)}: 10 metric points, 1 params, 1 artifacts and the final status \(\d+ writes\)\. Deliver them with: dotnet lightning runs push {Regex.Escape(folder)}$",
+            $@"^MLflow: run {tracker.RunId}: {Regex.Escape(tracker.TrackingUri)} never answered, nothing was sent; " +
+            $@"spooled in {Regex.Escape(folder)}: 10 metric points, 1 params, 1 artifacts and the final status \(\d+ writes\)\. " +
+            $@"Deliver them with: dotnet lightning runs push {Regex.Escape(folder)}$",
             closing.TrimEnd());
     }
 
@@ -83,7 +86,11 @@ public sealed class UnreachableServerTests : IDisposable
         Assert.True(clock.Elapsed < Generous, $"the end took {clock.Elapsed}");
         Assert.Equal(10, tracker.Spool!.PendingPoints());
         Assert.Equal("RUNNING", _server.Runs[tracker.RunId!].Status);
-        Assert.Matches($@"^MLflow: run {tracker.RunId}: sent to {Regex.Escape(tracker.TrackingUri)}: 0 metric points, 1 params, 0 artifacts; spooled in {Regex.Escape(tracker.RunDirectory)}: 10 metric points, 0 params, 1 artifacts and the final status \(\d+ writes\)\. Deliver them with: dotnet lightning runs push ", Closing(log));
+        Assert.Matches(
+            $@"^MLflow: run {tracker.RunId}: sent to {Regex.Escape(tracker.TrackingUri)}: 0 metric points, 1 params, 0 artifacts; " +
+            $@"spooled in {Regex.Escape(tracker.RunDirectory)}: 10 metric points, 0 params, 1 artifacts and the final status \(\d+ writes\)\. " +
+            $@"Deliver them with: dotnet lightning runs push ",
+            Closing(log));
     }
 
     [Fact]
@@ -97,8 +104,10 @@ public sealed class UnreachableServerTests : IDisposable
             tracker.EndRun(RunStatus.Finished);
             tracker.Flush(TimeSpan.FromSeconds(10));
         }
-        Assert.Equal($"MLflow: run {tracker.RunId} recorded in {tracker.TrackingUri}: 5 metric points, 1 params, 1 artifacts sent; nothing spooled.", Closing(log));
+        Assert.Equal($"MLflow: run {tracker.RunId} recorded in {tracker.TrackingUri}: 5 metric points, 1 params, 1 artifacts sent; nothing spooled.",
+            Closing(log));
     }
 
-    private static string Closing(StringWriter log) => log.ToString().Split('\n').Last(l => l.StartsWith("MLflow: run ", StringComparison.Ordinal)).TrimEnd();
+    private static string Closing(StringWriter log) =>
+        log.ToString().Split('\n').Last(l => l.StartsWith("MLflow: run ", StringComparison.Ordinal)).TrimEnd();
 }
