@@ -9,6 +9,7 @@ namespace Lightning.Core.Callbacks;
 public sealed class EarlyStopping : Callback
 {
     private readonly EarlyStoppingOptions _options;
+    private bool _validatedThisEpoch;
 
     /// <summary>Creates the callback; options are validated here.</summary>
     public EarlyStopping(EarlyStoppingOptions options)
@@ -35,15 +36,24 @@ public sealed class EarlyStopping : Callback
     public override string StateKey => $"EarlyStopping{{monitor={_options.Monitor},mode={_options.Mode}}}";
 
     /// <inheritdoc />
+    public override void OnTrainEpochStart(ITrainerView trainer) => _validatedThisEpoch = false;
+
+    /// <inheritdoc />
     public override void OnValidationEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> metrics)
     {
-        if (!CheckOnTrainEpochEnd(trainer) && !trainer.IsSanityChecking && trainer.Optimizer is not null) Check(trainer);
+        if (trainer.IsSanityChecking || trainer.Optimizer is null) return;
+        _validatedThisEpoch = true;
+        if (!CheckOnTrainEpochEnd(trainer)) Check(trainer);
     }
 
     /// <inheritdoc />
     public override void OnTrainEpochEnd(ITrainerView trainer, IReadOnlyDictionary<string, double> epochMetrics)
     {
-        if (CheckOnTrainEpochEnd(trainer)) Check(trainer);
+        if (!CheckOnTrainEpochEnd(trainer)) return;
+        // An epoch cut short before its validation (max_steps) has nothing to judge a validation metric by yet. Lightning
+        // raises here; a run that did what it was asked must not end FAILED, so the check waits for a value.
+        if (trainer.ValidationBatches > 0 && !_validatedThisEpoch && !trainer.CallbackMetrics.ContainsKey(_options.Monitor)) return;
+        Check(trainer);
     }
 
     // Unset, Lightning's rule: at epoch end when validation runs once per epoch, else after each validation.

@@ -207,6 +207,8 @@ internal sealed class FitLoop<TBatch>(
             ? value
             : throw new InvalidOperationException(
                 $"The scheduler monitors '{name}', which has not been logged yet. " +
-                $"Logged so far: {string.Join(", ", context.CallbackMetrics.Keys.Order())}.");
+                $"Logged so far: {string.Join(", ", context.CallbackMetrics.Keys.Order())}. " +
+                "Log it before the scheduler steps, or step the scheduler where it is logged " +
+                "(with validation counted across epochs, Interval.Step and a Frequency of trainer.val_check_interval).");
     }
 }

@@ -104,6 +104,10 @@ public sealed record TrainerOptions : IValidatableOptions
             errors.Add(nameof(ValCheckInterval), ValCheckInterval, "must be above 0: a fraction of an epoch or a number of batches.");
         if (CheckValEveryNEpoch is < 1)
             errors.Add(nameof(CheckValEveryNEpoch), CheckValEveryNEpoch, "must be 1 or more, or null to count val_check_interval across epochs.");
+        // As Lightning: counting across epochs needs a count; a fraction of "an epoch" would silently mean once per epoch.
+        if (CheckValEveryNEpoch is null && ValCheckInterval.Fraction is not null)
+            errors.Add(nameof(ValCheckInterval), ValCheckInterval,
+                "must be a whole number of training batches when check_val_every_n_epoch is null (validation then counts batches across epochs).");
         if (NumSanityValSteps < -1) errors.Add(nameof(NumSanityValSteps), NumSanityValSteps, "must be -1 (all), 0 (none) or a number of batches.");
         if (AccumulateGradBatches < 1) errors.Add(nameof(AccumulateGradBatches), AccumulateGradBatches, "must be 1 or more.");
         if (GradientClipVal is { } clip && (clip <= 0 || !double.IsFinite(clip)))

@@ -33,6 +33,16 @@ public sealed class SchedulerAndMonitorTests : IDisposable
     }
 
     [Fact]
+    public void SchedulerFrequency_BelowOne_IsRefusedWhenConfigured_NotAnEpochLater()
+    {
+        using var layer = nn.Linear(2, 2);
+        using var optimizer = optim.SGD(layer.parameters(), 0.1);
+        var error = Assert.Throws<ArgumentException>(
+            () => new SchedulerSetup(optim.lr_scheduler.StepLR(optimizer, 1, 0.5), SchedulerInterval.Epoch, 0));
+        Assert.Equal("A scheduler's Frequency must be 1 or more (step every n intervals); got 0.", error.Message);
+    }
+
+    [Fact]
     public void MonitoredScheduler_GetsTheLoggedValue()
     {
         var module = new MlpModule(

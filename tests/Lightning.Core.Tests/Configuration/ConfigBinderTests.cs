@@ -89,14 +89,22 @@ public sealed class ConfigBinderTests
     {
         using var root = new TempDirectory();
         var file = root.Combine("lightning.yaml");
-        File.WriteAllText(file, "trainer:\n  check_val_every_n_epoch: ~\n  max_epochs: 4\n");
+        File.WriteAllText(file, "trainer:\n  check_val_every_n_epoch: ~\n  val_check_interval: 20\n  max_epochs: 4\n");
         Assert.Null(Bind(ConfigSources.FromYamlFile(file)).Trainer.CheckValEveryNEpoch);
-        Assert.Null(Bind(arguments: "--trainer.check_val_every_n_epoch=null").Trainer.CheckValEveryNEpoch);
+        Assert.Null(Bind(arguments: ["--trainer.check_val_every_n_epoch=null", "--trainer.val_check_interval=20"]).Trainer.CheckValEveryNEpoch);
         Assert.Null(Bind(arguments: "--trainer.max_epochs=null").Trainer.MaxEpochs);
-        Assert.Null(Bind(environment: new Hashtable { ["LIGHTNING__TRAINER__CHECK_VAL_EVERY_N_EPOCH"] = "null" }).Trainer.CheckValEveryNEpoch);
+        Assert.Null(Bind(environment: new Hashtable
+        {
+            ["LIGHTNING__TRAINER__CHECK_VAL_EVERY_N_EPOCH"] = "null", ["LIGHTNING__TRAINER__VAL_CHECK_INTERVAL"] = "20",
+        }).Trainer.CheckValEveryNEpoch);
         Assert.Equal(1, Bind().Trainer.CheckValEveryNEpoch);
         Assert.Contains("must be a whole number", Assert.Single(Issues("--trainer.log_every_n_steps=null")).ToString());
     }
+
+    [Fact]
+    public void CheckValEveryNEpochNull_WithAFractionalInterval_IsRefusedAsLightningDoes() =>
+        Assert.Contains("must be a whole number of training batches when check_val_every_n_epoch is null",
+            Assert.Single(Issues("--trainer.check_val_every_n_epoch=null")).ToString());
 
     [Fact]
     public void EnvironmentSource_IsNamed()

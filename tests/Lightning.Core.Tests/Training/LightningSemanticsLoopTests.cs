@@ -168,6 +168,19 @@ public sealed class LightningSemanticsLoopTests : IDisposable
         Assert.Equal(8, result.GlobalStep);
     }
 
+    [Fact]
+    public void MaxStepsBeforeTheFirstValidation_EndsFinished_WithLastCheckpoint_ThoughMonitorsHaveNothingYet()
+    {
+        // Lightning's EarlyStopping raises here (val_loss is not available); a run that stopped where asked is not a failure.
+        var checkpoint = new ModelCheckpoint(new ModelCheckpointOptions { DirPath = _root.Combine("ckpt"), Monitor = "val_loss" });
+        var stopping = new EarlyStopping(new EarlyStoppingOptions { Monitor = "val_loss" });
+        var (result, record) = Fit(o => o with { MaxSteps = 5, NumSanityValSteps = 0 }, null, checkpoint, stopping);
+
+        Assert.Equal(5, result.GlobalStep);
+        Assert.Empty(record.Validations);
+        Assert.True(File.Exists(_root.Combine("ckpt", "last.ckpt")));
+    }
+
     private static double LearningRate(ITrainerView trainer) => trainer.Optimizer!.ParamGroups.First().LearningRate;
 
     /// <summary>Where the scheduler changed the rate, where validations ran (global step), and the final rate.</summary>
