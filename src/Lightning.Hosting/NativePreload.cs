@@ -20,6 +20,9 @@ internal static class NativePreload
         if (args is not [var command, ..] || !TorchCommands.Contains(command)) return;
         var thread = new Thread(Load) { IsBackground = true, Name = "libtorch preload" };
         thread.Start();
+        // An early exit (a config error) must not run the C runtime's exit while this thread is inside dlopen running
+        // libtorch's static constructors: the process waits for the load to finish, a fraction of a second.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => thread.Join(TimeSpan.FromSeconds(10));
     }
 
     private static void Load()
