@@ -92,6 +92,9 @@ quickstart() {
   printf '<Project />\n' > artifacts/Directory.Build.props
   printf '<Project />\n' > artifacts/Directory.Build.targets
   printf '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n' > artifacts/Directory.Packages.props
+  # Each pack has a new version, and the hive keeps versions installed from files side by side (then warns of a
+  # conflict on every dotnet new): remove those an earlier quickstart installed first.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do dotnet new uninstall Lightning.Templates >/dev/null 2>&1 || break; done
   dotnet new install "$feed/Lightning.Templates.$version.nupkg" --force
   # --package-source writes the project's own nuget.config (the user's NuGet config is left alone). A throwaway
   # project restored into an empty packages folder proves the source alone suffices, not whatever the NuGet cache
