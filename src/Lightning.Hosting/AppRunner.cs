@@ -21,6 +21,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     private readonly ComponentFactory _data = new(dataType, "data");
     private ITracker? _tracker;
     private string _rootDir = ".";
+    private IReadOnlyDictionary<string, ConfigEntry> _sources = new Dictionary<string, ConfigEntry>();
 
     /// <inheritdoc />
     public int ReportFailure(Exception error, AppInvocation invocation)
@@ -77,14 +78,29 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
                 config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint)),
         };
 
-        return invocation.Command switch
+        try
         {
-            AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, invocation, signals.Token),
-            AppCommand.Validate => Evaluate(trainer.Validate(module, data, checkpoint, signals.Token), "Validation", signals.Token),
-            AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test", signals.Token),
-            _ => Predict(trainer, module, data, checkpoint,
-                invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
-        };
+            return invocation.Command switch
+            {
+                AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, invocation, signals.Token),
+                AppCommand.Validate => Evaluate(trainer.Validate(module, data, checkpoint, signals.Token), "Validation", signals.Token),
+                AppCommand.Test => Evaluate(trainer.Test(module, data, checkpoint, signals.Token), "Test", signals.Token),
+                _ => Predict(trainer, module, data, checkpoint,
+                    invocation.PredictionsPath ?? Path.Combine(config.Trainer.DefaultRootDir, "predictions.safetensors"), signals.Token),
+            };
+        }
+        catch (LightningConfigException error)
+        {
+            // The trainer and callbacks find some problems (a cadence the epochs cannot hold, a monitor never logged)
+            // without knowing where the value came from; the sources read here do.
+            throw new LightningConfigException([.. error.Issues.Select(WithSource)]);
+        }
+    }
+
+    private ConfigIssue WithSource(ConfigIssue issue)
+    {
+        var key = string.Join('.', issue.Key.Split('.').Select(KeyNames.Normalize));
+        return _sources.TryGetValue(key, out var entry) ? issue with { Source = entry.Source } : issue;
     }
 
     private int Doctor()
@@ -112,6 +128,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             file is null ? [] : ConfigSources.FromYamlFile(file),
             ConfigSources.FromEnvironment(Environment.GetEnvironmentVariables()),
             ConfigSources.FromArguments(invocation.Overrides, AppCommandLine.KnownOptions));
+        _sources = entries;
         var binder = new ConfigBinder(entries);
         var config = new AppConfig(
             binder.Bind<TrainerOptions>("trainer"),

@@ -46,6 +46,7 @@ public sealed class AppProcessTests : IDisposable
     [InlineData("--trainer.accelerator=tpu", "trainer.accelerator", "auto, cpu, cuda")]
     [InlineData("--trainer.max_epoch=3", "trainer.max_epochs", "Did you mean")]
     [InlineData("--trainer.val_check_interval=100000", "trainer.val_check_interval", "check_val_every_n_epoch to null")]
+    [InlineData("--trainer.val_check_interval=100000", "trainer.val_check_interval", "(from --trainer.val_check_interval)")]
     public void BadConfig_Exits2NamingTheKey(string argument, string key, string detail)
     {
         var run = Run("fit", argument);
