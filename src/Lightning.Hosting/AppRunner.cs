@@ -51,6 +51,11 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
         if (checkpoint is null && invocation.Command is AppCommand.Validate or AppCommand.Test or AppCommand.Predict)
             WarnUntrained(invocation.Command, config);
+        // 'last' and 'best' resolve to a file of some run: say which, so a result is never of an unknown checkpoint.
+        if (checkpoint is not null)
+            host.Output.WriteLine(invocation.Command == AppCommand.Fit
+                ? $"Resuming from {Path.GetRelativePath(Environment.CurrentDirectory, checkpoint)}."
+                : $"Using the weights of {Path.GetRelativePath(Environment.CurrentDirectory, checkpoint)}.");
         // Seeded before the module exists, so weight initialisation is reproducible too (as LightningCLI does).
         config = config with { Trainer = config.Trainer with { Seed = config.Trainer.Seed ?? Random.Shared.NextInt64(0, int.MaxValue) } };
         Reproducibility.SeedEverything(config.Trainer.Seed!.Value);
