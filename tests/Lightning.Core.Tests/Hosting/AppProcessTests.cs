@@ -102,7 +102,7 @@ public sealed class AppProcessTests : IDisposable
         var test = Run("test", "--ckpt-path", "best");
         Assert.True(test.ExitCode == ExitCodes.Finished, test.Output);
         Assert.Contains("test_loss = ", test.Output);
-        Assert.Contains($"Using the weights of lightning_logs{Path.DirectorySeparatorChar}version_0{Path.DirectorySeparatorChar}checkpoints", test.Output);
+        Assert.Contains($"Using the weights of {Path.Combine("lightning_logs", "version_0", "checkpoints")}", test.Output);
         var predict = Run("predict", "--ckpt-path", "last", "--predictions", "out.safetensors");
         Assert.True(predict.ExitCode == ExitCodes.Finished, predict.Output);
         Assert.Contains("Saved 64 predictions", predict.Output);
