@@ -10,6 +10,9 @@ public sealed record Transcript(string Name, string Method, string Path, int Sta
     /// <summary>The transcript whose file name starts with <paramref name="number"/> (e.g. "03").</summary>
     public static Transcript Get(string number) => All.Value[number];
 
+    /// <summary>The numbers of every exchange loaded (file listings such as 62, 63 and 97 are not exchanges).</summary>
+    public static IReadOnlyCollection<string> Numbers => All.Value.Keys;
+
     /// <summary>The body as JSON (a fresh copy each time).</summary>
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 
@@ -31,11 +34,12 @@ public sealed record Transcript(string Name, string Method, string Path, int Sta
             int.Parse(statusLine[2..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers, body);
     }
 
+    // 00 is the catalogue; 62, 63 and 97 record file-store trees, not request/response pairs.
     private static Dictionary<string, Transcript> Load()
     {
         var folder = System.IO.Path.Combine(AppContext.BaseDirectory, "Transcripts");
         return Directory.EnumerateFiles(folder, "*.txt")
-            .Where(f => System.IO.Path.GetFileName(f)[..2] is not ("00" or "62" or "63"))
+            .Where(f => System.IO.Path.GetFileName(f)[..2] is not ("00" or "62" or "63" or "97"))
             .Select(f => Parse(System.IO.Path.GetFileNameWithoutExtension(f), File.ReadAllText(f)))
             .ToDictionary(t => t.Name[..2]);
     }
