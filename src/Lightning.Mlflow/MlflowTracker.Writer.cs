@@ -123,7 +123,9 @@ public sealed partial class MlflowTracker
     {
         _offline = true;
         _lastProbe = _options.Time.GetTimestamp();
-        Warn($"MLflow server {_store.Uri} is unreachable ({error.Message}); training goes on offline as run {RunId}, " +
+        // The client's message already names the server; the cause alone keeps the sentence from saying the address twice.
+        var cause = error.InnerException?.Message ?? error.Message;
+        Warn($"MLflow server {_store.Uri} is unreachable ({cause}); training goes on offline as run {RunId}, " +
             $"its writes kept in {_spool?.Folder} and delivered when the server answers.");
     }
 
