@@ -3,45 +3,45 @@ using Lightning.Sweeps.Spaces;
 namespace Lightning.Sweeps.Samplers;
 
 /// <summary>
-/// A one-dimensional Parzen density on [low, high] as Optuna's TPE builds it (consider_prior, consider_magic_clip, no
-/// endpoints): a Gaussian at each observation and a prior Gaussian at the centre as wide as the range, each truncated
-/// to the range, so the density scored is the one sampled. With a step, points lie on the grid low + k·step and each
-/// kernel gives a grid point the mass of its cell.
+/// A numeric parameter's Parzen kernels on [low, high] as Optuna's TPE builds them (consider_prior,
+/// consider_magic_clip, no endpoints): a Gaussian at each observation and a prior Gaussian at the centre as wide as the
+/// range, each truncated to the range, so the density scored is the one sampled. With a step, points lie on the grid
+/// low + k·step and each kernel gives a grid point the mass of its cell.
 /// </summary>
-internal sealed class Parzen
+internal sealed class Parzen : IKernels
 {
     private readonly double[] _centres;
     private readonly double[] _widths;
-    private readonly double[] _weights;
-    private readonly double[] _logWeightOverMass;
+    private readonly double[] _logMass;
     private readonly double _low;
     private readonly double _high;
     private readonly double _step;
 
     /// <param name="observations">Points in the sampler's space.</param>
-    /// <param name="weights">One weight per observation; the prior weighs 1.</param>
+    /// <param name="widths">Each observation's kernel width.</param>
     /// <param name="low">Lowest point (a grid point when there is a step).</param>
     /// <param name="high">Highest point.</param>
     /// <param name="step">Grid step, 0 for a continuous range.</param>
-    public Parzen(double[] observations, double[] weights, double low, double high, double step)
+    public Parzen(double[] observations, double[] widths, double low, double high, double step)
     {
         _low = low;
         _high = high;
         _step = step;
         _centres = [.. observations, (low + high) / 2];
-        _widths = [.. Widths(observations, low, high, step), high - low + step];
-        var total = weights.Sum() + 1;
-        _weights = [.. weights.Select(w => w / total), 1 / total];
-        _logWeightOverMass = new double[_centres.Length];
-        for (var i = 0; i < _centres.Length; i++)
-            _logWeightOverMass[i] = Math.Log(_weights[i]) - TruncatedNormal.LogMass(Z(LowerLimit, i), Z(UpperLimit, i));
+        _widths = [.. widths, high - low + step];
+        _logMass = [.. _centres.Select((_, i) => TruncatedNormal.LogMass(Z(LowerLimit, i), Z(UpperLimit, i)))];
     }
 
-    /// <summary>The density of a numeric parameter over the given trials' values (which must all have it).</summary>
-    public static Parzen For(Numeric parameter, IReadOnlyList<object> values, double[] weights)
+    /// <summary>
+    /// The kernels of a numeric parameter at the given values: widths by Optuna's univariate rule, or, when the
+    /// parameter is one of <paramref name="jointDimensions"/> sampled jointly, by its multivariate rule.
+    /// </summary>
+    public static Parzen For(Numeric parameter, IReadOnlyList<object> values, int? jointDimensions = null)
     {
         var (low, high, step) = Axis(parameter);
-        return new Parzen([.. values.Select(parameter.ToInternal)], weights, low, high, step);
+        double[] points = [.. values.Select(parameter.ToInternal)];
+        var widths = jointDimensions is { } d ? JointWidths(points.Length, d, low, high, step) : Widths(points, low, high, step);
+        return new Parzen(points, widths, low, high, step);
     }
 
     /// <summary>
@@ -82,32 +82,27 @@ internal sealed class Parzen
         return [.. widths.Take(observations.Length).Select(w => Math.Clamp(w, minimum, range))];
     }
 
-    public double Sample(Random random)
+    /// <summary>
+    /// Optuna's multivariate widths: one width for every observation, 0.2 · n^(−1/(d+4)) · range (Scott's rule for a
+    /// d-dimensional product kernel), clipped as the univariate ones are.
+    /// </summary>
+    public static double[] JointWidths(int n, int dimensions, double low, double high, double step)
     {
-        var u = random.NextDouble();
-        var component = 0;
-        while (component < _weights.Length - 1 && (u -= _weights[component]) > 0) component++;
-        var x = TruncatedNormal.Sample(random, _centres[component], _widths[component], LowerLimit, UpperLimit);
+        var range = high - low + step;
+        var width = 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (dimensions + 4)) * range;
+        return [.. Enumerable.Repeat(Math.Clamp(width, range / Math.Min(100.0, n + 2.0), range), n)];
+    }
+
+    public double Sample(Random random, int kernel)
+    {
+        var x = TruncatedNormal.Sample(random, _centres[kernel], _widths[kernel], LowerLimit, UpperLimit);
         return _step == 0 ? x : Math.Clamp(_low + Math.Round((x - _low) / _step) * _step, _low, _high);
     }
 
-    /// <summary>The log density at <paramref name="x"/> (for a grid, the log probability of its grid point).</summary>
-    public double LogDensity(double x)
-    {
-        Span<double> terms = _centres.Length <= 512 ? stackalloc double[_centres.Length] : new double[_centres.Length];
-        var max = double.NegativeInfinity;
-        for (var i = 0; i < _centres.Length; i++)
-        {
-            terms[i] = _logWeightOverMass[i] + (_step == 0
-                ? -0.5 * Math.Pow(Z(x, i), 2) - Math.Log(_widths[i] * Math.Sqrt(2 * Math.PI))
-                : TruncatedNormal.LogMass(Z(Math.Max(x - _step / 2, LowerLimit), i), Z(Math.Min(x + _step / 2, UpperLimit), i)));
-            max = Math.Max(max, terms[i]);
-        }
-        if (double.IsNegativeInfinity(max)) return max;
-        var sum = 0.0;
-        foreach (var term in terms) sum += Math.Exp(term - max);
-        return max + Math.Log(sum);
-    }
+    /// <summary>Kernel <paramref name="kernel"/>'s log density at <paramref name="x"/> (on a grid, its cell's log mass).</summary>
+    public double LogDensity(double x, int kernel) => -_logMass[kernel] + (_step == 0
+        ? -0.5 * Math.Pow(Z(x, kernel), 2) - Math.Log(_widths[kernel] * Math.Sqrt(2 * Math.PI))
+        : TruncatedNormal.LogMass(Z(Math.Max(x - _step / 2, LowerLimit), kernel), Z(Math.Min(x + _step / 2, UpperLimit), kernel)));
 
     private double LowerLimit => _low - _step / 2;
 

@@ -4,15 +4,25 @@ namespace Lightning.Sweeps.Samplers;
 
 /// <summary>
 /// Tree-structured Parzen Estimator (Bergstra et al., 2011) as Optuna 3.6's <c>TPESampler(n_startup_trials=10,
-/// n_ei_candidates=24, consider_endpoints=False, multivariate=False, constant_liar=True)</c> runs it: the first 10
-/// trials are random; then trials are split into good and bad (<see cref="TpeSplit"/>), a Parzen density is fitted
-/// to each for every parameter on its own, and of 24 candidates drawn from the good density the one with the highest
-/// good/bad ratio wins. Trials still running count as bad (the constant liar: sequentially it changes nothing, in
-/// parallel it spreads the workers out), and a proposal equal to a running trial is never returned: the next-best
-/// candidates take its place.
+/// n_ei_candidates=24, consider_endpoints=False, multivariate=True, constant_liar=True)</c> runs it: the first 10
+/// finished trials are random; then trials are split into good and bad (<see cref="TpeSplit"/>), a Parzen density is
+/// fitted to each over all parameters jointly, and of 24 candidates drawn from the good density the one with the
+/// highest good/bad ratio wins. Multivariate, unlike Optuna's default, because it needed a third less regret on every
+/// objective of the sweeps benchmark; <paramref name="multivariate"/> = false gives Optuna's default (each parameter
+/// on its own). Trials still running count as bad (the constant liar: sequentially it changes nothing, in parallel it
+/// spreads the workers out), and a proposal equal to a running trial is never returned: the next-best candidate
+/// takes its place.
 /// </summary>
+/// <param name="parameters">The search space.</param>
+/// <param name="goal">Whether lower or higher metric values are better.</param>
+/// <param name="seed">Seed; trial n's random source depends only on it and n.</param>
+/// <param name="startupTrials">Finished (or pruned) trials drawn at random before TPE starts.</param>
+/// <param name="candidates">Candidates drawn from the good density per proposal.</param>
+/// <param name="constantLiar">Whether running trials count as bad.</param>
+/// <param name="multivariate">Whether parameters are modelled jointly (Optuna's multivariate=True).</param>
 public sealed class TpeSampler(
-    IReadOnlyList<Parameter> parameters, Goal goal, int seed, int startupTrials = 10, int candidates = 24, bool constantLiar = true) : ISampler
+    IReadOnlyList<Parameter> parameters, Goal goal, int seed, int startupTrials = 10, int candidates = 24, bool constantLiar = true,
+    bool multivariate = true) : ISampler
 {
     /// <inheritdoc />
     public IReadOnlyDictionary<string, object>? Next(IReadOnlyList<Trial> trials)
@@ -20,10 +30,12 @@ public sealed class TpeSampler(
         var random = TrialRandom.For(seed, trials.Count);
         var running = trials.Where(t => t.State is TrialState.Running or TrialState.Pending).ToList();
         var split = TpeSplit.Of(trials, goal, constantLiar);
-        if (split.Observed >= startupTrials)
+        // When every candidate is running (a small discrete space in parallel), more candidates, not a random draw.
+        for (var batch = 0; batch < 10 && split.Observed >= startupTrials; batch++)
         {
-            var ranked = parameters.Select(p => Candidates(p, split, random)).ToList();
-            if (BestUnlike(ranked, running) is { } proposal) return proposal;
+            if ((multivariate ? JointCandidates(split, random).FirstOrDefault(c => !running.Any(r => Same(r.Params, c)))
+                    : BestUnlike([.. parameters.Select(p => Candidates(p, split, random))], running)) is { } proposal)
+                return proposal;
         }
         return RandomUnlike(running, random);
     }
@@ -31,43 +43,46 @@ public sealed class TpeSampler(
     /// <summary>The parameter's candidate values, distinct, best good/bad log ratio first, with that ratio.</summary>
     private List<(object Value, double Score)> Candidates(Parameter parameter, TpeSplit split, Random random)
     {
-        IEnumerable<(object Value, double Score)> scored = parameter switch
+        if (parameter is not (Numeric or Categorical)) return [(parameter.Sample(random), 0.0)];
+        var good = Mixture([parameter], split.Good, null);
+        var bad = Mixture([parameter], split.Bad, null);
+        var points = Enumerable.Range(0, candidates).Select(_ => good.Sample(random)).ToList();
+        return [.. points.Select(x => (Value(parameter, x[0]), good.LogDensity(x) - bad.LogDensity(x)))
+            .GroupBy(c => Normalize(c.Item1)).Select(g => g.First()).OrderByDescending(c => c.Item2)];
+    }
+
+    /// <summary>Joint candidates (Optuna's multivariate TPE), best good/bad log ratio first.</summary>
+    private List<Dictionary<string, object>> JointCandidates(TpeSplit split, Random random)
+    {
+        var searched = parameters.Where(p => p is Numeric or Categorical).ToList();
+        var good = Mixture(searched, split.Good, searched.Count);
+        var bad = Mixture(searched, split.Bad, searched.Count);
+        var points = Enumerable.Range(0, candidates).Select(_ => good.Sample(random)).ToList();
+        return [.. points.OrderByDescending(x => good.LogDensity(x) - bad.LogDensity(x)).Select(x =>
         {
-            Numeric numeric => NumericCandidates(numeric, split, random),
-            Categorical categorical => CategoricalCandidates(categorical, split, random),
-            _ => [(parameter.Sample(random), 0.0)],
-        };
-        return [.. scored.GroupBy(c => Normalize(c.Value)).Select(g => g.First()).OrderByDescending(c => c.Score)];
+            var proposal = parameters.Where(p => p is not (Numeric or Categorical)).ToDictionary(p => p.Key, p => p.Sample(random));
+            for (var i = 0; i < searched.Count; i++) proposal[searched[i].Key] = Value(searched[i], x[i]);
+            return parameters.ToDictionary(p => p.Key, p => proposal[p.Key]);
+        })];
     }
 
-    private IEnumerable<(object, double)> NumericCandidates(Numeric parameter, TpeSplit split, Random random)
-    {
-        var good = Fit(parameter, split.Good);
-        var bad = Fit(parameter, split.Bad);
-        return Enumerable.Range(0, candidates).Select(_ => good.Sample(random)).ToList()
-            .Select(x => (parameter.FromInternal(x), good.LogDensity(x) - bad.LogDensity(x)));
-    }
+    private static object Value(Parameter parameter, double point) =>
+        parameter is Categorical categorical ? categorical.Choices[(int)point] : ((Numeric)parameter).FromInternal(point);
 
-    private static Parzen Fit(Numeric parameter, IReadOnlyList<Trial> trials)
-    {
-        var values = trials.Where(t => t.Params.ContainsKey(parameter.Key)).Select(t => t.Params[parameter.Key]).ToList();
-        return Parzen.For(parameter, values, TpeSplit.Weights(values.Count));
-    }
-
-    private IEnumerable<(object, double)> CategoricalCandidates(Categorical parameter, TpeSplit split, Random random)
-    {
-        var good = Fit(parameter, split.Good);
-        var bad = Fit(parameter, split.Bad);
-        return Enumerable.Range(0, candidates).Select(_ => good.Sample(random)).ToList()
-            .Select(c => (parameter.Choices[c], good.LogDensity(c) - bad.LogDensity(c)));
-    }
-
-    private static CategoricalParzen Fit(Categorical parameter, IReadOnlyList<Trial> trials)
+    /// <summary>The Parzen density of the given parameters over the trials that have a usable value for each.</summary>
+    private static ParzenMixture Mixture(IReadOnlyList<Parameter> searched, IReadOnlyList<Trial> trials, int? jointDimensions)
     {
         // A value no longer among the choices (a resumed sweep whose list changed) says nothing about them.
-        var observed = trials.Where(t => t.Params.ContainsKey(parameter.Key)).Select(t => IndexOf(parameter, t.Params[parameter.Key]))
-            .Where(i => i >= 0).ToArray();
-        return new CategoricalParzen(observed, TpeSplit.Weights(observed.Length), parameter.Choices.Count);
+        var usable = trials.Where(t => searched.All(p => t.Params.TryGetValue(p.Key, out var v) && (p is not Categorical c || IndexOf(c, v) >= 0)))
+            .ToList();
+        IKernels[] axes = [.. searched.Select(p => p switch
+        {
+            Numeric numeric => (IKernels)Parzen.For(numeric, [.. usable.Select(t => t.Params[p.Key])], jointDimensions),
+            Categorical categorical =>
+                new CategoricalParzen([.. usable.Select(t => IndexOf(categorical, t.Params[p.Key]))], categorical.Choices.Count),
+            _ => throw new InvalidOperationException($"Parameter '{p.Key}' is neither a range nor a list of values."),
+        })];
+        return new ParzenMixture(axes, TpeSplit.Weights(usable.Count));
     }
 
     /// <summary>
