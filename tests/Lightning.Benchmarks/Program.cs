@@ -5,7 +5,8 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["engine"] = EngineBenchmarks.Run,
     ["tracking"] = TrackingBenchmarks.Run,
     ["gpu"] = GpuBenchmarks.Run,
-    ["sweeps"] = SweepBenchmarks.Run,
+    ["sweeps"] = report => { SweepBenchmarks.Run(report); TpeBenchmarks.Run(report); },
+    ["sweeps-tpe"] = TpeBenchmarks.Run,
     ["startup"] = StartupBenchmarks.Run,
 };
 if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();
