@@ -7,7 +7,8 @@ namespace Lightning.Hosting;
 internal static class LrFindCommandLine
 {
     /// <summary>The options <c>tune lr</c> takes besides --config and --verbose.</summary>
-    public static readonly string[] Options = ["--min-lr", "--max-lr", "--num-training", "--mode", "--early-stop-threshold", "--no-early-stop", "--lr-key"];
+    public static readonly string[] Options =
+        ["--min-lr", "--max-lr", "--num-training", "--mode", "--early-stop-threshold", "--no-early-stop", "--lr-key"];
 
     /// <summary>The <c>tune</c> command and its <c>lr</c> subcommand.</summary>
     public static Command CreateTune(Func<AppInvocation, int> run)

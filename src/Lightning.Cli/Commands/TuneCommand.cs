@@ -7,7 +7,10 @@ internal static class TuneCommand
 {
     public static Command Create(TextWriter error)
     {
-        var project = new Option<string?>("--project") { Description = "The project (.csproj or its folder); default: the one in the current folder." };
+        var project = new Option<string?>("--project")
+        {
+            Description = "The project (.csproj or its folder); default: the one in the current folder."
+        };
         var config = new Option<string?>("--config") { Description = "YAML configuration (default: the project's lightning.yaml)." };
         var forwarded = new Option[]
         {
@@ -15,9 +18,15 @@ internal static class TuneCommand
             new Option<double?>("--max-lr") { Description = "Learning rate of the last step (default 1)." },
             new Option<int?>("--num-training") { Description = "Optimizer steps in the sweep (default 100)." },
             new Option<string?>("--mode") { Description = "exponential (default) or linear." },
-            new Option<double?>("--early-stop-threshold") { Description = "Stop when the smoothed loss exceeds this multiple of the best (default 4)." },
+            new Option<double?>("--early-stop-threshold")
+            {
+                Description = "Stop when the smoothed loss exceeds this multiple of the best (default 4)."
+            },
             new Option<bool>("--no-early-stop") { Description = "Take every step, however the loss grows." },
-            new Option<string?>("--lr-key") { Description = "The configuration key of the learning rate (default: model.lr or model.learning_rate)." },
+            new Option<string?>("--lr-key")
+            {
+                Description = "The configuration key of the learning rate (default: model.lr or model.learning_rate)."
+            },
             new Option<bool>("--verbose") { Description = "On a failure, also print the full stack trace." },
         };
         var lr = new Command("lr", "Find a learning rate with the LR finder (Lightning's Tuner.lr_find) and print the fit command that uses it. " +
