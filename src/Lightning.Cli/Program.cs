@@ -12,6 +12,7 @@ root.Subcommands.Add(RunsCommand.Create(output));
 root.Subcommands.Add(UiCommand.Create(output));
 root.Subcommands.Add(DoctorCommand.Create(output));
 root.Subcommands.Add(SweepCommand.Create(output, error));
+root.Subcommands.Add(TuneCommand.Create(error));
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -15,4 +15,6 @@ public enum AppCommand
     PrintConfig,
     /// <summary>Check that torch loads here: native library, libtorch, CUDA.</summary>
     Doctor,
+    /// <summary>Search for training settings before a fit: <c>tune lr</c> runs the LR finder.</summary>
+    Tune,
 }

@@ -5,7 +5,11 @@ namespace Lightning.Hosting;
 /// <summary>The app's command line: subcommands with help, fixed options, and configuration overrides passed through.</summary>
 internal static class AppCommandLine
 {
-    public static readonly string[] KnownOptions = ["--config", "--ckpt-path", "--events", "--predictions", "--verbose", "--help"];
+    public static readonly string[] KnownOptions =
+    [
+        "--config", "--ckpt-path", "--events", "--predictions", "--verbose", "--help",
+        .. LrFindCommandLine.Options,
+    ];
 
     /// <summary>Builds the command tree; <paramref name="run"/> receives a parsed invocation and returns the exit code.</summary>
     public static RootCommand Build(string appName, Func<AppInvocation, int> run)
@@ -18,6 +22,7 @@ internal static class AppCommandLine
         root.Subcommands.Add(Create(AppCommand.Predict, "Run the predict loader and save the predictions as safetensors.", run));
         root.Subcommands.Add(Create(AppCommand.PrintConfig, "Print the resolved configuration as YAML and exit.", run));
         root.Subcommands.Add(Create(AppCommand.Doctor, "Check that torch loads here: native library (and the libstdc++ fix), libtorch, CUDA.", run));
+        root.Subcommands.Add(LrFindCommandLine.CreateTune(run));
         return root;
     }
 
@@ -29,6 +34,7 @@ internal static class AppCommandLine
         AppCommand.Test => "test",
         AppCommand.Predict => "predict",
         AppCommand.PrintConfig => "print-config",
+        AppCommand.Tune => "tune",
         _ => "doctor",
     };
 

@@ -33,6 +33,12 @@ public sealed record AppHostOptions
     /// </summary>
     public IReadOnlyList<IAppHostExtension> Extensions { get; init; } = [new SweepTrialExtension(), new ClusterRequeueExtension()];
 
+    /// <summary>
+    /// Draws the LR finder's curve (result, sweep mode, PNG path) and says whether it did; a tracking package with a
+    /// plotting library sets it. Null: <c>tune lr</c> records the curve as metrics only.
+    /// </summary>
+    public Func<Core.Tuning.LrFindResult, Core.Tuning.LrFindMode, string, bool>? LrFindPlot { get; init; }
+
     /// <summary>The clock for run names, error-log names and a sweep trial's decision waits.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

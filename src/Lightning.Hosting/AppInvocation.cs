@@ -12,4 +12,7 @@ public sealed record AppInvocation(
 {
     /// <summary>--verbose: a failure also prints its full stack trace.</summary>
     public bool Verbose { get; init; }
+
+    /// <summary><c>tune lr</c>: the sweep and where the learning rate is configured; null for other commands.</summary>
+    public LrFindRequest? LrFind { get; init; }
 }

@@ -62,6 +62,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var module = (LightningModule<TBatch>)_module.Create(config.Model);
         if (config.Model is not null && module.Hyperparameters.Count == 0) module.SaveHyperparameters(config.Model);
         var data = (LightningDataModule<TBatch>)_data.Create(config.Data);
+        if (invocation.LrFind is { } lrFind)
+            return new LrFindCommand<TBatch>(host).Run(config, module, data, lrFind, invocation, _module.ProjectName, _sources);
 
         using var events = new EventsFile(invocation.EventsPath);
         using var tracker = host.TrackerFactory(config.Tracking, config.Trainer, _module.ProjectName);
@@ -116,11 +118,11 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     }
 
     // Stage and checkpoint tell a test or validate run from a fit run in the store, and show what was evaluated.
-    private static Dictionary<string, string> RunTags(TrackingOptions tracking, AppCommand command, string? checkpoint)
+    internal static Dictionary<string, string> RunTags(TrackingOptions tracking, AppCommand command, string? checkpoint)
     {
         var tags = SystemTags.Collect(tracking.RunName, Environment.CurrentDirectory);
         tags["lightning.stage"] = AppCommandLine.NameOf(command);
-        if (command != AppCommand.Fit) tags["lightning.checkpoint"] = checkpoint ?? "none (initial weights)";
+        if (command is not (AppCommand.Fit or AppCommand.Tune)) tags["lightning.checkpoint"] = checkpoint ?? "none (initial weights)";
         if (tracking.ParentRunId is { } parent) tags["mlflow.parentRunId"] = parent;
         foreach (var (key, value) in tracking.TagPairs()) tags[key] = value;
         return tags;

@@ -8,9 +8,13 @@ namespace Lightning.Mlflow;
 /// <summary>Wires MLflow into an app: <c>LightningApp.Run&lt;M, D&gt;(args, new AppHostOptions().UseMlflow())</c>.</summary>
 public static class MlflowTracking
 {
-    /// <summary>Records the app's runs in MLflow: a server, or <c>./mlruns</c> by default.</summary>
+    /// <summary>Records the app's runs in MLflow: a server, or <c>./mlruns</c> by default; <c>tune lr</c> also logs its plot.</summary>
     public static AppHostOptions UseMlflow(this AppHostOptions host) =>
-        host with { TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error, host.Output, host.Time) };
+        host with
+        {
+            TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error, host.Output, host.Time),
+            LrFindPlot = Plots.LrFindPlot.Render,
+        };
 
     /// <summary>
     /// The tracker for these options; the experiment is <c>tracking.experiment</c>, else <c>MLFLOW_EXPERIMENT_NAME</c>,

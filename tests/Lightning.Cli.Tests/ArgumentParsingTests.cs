@@ -16,7 +16,7 @@ public sealed class ArgumentParsingTests : IDisposable
     {
         var run = Tool.Run(_folder.Path, arguments: ["--help"]);
         Assert.True(run.ExitCode == 0, run.Error);
-        foreach (var command in new[] { "fit", "validate", "test", "predict", "runs", "ui", "doctor", "sweep" })
+        foreach (var command in new[] { "fit", "validate", "test", "predict", "runs", "ui", "doctor", "sweep", "tune" })
             Assert.Contains(command, run.Output, StringComparison.Ordinal);
     }
 
