@@ -11,7 +11,7 @@ namespace Lightning.Vision;
 /// </summary>
 internal static class ImageDecoder
 {
-    /// <summary>The image at <paramref name="path"/> as unpremultiplied RGBA; an unreadable or truncated file is a <see cref="DataException"/>.</summary>
+    /// <summary>The image at <paramref name="path"/> as unpremultiplied RGBA; a bad file is a <see cref="DataException"/>.</summary>
     public static SKBitmap Decode(string path)
     {
         try

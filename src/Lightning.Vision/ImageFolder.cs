@@ -15,7 +15,7 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
     public static readonly IReadOnlySet<string> Extensions =
         new HashSet<string>([".png", ".jpg", ".jpeg", ".webp", ".bmp"], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Lists the classes and images under <paramref name="root"/>; a missing folder or an empty class is a <see cref="DataException"/>.</summary>
+    /// <summary>The classes and images under <paramref name="root"/>; a missing folder or empty class is a <see cref="DataException"/>.</summary>
     public static ImageFolder Scan(string root)
     {
         if (!Directory.Exists(root))

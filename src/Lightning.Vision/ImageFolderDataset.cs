@@ -29,10 +29,10 @@ public sealed class ImageFolderDataset : IDataset<ImageSample>
     /// <summary>Files skipped so far as unreadable (with <see cref="ImageFolderDatasetOptions.SkipBadSamples"/>), each once.</summary>
     public IReadOnlyCollection<string> SkippedFiles => _skipped.Keys.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The sample at <paramref name="index"/> with the random transforms of epoch 0; loaders that know the epoch call the overload.</summary>
+    /// <summary>The sample at <paramref name="index"/> with the random transforms of epoch 0 (loaders that know the epoch call the other).</summary>
     public ImageSample Get(long index) => Get(index, SampleSeed.Random(_options.Seed, 0, index));
 
-    /// <summary>The sample at <paramref name="index"/>, its random transforms drawn from <paramref name="random"/> (see <see cref="SampleSeed"/>).</summary>
+    /// <summary>The sample at <paramref name="index"/>, its random transforms from <paramref name="random"/> (<see cref="SampleSeed"/>).</summary>
     public ImageSample Get(long index, Random random)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);

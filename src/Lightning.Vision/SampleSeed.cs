@@ -6,7 +6,7 @@ namespace Lightning.Vision;
 /// </summary>
 public static class SampleSeed
 {
-    /// <summary>A generator for the sample at <paramref name="index"/> in <paramref name="epoch"/> of a run seeded with <paramref name="seed"/>.</summary>
+    /// <summary>A generator for sample <paramref name="index"/> in <paramref name="epoch"/> of a run seeded <paramref name="seed"/>.</summary>
     public static Random Random(long seed, int epoch, long index) => new(For(seed, epoch, index));
 
     /// <summary>The seed itself: a SplitMix64 mix of the three, so neighbouring indices get unrelated seeds.</summary>
