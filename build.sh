@@ -4,7 +4,7 @@
 #   ./build.sh test unit    the fast tests only: no end-to-end project, no test that starts a process (Category=Process)
 #   ./build.sh quickstart   pack, install the template and tool, scaffold artifacts/quickstart/Demo, dotnet build -t:Train
 #   ./build.sh pack         pack every package into artifacts/packages with a fresh version
-#   ./build.sh bench SUITE  run a benchmark suite (engine, tracking, sweeps, sweeps-tpe, gpu, startup), printing BENCH lines
+#   ./build.sh bench SUITE  run a benchmark suite (engine, tracking, sweeps, sweeps-tpe, gpu, startup, data, ddp), printing BENCH lines
 #   ./build.sh summarize D  the closing "N passed, N failed" line for a folder of TRX files (what test prints)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -75,7 +75,7 @@ PY
 pack() {
   local version="${LIGHTNING_VERSION:-0.1.0-local.$(date -u +%Y%m%d%H%M%S)}"
   rm -rf artifacts/packages
-  for project in src/Lightning.Core src/Lightning.Hosting src/Lightning.Mlflow src/Lightning.Sweeps src/Lightning.Build src/Lightning.Cli templates/Lightning.Templates.csproj; do
+  for project in src/Lightning.Core src/Lightning.Hosting src/Lightning.Mlflow src/Lightning.Sweeps src/Lightning.Build src/Lightning.Cli src/Lightning.Vision templates/Lightning.Templates.csproj; do
     dotnet pack "$project" -c Release -o artifacts/packages -p:Version="$version" -nologo -v:q >&2
   done
   echo "$version"

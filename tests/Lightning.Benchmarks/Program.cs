@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["sweeps"] = report => { SweepBenchmarks.Run(report); TpeBenchmarks.Run(report); },
     ["sweeps-tpe"] = TpeBenchmarks.Run,
     ["startup"] = StartupBenchmarks.Run,
+    ["data"] = ImageDataBenchmarks.Run,
 };
 if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();
 if (args.Length == 0 || !suites.ContainsKey(args[0]))

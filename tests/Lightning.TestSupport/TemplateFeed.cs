@@ -10,7 +10,7 @@ public sealed class TemplateFeed : IDisposable
     private static readonly string[] Packages =
         [
             "src/Lightning.Core", "src/Lightning.Hosting", "src/Lightning.Mlflow", "src/Lightning.Sweeps", "src/Lightning.Build",
-            "src/Lightning.Cli",
+            "src/Lightning.Cli", "src/Lightning.Vision",
             "templates/Lightning.Templates.csproj",
         ];
 
