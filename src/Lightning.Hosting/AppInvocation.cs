@@ -12,4 +12,7 @@ public sealed record AppInvocation(
 {
     /// <summary>--verbose: a failure also prints its full stack trace.</summary>
     public bool Verbose { get; init; }
+
+    /// <summary>--model: predict with a logged model (<c>models:/NAME@alias</c>, <c>models:/NAME/3</c>, <c>runs:/ID/model</c>, a folder).</summary>
+    public string? ModelUri { get; init; }
 }

@@ -10,7 +10,11 @@ public static class MlflowTracking
 {
     /// <summary>Records the app's runs in MLflow: a server, or <c>./mlruns</c> by default.</summary>
     public static AppHostOptions UseMlflow(this AppHostOptions host) =>
-        host with { TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error, host.Output, host.Time) };
+        host with
+        {
+            TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error, host.Output, host.Time),
+            ModelResolver = Models.ModelLoader.ResolveForApp,
+        };
 
     /// <summary>
     /// The tracker for these options; the experiment is <c>tracking.experiment</c>, else <c>MLFLOW_EXPERIMENT_NAME</c>,
@@ -31,7 +35,10 @@ public static class MlflowTracking
         var fromEnvironment = Environment.GetEnvironmentVariable("MLFLOW_EXPERIMENT_NAME");
         var experiment = tracking.Experiment ?? (string.IsNullOrEmpty(fromEnvironment) ? project : fromEnvironment);
         return new MlflowTracker(store,
-            new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time });
+            new MlflowTrackerOptions
+            {
+                Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time, RegisterModel = tracking.RegisterModel,
+            });
     }
 
     /// <summary>Where runs on a server keep their local files (checkpoints, spool): <c>.lightning/runs</c> under the root folder.</summary>
