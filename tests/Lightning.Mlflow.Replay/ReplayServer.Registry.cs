@@ -19,7 +19,8 @@ public sealed partial class ReplayServer
 
     /// <summary>
     /// How many of the next created versions answer PENDING_REGISTRATION (as a registry that copies files does); each
-    /// turns READY at its first model-versions/get. MLflow 2.12.2's own stores answer READY at once (73, 74).
+    /// answers READY from its second model-versions/get on (a poll that still finds it pending comes first). MLflow 2.12.2's
+    /// own stores answer READY at once (73, 74).
     /// </summary>
     public int PendingRegistrations { get; set; }
 
