@@ -40,9 +40,11 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     public int Run(AppInvocation invocation)
     {
         if (invocation.Command == AppCommand.Doctor) return Doctor();
-        // A logged model brings its own model options (the weights need them); the project's layers still win.
-        var model = invocation.ModelUri is { } uri ? ResolveModel(uri) : null;
-        var config = ResolveConfig(invocation, model);
+        var config = ResolveConfig(invocation);
+        // A logged model (from the app's own tracking store) brings its model options, which the weights need; the
+        // project's layers still win.
+        var model = invocation.ModelUri is { } uri ? ResolveModel(uri, config) : null;
+        if (model is not null) config = ResolveConfig(invocation, model);
         if (invocation.Command == AppCommand.PrintConfig)
         {
             host.Output.Write(config.ToYaml());
@@ -141,10 +143,10 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return tags;
     }
 
-    private ResolvedModel ResolveModel(string uri)
+    private ResolvedModel ResolveModel(string uri, AppConfig config)
     {
-        if (Directory.Exists(uri)) return new ResolvedModel(Path.GetFullPath(uri), null, Path.GetFullPath(uri));
-        return host.ModelResolver?.Invoke(uri) ?? throw new LightningConfigException([new ConfigIssue("--model", uri, "command line",
+        if (host.ModelResolver is null && Directory.Exists(uri)) return new ResolvedModel(Path.GetFullPath(uri), null, Path.GetFullPath(uri));
+        return host.ModelResolver?.Invoke(uri, config.Tracking, config.Trainer) ?? throw new LightningConfigException([new ConfigIssue("--model", uri, "command line",
             "is not a folder, and this app has no model registry: use a folder with model.safetensors, or wire MLflow (UseMlflow).")]);
     }
 

@@ -31,23 +31,24 @@ public static class ModelLoader
     }
 
     /// <summary>The model's local folder (downloaded and cached when it lives on a server).</summary>
-    public static LocalModel Fetch(string uri, string? trackingUri = null, string? cacheRoot = null)
+    /// <param name="uri">As for <see cref="Load{TModule}"/>.</param>
+    /// <param name="trackingUri">The store; default <c>MLFLOW_TRACKING_URI</c>, else <c>mlruns</c> under <paramref name="rootDirectory"/>.</param>
+    /// <param name="cacheRoot">Where downloads are cached.</param>
+    /// <param name="rootDirectory">The folder a default store and a server's local run folders are under.</param>
+    public static LocalModel Fetch(string uri, string? trackingUri = null, string? cacheRoot = null, string rootDirectory = ".")
     {
         if (Directory.Exists(uri)) return ModelSources.Fetch(uri, new FileStore(Path.GetFullPath(uri)), cacheRoot);
-        var target = TrackingTarget.Resolve(trackingUri, Environment.GetEnvironmentVariable(TrackingTarget.UriVariable), ".");
-        using var store = target.Open(RestOptions.FromEnvironment(), MlflowTracking.LocalRunsRoot("."));
+        var target = TrackingTarget.Resolve(trackingUri, Environment.GetEnvironmentVariable(TrackingTarget.UriVariable), rootDirectory);
+        using var store = target.Open(RestOptions.FromEnvironment(), MlflowTracking.LocalRunsRoot(rootDirectory));
         return ModelSources.Fetch(uri, store, cacheRoot);
     }
 
-    /// <summary>What <c>predict --model</c> needs, for the app host (the store from MLFLOW_TRACKING_URI or lightning.yaml's tracking.uri).</summary>
-    public static ResolvedModel ResolveForApp(string uri)
+    /// <summary>What <c>predict --model</c> needs, for the app host: the model from the app's own tracking store.</summary>
+    public static ResolvedModel ResolveForApp(string uri, TrackingOptions tracking, Core.Training.TrainerOptions trainer)
     {
-        string? fromYaml = null;
-        if (Environment.GetEnvironmentVariable(TrackingTarget.UriVariable) is not { Length: > 0 } && File.Exists("lightning.yaml"))
-            fromYaml = Hosting.Configuration.ConfigSources.FromYamlFile("lightning.yaml").FirstOrDefault(e => e.NormalizedKey == "tracking.uri")?.Value;
         try
         {
-            var local = Fetch(uri, fromYaml);
+            var local = Fetch(uri, tracking.Uri, rootDirectory: trainer.DefaultRootDir);
             return new ResolvedModel(local.Folder, local.WeightsSha256, local.Description);
         }
         catch (MlflowException error)

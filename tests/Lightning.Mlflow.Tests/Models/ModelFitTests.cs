@@ -105,6 +105,21 @@ public sealed class ModelFitTests : IDisposable
         }
         var wrong = Assert.Throws<MlflowException>(() => ModelLoader.Load<RegressionModule>("models:/fs@champion", mlruns));
         Assert.Contains("has no alias 'champion'", wrong.Message);
+
+        // predict --model: the app's own store, the model's weights; the predictions are the trained module's.
+        var output = _work.Combine("predictions.safetensors");
+        var predict = RegressionApp.Run(_work.Path, ["predict", "--model", "models:/fs/1", $"--tracking.uri={mlruns}", "--predictions", output]);
+        Assert.True(predict.ExitCode == 0, predict.Output + predict.Error);
+        Assert.Contains("Using the weights of models:/fs/1 (file://", predict.Output);
+        using var trained = ModelLoader.Load<RegressionModule>("models:/fs/1", mlruns);
+        using var __ = no_grad();
+        var (x, _) = RegressionData.Rows();
+        using var expected = trained.Forward(x[32..]);
+        using var saved = TorchSharp.PyBridge.Safetensors.LoadStateDict(output)["predictions"];
+        Assert.True(expected.eq(saved).all().item<bool>(), "predict --model predicted otherwise");
+        var missing = RegressionApp.Run(_work.Path, ["predict", "--model", "models:/fs/7", $"--tracking.uri={mlruns}"]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("Version 7 of registered model 'fs' does not exist", missing.Error);
     }
 
     [Fact]

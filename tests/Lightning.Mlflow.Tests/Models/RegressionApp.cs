@@ -54,11 +54,14 @@ public sealed class RegressionData : LightningDataModule<TensorBatch>
 
     public static Tensor Probe() => linspace(-1, 1, 12).reshape(3, 4);
 
-    public override void Setup(Stage stage)
+    public override void Setup(Stage stage) => (_x, _y) = Rows();
+
+    /// <summary>The 40 rows; the last 8 are the validation and predict rows.</summary>
+    public static (Tensor X, Tensor Y) Rows()
     {
         using var generator = new Generator(7);
-        _x = randn([40, 4], generator: generator);
-        _y = stack([_x.sum(1), _x[.., 0] - _x[.., 1]], 1);
+        var x = randn([40, 4], generator: generator);
+        return (x, stack([x.sum(1), x[.., 0] - x[.., 1]], 1));
     }
 
     public override IBatchLoader<TensorBatch> TrainLoader() => new TensorLoader(_x![..32], _y![..32], new LoaderOptions { BatchSize = 8 });
