@@ -48,7 +48,8 @@ internal static class AppCommandLine
         };
         var model = new Option<string?>("--model")
         {
-            Description = "predict: the weights and model options of a logged model (models:/NAME@alias, models:/NAME/VERSION, runs:/ID/model, a folder)."
+            Description = "predict: the weights and model options of a logged model " +
+                "(models:/NAME@alias, models:/NAME/VERSION, runs:/ID/model, a folder)."
         };
         var verbose = new Option<bool>("--verbose")
         {
@@ -68,7 +69,10 @@ internal static class AppCommandLine
             command.Options.Add(model);
         }
         command.SetAction(result => run(new AppInvocation(kind, result.GetValue(config), result.GetValue(checkpoint), result.GetValue(events),
-            result.GetValue(predictions), result.UnmatchedTokens.ToList()) { Verbose = result.GetValue(verbose), ModelUri = result.GetValue(model) }));
+            result.GetValue(predictions), result.UnmatchedTokens.ToList())
+        {
+            Verbose = result.GetValue(verbose), ModelUri = result.GetValue(model),
+        }));
         return command;
     }
 }

@@ -146,7 +146,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     private ResolvedModel ResolveModel(string uri, AppConfig config)
     {
         if (host.ModelResolver is null && Directory.Exists(uri)) return new ResolvedModel(Path.GetFullPath(uri), null, Path.GetFullPath(uri));
-        return host.ModelResolver?.Invoke(uri, config.Tracking, config.Trainer) ?? throw new LightningConfigException([new ConfigIssue("--model", uri, "command line",
+        return host.ModelResolver?.Invoke(uri, config.Tracking, config.Trainer)
+            ?? throw new LightningConfigException([new ConfigIssue("--model", uri, "command line",
             "is not a folder, and this app has no model registry: use a folder with model.safetensors, or wire MLflow (UseMlflow).")]);
     }
 

@@ -39,7 +39,8 @@ internal sealed class LogModelCallback<TBatch>(
         if (_failed || trainer.Failure is not null || !trainer.IsGlobalZero || mode == LogModelMode.None) return;
         var kept = checkpoints().ToList();
         var path = mode == LogModelMode.Best
-            ? kept.Select(c => c.BestModelPath).FirstOrDefault(p => p is not null) ?? kept.Select(c => c.LastModelPath).FirstOrDefault(p => p is not null)
+            ? kept.Select(c => c.BestModelPath).FirstOrDefault(p => p is not null)
+              ?? kept.Select(c => c.LastModelPath).FirstOrDefault(p => p is not null)
             : kept.Select(c => c.LastModelPath).FirstOrDefault(p => p is not null);
         if (path is null || !File.Exists(path))
         {

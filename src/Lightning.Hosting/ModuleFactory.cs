@@ -13,7 +13,8 @@ public static class ModuleFactory
     {
         var factory = new ComponentFactory(moduleType, section);
         var entries = configYaml is not null && File.Exists(configYaml)
-            ? ConfigSources.Merge(ConfigSources.FromYamlFile(configYaml).Where(e => e.NormalizedKey.StartsWith(section + ".", StringComparison.Ordinal)))
+            ? ConfigSources.Merge(ConfigSources.FromYamlFile(configYaml)
+                .Where(e => e.NormalizedKey.StartsWith(section + ".", StringComparison.Ordinal)))
             : [];
         return factory.Create(factory.BindOptions(new ConfigBinder(entries)));
     }

@@ -182,7 +182,10 @@ public sealed partial class ReplayServer
         }
         if (VersionAlias().IsMatch(alias))
         {
-            Json(context, 400, new JsonObject { ["error_code"] = "INVALID_PARAMETER_VALUE", ["message"] = $"Version alias name '{alias}' is reserved." });
+            Json(context, 400, new JsonObject
+            {
+                ["error_code"] = "INVALID_PARAMETER_VALUE", ["message"] = $"Version alias name '{alias}' is reserved.",
+            });
             return;
         }
         if (!FindVersion(context, name, json["version"]?.GetValue<string>() ?? "", out var model, out var version)) return;

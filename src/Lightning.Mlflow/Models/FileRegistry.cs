@@ -68,7 +68,8 @@ public sealed class FileRegistry(string root, TimeProvider? time = null) : IMode
         var fields = Read(meta);
         var number = fields.GetValueOrDefault("version") ?? version;
         return new ModelVersion(name, number, fields.GetValueOrDefault("source") ?? "", fields.GetValueOrDefault("run_id") ?? "",
-            fields.GetValueOrDefault("status") ?? "READY", fields.GetValueOrDefault("status_message"), fields.GetValueOrDefault("current_stage") ?? "None",
+            fields.GetValueOrDefault("status") ?? "READY", fields.GetValueOrDefault("status_message"),
+            fields.GetValueOrDefault("current_stage") ?? "None",
             fields.GetValueOrDefault("description") ?? "", Long(fields, "creation_timestamp"), Long(fields, "last_updated_timestamp"),
             [.. Aliases(folder).Where(a => a.Value == number).Select(a => a.Key)]);
     }
@@ -105,7 +106,9 @@ public sealed class FileRegistry(string root, TimeProvider? time = null) : IMode
             Long(meta, "last_updated_timestamp"),
             // As MLflow: the newest version of each stage.
             [.. versions.GroupBy(v => v.Stage).Select(g => g.Last()).OrderBy(v => long.Parse(v.Version, CultureInfo.InvariantCulture))],
-            Directory.Exists(tags) ? Directory.EnumerateFiles(tags).ToDictionary(f => Path.GetFileName(f), File.ReadAllText) : new Dictionary<string, string>(),
+            Directory.Exists(tags)
+                ? Directory.EnumerateFiles(tags).ToDictionary(f => Path.GetFileName(f), File.ReadAllText)
+                : new Dictionary<string, string>(),
             Aliases(folder));
     }
 

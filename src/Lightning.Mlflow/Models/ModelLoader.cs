@@ -53,7 +53,8 @@ public static class ModelLoader
         }
         catch (MlflowException error)
         {
-            throw new Core.Configuration.LightningConfigException([new Core.Configuration.ConfigIssue("--model", uri, "command line", error.Message)]);
+            throw new Core.Configuration.LightningConfigException(
+                [new Core.Configuration.ConfigIssue("--model", uri, "command line", error.Message)]);
         }
     }
 }
@@ -63,7 +64,7 @@ public static class LoadFromModelExtension
 {
     extension<TModule>(TModule) where TModule : nn.Module
     {
-        /// <summary>The module logged at <paramref name="uri"/>, with its weights, ready to predict (see <see cref="ModelLoader.Load{TModule}"/>).</summary>
+        /// <summary>The module logged at <paramref name="uri"/>, ready to predict (see <see cref="ModelLoader.Load{TModule}"/>).</summary>
         public static TModule LoadFromModel(string uri, string? trackingUri = null, string? cacheRoot = null) =>
             ModelLoader.Load<TModule>(uri, trackingUri, cacheRoot);
     }

@@ -11,7 +11,9 @@ public static class ModelRegistration
     /// <summary>Registers <paramref name="source"/> of run <paramref name="runId"/> as the next version of <paramref name="name"/>.</summary>
     /// <param name="registry">The registry.</param>
     /// <param name="name">The registered model.</param>
-    /// <param name="source">The model folder's resolved URI (<c>mlflow-artifacts:/…/artifacts/model</c>), never <c>runs:/</c> (transcript 99).</param>
+    /// <param name="source">
+    /// The model folder's resolved URI (<c>mlflow-artifacts:/…/artifacts/model</c>), never <c>runs:/</c> (transcript 99).
+    /// </param>
     /// <param name="runId">The run that logged it.</param>
     /// <param name="time">Paces the polls (every 3 s, at most 300 s, Python's defaults).</param>
     /// <exception cref="MlflowException">Refused, failed, or still pending after 300 s.</exception>

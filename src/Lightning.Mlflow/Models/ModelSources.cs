@@ -48,7 +48,8 @@ public static class ModelSources
             var slash = rest.LastIndexOf('/');
             var version = at > 0 ? registry.GetByAlias(rest[..at], rest[(at + 1)..])
                 : slash > 0 ? registry.GetVersion(rest[..slash], rest[(slash + 1)..])
-                : throw new MlflowException($"'{uri}' names no version: write models:/NAME/VERSION or models:/NAME@ALIAS.", "INVALID_PARAMETER_VALUE", 400);
+                : throw new MlflowException($"'{uri}' names no version: write models:/NAME/VERSION or models:/NAME@ALIAS.",
+                    "INVALID_PARAMETER_VALUE", 400);
             return version.Source.StartsWith("runs:/", StringComparison.Ordinal) ? Resolve(version.Source, store) : version.Source;
         }
         if (uri.StartsWith("runs:/", StringComparison.Ordinal))
@@ -101,7 +102,8 @@ public static class ModelSources
         yaml.Load(new StringReader(mlmodel));
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         string? Scalar(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode { Value: { } text } && text != "null" ? text : null;
+            node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode { Value: { } text } && text != "null"
+                ? text : null;
         if (!root.Children.TryGetValue(new YamlScalarNode("flavors"), out var flavors) || flavors is not YamlMappingNode map
             || !map.Children.TryGetValue(new YamlScalarNode(MlModelFile.Flavor), out var flavor) || flavor is not YamlMappingNode ours)
             throw new MlflowException($"{description} is not a Lightning for .NET model: its MLmodel has no '{MlModelFile.Flavor}' flavor.",

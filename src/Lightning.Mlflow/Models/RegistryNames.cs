@@ -19,17 +19,21 @@ public static partial class RegistryNames
     public static string Alias(string alias)
     {
         if (alias.Length is 0 or > 255 || !AliasCharacters().IsMatch(alias))
-            throw new MlflowException($"Alias '{alias}' may only contain letters, digits, '_' and '-' (1 to 255 of them).", "INVALID_PARAMETER_VALUE", 400);
+            throw new MlflowException($"Alias '{alias}' may only contain letters, digits, '_' and '-' (1 to 255 of them).",
+                "INVALID_PARAMETER_VALUE", 400);
         if (alias.Equals("latest", StringComparison.OrdinalIgnoreCase))
-            throw new MlflowException("Alias 'latest' is reserved by MLflow (any case); choose another name, e.g. champion.", "INVALID_PARAMETER_VALUE", 400);
+            throw new MlflowException("Alias 'latest' is reserved by MLflow (any case); choose another name, e.g. champion.",
+                "INVALID_PARAMETER_VALUE", 400);
         if (VersionAlias().IsMatch(alias))
-            throw new MlflowException($"Alias '{alias}' is reserved by MLflow for version numbers; choose another name.", "INVALID_PARAMETER_VALUE", 400);
+            throw new MlflowException($"Alias '{alias}' is reserved by MLflow for version numbers; choose another name.",
+                "INVALID_PARAMETER_VALUE", 400);
         return alias;
     }
 
     /// <summary>Refuses a version that is not a positive whole number.</summary>
     public static string Version(string version) =>
-        long.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number > 0
+        long.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+        && number > 0
             ? number.ToString(System.Globalization.CultureInfo.InvariantCulture)
             : throw new MlflowException($"Model version '{version}' is not a version number (1, 2, …).", "INVALID_PARAMETER_VALUE", 400);
 

@@ -100,6 +100,7 @@ internal sealed class RestRegistry(RestClient client, string uri) : IModelRegist
 
     // The server's messages name Python's view (name=x, version=99) or embed SQL text (72): one sentence of ours instead.
     private MlflowException Refused(MlflowException error, string what) => error.ErrorCode == "RESOURCE_DOES_NOT_EXIST"
-        ? new MlflowException($"The {what} does not exist in {uri}; 'dotnet lightning models list' shows what does.", error.ErrorCode, error.Status, error)
+        ? new MlflowException($"The {what} does not exist in {uri}; 'dotnet lightning models list' shows what does.",
+            error.ErrorCode, error.Status, error)
         : new MlflowException($"{uri} refused the {what}: {error.Message.TrimEnd('.')}.", error.ErrorCode, error.Status, error);
 }

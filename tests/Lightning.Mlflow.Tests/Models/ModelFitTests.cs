@@ -91,7 +91,8 @@ public sealed class ModelFitTests : IDisposable
     {
         var probe = new ProbeCallback();
         var mlruns = _work.Combine("mlruns");
-        var fit = RegressionApp.Run(_work.Path, ["fit", $"--tracking.uri={mlruns}", "--tracking.register_model=fs", "--tracking.log_model=last"], probe);
+        var fit = RegressionApp.Run(_work.Path,
+            ["fit", $"--tracking.uri={mlruns}", "--tracking.register_model=fs", "--tracking.log_model=last"], probe);
         Assert.True(fit.ExitCode == 0, fit.Output + fit.Error);
         var version = new FileRegistry(mlruns).GetVersion("fs", "1");
         Assert.StartsWith("file://", version.Source);

@@ -40,7 +40,8 @@ public sealed class RegressionModule : LightningModule<TensorBatch>
         return loss;
     }
 
-    public override void ValidationStep(TensorBatch batch, long batchIndex) => Log("val_loss", functional.mse_loss(Forward(batch.Input), batch.Target));
+    public override void ValidationStep(TensorBatch batch, long batchIndex) =>
+        Log("val_loss", functional.mse_loss(Forward(batch.Input), batch.Target));
 
     public override Tensor PredictStep(TensorBatch batch, long batchIndex) => Forward(batch.Input);
 
