@@ -9,6 +9,7 @@ var error = Console.Error;
 var root = new RootCommand("dotnet lightning: train and evaluate Lightning for .NET projects, browse and push their runs, check the setup.");
 foreach (var command in TrainingCommands.Create(output, error)) root.Subcommands.Add(command);
 root.Subcommands.Add(RunsCommand.Create(output));
+root.Subcommands.Add(ModelsCommand.Create(output));
 root.Subcommands.Add(UiCommand.Create(output));
 root.Subcommands.Add(DoctorCommand.Create(output));
 root.Subcommands.Add(SweepCommand.Create(output, error));

@@ -7,7 +7,7 @@ internal static class AppCommandLine
 {
     public static readonly string[] KnownOptions =
     [
-        "--config", "--ckpt-path", "--events", "--predictions", "--verbose", "--help",
+        "--config", "--ckpt-path", "--events", "--predictions", "--model", "--verbose", "--help",
         .. LrFindCommandLine.Options,
     ];
 
@@ -52,6 +52,11 @@ internal static class AppCommandLine
         {
             Description = "predict: output file (default: predictions.safetensors in trainer.default_root_dir)."
         };
+        var model = new Option<string?>("--model")
+        {
+            Description = "predict: the weights and model options of a logged model " +
+                "(models:/NAME@alias, models:/NAME/VERSION, runs:/ID/model, a folder)."
+        };
         var verbose = new Option<bool>("--verbose")
         {
             Description = "On a failure, also print the full stack trace (it always goes to the run's error log)."
@@ -64,9 +69,16 @@ internal static class AppCommandLine
             command.Options.Add(checkpoint);
             command.Options.Add(events);
         }
-        if (kind == AppCommand.Predict) command.Options.Add(predictions);
+        if (kind == AppCommand.Predict)
+        {
+            command.Options.Add(predictions);
+            command.Options.Add(model);
+        }
         command.SetAction(result => run(new AppInvocation(kind, result.GetValue(config), result.GetValue(checkpoint), result.GetValue(events),
-            result.GetValue(predictions), result.UnmatchedTokens.ToList()) { Verbose = result.GetValue(verbose) }));
+            result.GetValue(predictions), result.UnmatchedTokens.ToList())
+        {
+            Verbose = result.GetValue(verbose), ModelUri = result.GetValue(model),
+        }));
         return command;
     }
 }

@@ -24,6 +24,13 @@ public sealed record AppHostOptions
     /// </summary>
     public Func<TrackingOptions, TrainerOptions, string, ITracker> TrackerFactory { get; init; } = DefaultTracker;
 
+    /// <summary>
+    /// Brings a logged model (<c>predict --model URI</c>) from the store the tracking and trainer options name into a
+    /// local folder with <c>model.safetensors</c> and <c>config.yaml</c>, and gives the weights' recorded SHA-256;
+    /// null: only folders are understood. A tracking package that has a model registry sets it.
+    /// </summary>
+    public Func<string, TrackingOptions, TrainerOptions, ResolvedModel>? ModelResolver { get; init; }
+
     /// <summary>The project's own callbacks, added to those lightning.yaml configures.</summary>
     public IReadOnlyList<Core.Callbacks.Callback> Callbacks { get; init; } = [];
 

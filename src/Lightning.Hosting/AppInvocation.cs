@@ -15,4 +15,7 @@ public sealed record AppInvocation(
 
     /// <summary><c>tune lr</c>: the sweep and where the learning rate is configured; null for other commands.</summary>
     public LrFindRequest? LrFind { get; init; }
+
+    /// <summary>--model: predict with a logged model (<c>models:/NAME@alias</c>, <c>models:/NAME/3</c>, <c>runs:/ID/model</c>, a folder).</summary>
+    public string? ModelUri { get; init; }
 }

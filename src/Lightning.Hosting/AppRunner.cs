@@ -41,6 +41,10 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     {
         if (invocation.Command == AppCommand.Doctor) return Doctor();
         var config = ResolveConfig(invocation);
+        // A logged model (from the app's own tracking store) brings its model options, which the weights need; the
+        // project's layers still win.
+        var model = invocation.ModelUri is { } uri ? ResolveModel(uri, config) : null;
+        if (model is not null) config = ResolveConfig(invocation, model);
         if (invocation.Command == AppCommand.PrintConfig)
         {
             host.Output.Write(config.ToYaml());
@@ -49,7 +53,10 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         _rootDir = config.Trainer.DefaultRootDir;
         TorchNative.EnsureLoadable();
         var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
-        if (checkpoint is null && invocation.Command is AppCommand.Validate or AppCommand.Test or AppCommand.Predict)
+        if (model is not null && checkpoint is not null)
+            throw new LightningConfigException([new ConfigIssue("--model", invocation.ModelUri, "command line",
+                "cannot be combined with --ckpt-path: give one source of weights.")]);
+        if (checkpoint is null && model is null && invocation.Command is AppCommand.Validate or AppCommand.Test or AppCommand.Predict)
             WarnUntrained(invocation.Command, config);
         // 'last' and 'best' resolve to a file of some run: say which, so a result is never of an unknown checkpoint.
         if (checkpoint is not null)
@@ -62,6 +69,11 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         var module = (LightningModule<TBatch>)_module.Create(config.Model);
         if (config.Model is not null && module.Hyperparameters.Count == 0) module.SaveHyperparameters(config.Model);
         var data = (LightningDataModule<TBatch>)_data.Create(config.Data);
+        if (model is not null)
+        {
+            Core.Checkpoints.ModelWeights.LoadInto(module, Path.Combine(model.Folder, ModelPackage.WeightsFile), model.WeightsSha256);
+            host.Output.WriteLine($"Using the weights of {model.Description}.");
+        }
         if (invocation.LrFind is { } lrFind)
             return new LrFindCommand<TBatch>(host).Run(config, module, data, lrFind, invocation, _module.ProjectName, _sources);
 
@@ -77,13 +89,18 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         if (config.Trainer.EnableProgressBar)
             callbacks.Add(new Core.Callbacks.ProgressBar(host.Output, Core.Callbacks.ProgressModeSetting.Choose(host.OutputIsTerminal,
                 Environment.GetEnvironmentVariable(Core.Callbacks.ProgressModeSetting.Variable))));
+        Trainer? built = null;
+        if (invocation.Command == AppCommand.Fit && config.Tracking.LogModel != LogModelMode.None)
+            callbacks.Add(new LogModelCallback<TBatch>(config.Tracking.LogModel, config.ToYaml(),
+                () => built!.Callbacks.OfType<Core.Callbacks.ModelCheckpoint>(), () => data.ValidationLoader() ?? data.TrainLoader()));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
         var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
         var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
         {
             Run = new RunStart(config.Tracking.RunName ?? $"{AppCommandLine.NameOf(invocation.Command)}-{host.Time.GetUtcNow():yyyyMMdd-HHmmss}",
-                config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint)),
+                config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint ?? model?.Description)),
         };
+        built = trainer;
 
         try
         {
@@ -128,10 +145,22 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         return tags;
     }
 
-    private AppConfig ResolveConfig(AppInvocation invocation)
+    private ResolvedModel ResolveModel(string uri, AppConfig config)
+    {
+        if (host.ModelResolver is null && Directory.Exists(uri)) return new ResolvedModel(Path.GetFullPath(uri), null, Path.GetFullPath(uri));
+        return host.ModelResolver?.Invoke(uri, config.Tracking, config.Trainer)
+            ?? throw new LightningConfigException([new ConfigIssue("--model", uri, "command line",
+            "is not a folder, and this app has no model registry: use a folder with model.safetensors, or wire MLflow (UseMlflow).")]);
+    }
+
+    private AppConfig ResolveConfig(AppInvocation invocation, ResolvedModel? model = null)
     {
         var file = invocation.ConfigFile ?? (File.Exists("lightning.yaml") ? "lightning.yaml" : null);
+        var modelConfig = model is null ? null : Path.Combine(model.Folder, ModelPackage.ConfigFile);
         var entries = ConfigSources.Merge(
+            modelConfig is not null && File.Exists(modelConfig)
+                ? [.. ConfigSources.FromYamlFile(modelConfig).Where(e => e.NormalizedKey.StartsWith("model.", StringComparison.Ordinal))]
+                : [],
             file is null ? [] : ConfigSources.FromYamlFile(file),
             ConfigSources.FromEnvironment(Environment.GetEnvironmentVariables()),
             ConfigSources.FromArguments(invocation.Overrides, AppCommandLine.KnownOptions));

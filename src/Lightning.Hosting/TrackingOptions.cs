@@ -20,6 +20,12 @@ public sealed record TrackingOptions : IValidatableOptions
     /// <summary>Extra tags as <c>key=value,key=value</c> (a sweep sets <c>sweep.id</c> and <c>sweep.trial</c>).</summary>
     public string? Tags { get; init; }
 
+    /// <summary>Which checkpoint a successful fit logs as the run's model under <c>model/</c>; default the best.</summary>
+    public LogModelMode LogModel { get; init; } = LogModelMode.Best;
+
+    /// <summary>Registers the logged model as a new version of this registered model; null registers nothing.</summary>
+    public string? RegisterModel { get; init; }
+
     /// <summary>The extra tags as pairs.</summary>
     public IEnumerable<KeyValuePair<string, string>> TagPairs() =>
         (Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -31,6 +37,10 @@ public sealed record TrackingOptions : IValidatableOptions
         if (Experiment is { Length: 0 }) errors.Add(nameof(Experiment), Experiment, "must not be empty (or unset for the project name).");
         if (ParentRunId is { } parent && (parent.Length != 32 || !parent.All(char.IsAsciiHexDigit)))
             errors.Add(nameof(ParentRunId), parent, "must be an MLflow run id: 32 hexadecimal characters.");
+        if (RegisterModel is { } model && (model.Trim().Length == 0 || model.Contains('/') || model.Contains('%')))
+            errors.Add(nameof(RegisterModel), model, "must be a model name without '/' or '%' (MLflow's file store refuses them).");
+        if (RegisterModel is not null && LogModel == LogModelMode.None)
+            errors.Add(nameof(RegisterModel), RegisterModel, "needs a logged model: set tracking.log_model to best or last.");
         if (Tags is { } tags && tags.Split(',', StringSplitOptions.RemoveEmptyEntries).Any(t => !t.Contains('=')))
             errors.Add(nameof(Tags), tags, "must be key=value pairs separated by commas.");
     }

@@ -87,6 +87,9 @@ public sealed partial class MlflowTracker
             case ReopenCommand:
                 Deliver(() => _store.UpdateRun(_run!.RunId, RunStatus.Running, 0), () => _spool!.AppendStatus(RunStatus.Running, 0), 0, 0, 0);
                 break;
+            case ModelCommand model:
+                LogModelNow(model.Model);
+                break;
             case BarrierCommand barrier:
                 barrier.Done.Set();
                 break;

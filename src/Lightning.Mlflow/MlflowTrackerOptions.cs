@@ -33,6 +33,9 @@ public sealed record MlflowTrackerOptions
     /// </summary>
     public TimeSpan FinalDeliveryBudget { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Registers each logged model as a new version of this registered model; null registers nothing.</summary>
+    public string? RegisterModel { get; init; }
+
     /// <summary>Clock for probes and timestamps.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -14,6 +14,7 @@ public static class MlflowTracking
         {
             TrackerFactory = (tracking, trainer, project) => Create(tracking, trainer, project, host.Error, host.Output, host.Time),
             LrFindPlot = Plots.LrFindPlot.Render,
+            ModelResolver = Models.ModelLoader.ResolveForApp,
         };
 
     /// <summary>
@@ -35,7 +36,10 @@ public static class MlflowTracking
         var fromEnvironment = Environment.GetEnvironmentVariable("MLFLOW_EXPERIMENT_NAME");
         var experiment = tracking.Experiment ?? (string.IsNullOrEmpty(fromEnvironment) ? project : fromEnvironment);
         return new MlflowTracker(store,
-            new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time });
+            new MlflowTrackerOptions
+            {
+                Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time, RegisterModel = tracking.RegisterModel,
+            });
     }
 
     /// <summary>Where runs on a server keep their local files (checkpoints, spool): <c>.lightning/runs</c> under the root folder.</summary>

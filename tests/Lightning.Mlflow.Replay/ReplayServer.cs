@@ -212,6 +212,7 @@ public sealed partial class ReplayServer : IDisposable
             return;
         }
         var rpc = path[api.Length..];
+        if (RouteModels(context, rpc, body)) return;
         if (request.HttpMethod == "GET")
         {
             var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);

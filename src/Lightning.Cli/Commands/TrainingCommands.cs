@@ -6,7 +6,7 @@ namespace Lightning.Cli.Commands;
 /// <summary>fit, validate, test, predict: build the project if needed, then run its app with the same subcommand.</summary>
 internal static class TrainingCommands
 {
-    private static readonly string[] Known = ["--project", "--config", "--ckpt-path", "--events", "--predictions", "--verbose", "--help"];
+    private static readonly string[] Known = ["--project", "--config", "--ckpt-path", "--events", "--predictions", "--model", "--verbose", "--help"];
 
     public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
     {
@@ -38,6 +38,11 @@ internal static class TrainingCommands
             command.Options.Add(checkpoint);
             command.Options.Add(events);
             command.Options.Add(verbose);
+            var model = new Option<string?>("--model")
+            {
+                Description = "predict: a logged model's weights and options (models:/NAME@alias, models:/NAME/VERSION, runs:/ID/model, a folder)."
+            };
+            if (name == "predict") command.Options.Add(model);
             command.SetAction(result =>
             {
                 var overrides = result.UnmatchedTokens.ToList();
@@ -56,6 +61,7 @@ internal static class TrainingCommands
                     arguments.AddRange(["--ckpt-path", ckpt is "last" or "best" ? ckpt : Path.GetFullPath(ckpt)]);
                 if (result.GetValue(events) is { } eventsFile) arguments.AddRange(["--events", Path.GetFullPath(eventsFile)]);
                 if (result.GetValue(verbose)) arguments.Add("--verbose");
+                if (result.GetValue(model) is { } uri) arguments.AddRange(["--model", Directory.Exists(uri) ? Path.GetFullPath(uri) : uri]);
                 arguments.AddRange(overrides);
                 return app.Run(path, arguments);
             });

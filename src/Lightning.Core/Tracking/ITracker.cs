@@ -27,6 +27,12 @@ public interface ITracker : IDisposable
     /// <summary>Stores the file at <paramref name="localPath"/> as artifact <paramref name="artifactPath"/> (relative, '/'-separated).</summary>
     void LogArtifact(string localPath, string artifactPath);
 
+    /// <summary>
+    /// Logs <paramref name="model"/> as the run's model (MLflow: its files under <c>model/</c>, then the model record).
+    /// Default: nothing, the folder stays where it is (a tracker without models).
+    /// </summary>
+    void LogModel(ModelPackage model) { }
+
     /// <summary>Removes an artifact stored earlier (a checkpoint dropped from the top-k).</summary>
     void DeleteArtifact(string artifactPath);
 

@@ -61,6 +61,9 @@ public interface ITrainerView
     /// <summary>Whether a stop was requested (by a callback, max_time or a signal).</summary>
     bool ShouldStop { get; }
 
+    /// <summary>Why the run failed (<see cref="Fail"/>), or null; a fit-end callback tells a failed fit from a finished one by it.</summary>
+    string? Failure => null;
+
     /// <summary>Asks the trainer to stop after the current step; <paramref name="reason"/> is reported.</summary>
     void RequestStop(string reason);
 

@@ -120,6 +120,19 @@ public sealed class FileStore : IRunStore
     }
 
     /// <inheritdoc />
+    public void LogModel(string runId, string modelJson)
+    {
+        // What the server does (transcript 69): the tag holds a JSON list, one element per logged model, written as
+        // Python's json.dumps writes it, without a newline (transcript 97).
+        var file = KeyPath(RunFolder(runId), "tags", "mlflow.log-model.history");
+        var history = File.Exists(file) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file)) is System.Text.Json.Nodes.JsonArray list
+            ? list : [];
+        history.Add(System.Text.Json.Nodes.JsonNode.Parse(modelJson));
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, Models.PythonJson.Write(history));
+    }
+
+    /// <inheritdoc />
     public void UploadArtifact(RunHandle run, string localPath, string artifactPath)
     {
         var target = ArtifactPaths.Resolve(LocalRunDirectory(run), artifactPath);

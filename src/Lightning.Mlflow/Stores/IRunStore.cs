@@ -19,6 +19,12 @@ public interface IRunStore : IDisposable
         string runId, IReadOnlyList<MetricPoint> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters,
         IReadOnlyList<KeyValuePair<string, string>> tags);
 
+    /// <summary>
+    /// Records a logged model (the MLmodel dict as JSON, <paramref name="modelJson"/>) after its files were stored:
+    /// the run's tag <c>mlflow.log-model.history</c> gets it appended.
+    /// </summary>
+    void LogModel(string runId, string modelJson);
+
     /// <summary>Sets the run's status and end time.</summary>
     void UpdateRun(string runId, RunStatus status, long endTimeMs);
 

@@ -78,7 +78,38 @@ internal sealed class RestClient : IDisposable
         _closing.Dispose();
     }
 
+    /// <summary>The bytes of a file the server sends (an artifact through the proxy), with the same retries as the API calls.</summary>
+    public byte[] GetBytes(string path)
+    {
+        using var response = Exchange(() => new HttpRequestMessage(HttpMethod.Get, path));
+        if (response.IsSuccessStatusCode) return response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+        throw Failure(response, response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+    }
+
     private JsonObject Send(Func<HttpRequestMessage> request)
+    {
+        using var response = Exchange(request);
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        if (response.IsSuccessStatusCode) return Success(text, response);
+        throw Failure(response, text);
+    }
+
+    private static MlflowException Failure(HttpResponseMessage response, string text)
+    {
+        JsonObject? error = null;
+        try
+        {
+            error = JsonNode.Parse(text) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        var code = error?["error_code"]?.GetValue<string>() ?? $"HTTP_{(int)response.StatusCode}";
+        var message = error?["message"]?.GetValue<string>() ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        return new MlflowException(message, code, (int)response.StatusCode);
+    }
+
+    private HttpResponseMessage Exchange(Func<HttpRequestMessage> request)
     {
         HttpResponseMessage response;
         // Past the closing deadline a request still gets its one attempt (ShouldRetry refuses the rest); before it, the
@@ -96,22 +127,7 @@ internal sealed class RestClient : IDisposable
         {
             throw new MlflowException($"MLflow server {_http.BaseAddress} did not answer: {error.Message}", "TEMPORARILY_UNAVAILABLE", 0, error);
         }
-        using (response)
-        {
-            var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-            if (response.IsSuccessStatusCode) return Success(text, response);
-            JsonObject? error = null;
-            try
-            {
-                error = JsonNode.Parse(text) as JsonObject;
-            }
-            catch (System.Text.Json.JsonException)
-            {
-            }
-            var code = error?["error_code"]?.GetValue<string>() ?? $"HTTP_{(int)response.StatusCode}";
-            var message = error?["message"]?.GetValue<string>() ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
-            throw new MlflowException(message, code, (int)response.StatusCode);
-        }
+        return response;
     }
 
     // Something other than MLflow may answer (a proxy's login page, a web server on the wrong port): that is the

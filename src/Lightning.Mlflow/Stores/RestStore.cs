@@ -29,6 +29,9 @@ public sealed class RestStore : IRunStore
     /// <inheritdoc />
     public bool IsRemote => true;
 
+    /// <summary>The HTTP client, shared with the model registry and the artifact download.</summary>
+    internal RestClient Client => _client;
+
     /// <inheritdoc />
     public RunHandle CreateRun(RunRequest request)
     {
@@ -70,6 +73,10 @@ public sealed class RestStore : IRunStore
     {
         foreach (var body in LogBatchChunker.Chunk(runId, metrics, parameters, tags)) _client.Post(Api + "runs/log-batch", body);
     }
+
+    /// <inheritdoc />
+    public void LogModel(string runId, string modelJson) =>
+        _client.Post(Api + "runs/log-model", new JsonObject { ["run_id"] = runId, ["model_json"] = modelJson });
 
     /// <inheritdoc />
     public void UpdateRun(string runId, RunStatus status, long endTimeMs)
@@ -184,6 +191,13 @@ public sealed class RestStore : IRunStore
         {
             return null;
         }
+    }
+
+    /// <summary>The bytes of <paramref name="artifactUri"/> (an <c>mlflow-artifacts:</c> file), through the proxy.</summary>
+    public byte[] Download(string artifactUri)
+    {
+        var segments = new System.Uri(artifactUri).AbsolutePath.Trim('/').Split('/').Select(System.Uri.EscapeDataString);
+        return _client.GetBytes("api/2.0/mlflow-artifacts/artifacts/" + string.Join('/', segments));
     }
 
     // mlflow-artifacts:/<path> (or mlflow-artifacts://host/<path>) maps to the tracking server's proxy.
