@@ -142,7 +142,9 @@ public sealed partial class Trainer
         catch (Exception error) when (error is not LightningConfigException and not CheckpointException || started)
         {
             context.Hooks.Exception(error);
-            return Finish(context, started, RunOutcome.Failed, error.Message, error);
+            var failed = Finish(context, started, RunOutcome.Failed, error.Message, error);
+            RankFailure.EndJob(_group, error.Message);
+            return failed;
         }
         finally
         {
