@@ -70,7 +70,13 @@ internal static class DdpFit
             ? trainer.Fit(module, loader, loader, resume)
             : trainer.Fit(module, new UnionOfShards(loader), new UnionOfShards(loader));
         if (result.Message is { } message) Console.WriteLine($"rank={rank} stopped={message}");
-        if (result.Outcome != RunOutcome.Finished) throw new InvalidOperationException($"The fit ended {result.Outcome}: {result.Message}");
+        // Ends as the app host does, by returning (MPI_Finalize then runs at exit), not by crashing, which mpirun would
+        // notice on its own: a failed rank must end the job itself.
+        if (result.Outcome != RunOutcome.Finished)
+        {
+            Console.Error.WriteLine($"rank={rank} ended={result.Outcome}: {result.Message}");
+            return 1;
+        }
         var name = mode == "ddp" ? $"weights-rank{rank}.bin" : "weights-reference.bin";
         File.WriteAllBytes(Path.Combine(folder, name), Weights(module));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
