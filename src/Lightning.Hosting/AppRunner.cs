@@ -50,6 +50,10 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             host.Output.Write(config.ToYaml());
             return ExitCodes.Finished;
         }
+        if (invocation.Command == AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer)) return MpiRelaunch.Run(config.Trainer, SourceOf);
+        // Only fit shards its data across ranks; an evaluation or prediction from a plain process runs in it alone.
+        if (invocation.Command != AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
+            config = config with { Trainer = config.Trainer with { Devices = DeviceCount.Auto, NumNodes = 1 } };
         _rootDir = config.Trainer.DefaultRootDir;
         TorchNative.EnsureLoadable();
         var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
@@ -77,7 +81,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         if (invocation.LrFind is { } lrFind)
             return new LrFindCommand<TBatch>(host).Run(config, module, data, lrFind, invocation, _module.ProjectName, _sources);
 
-        using var events = new EventsFile(invocation.EventsPath);
+        // One writer per events file: the ranks of a data-parallel job other than 0 would repeat rank 0's lines.
+        using var events = new EventsFile(Core.Distributed.LaunchEnvironment.Detect() is { Rank: not 0 } ? null : invocation.EventsPath);
         using var tracker = host.TrackerFactory(config.Tracking, config.Trainer, _module.ProjectName);
         _tracker = tracker;
         // The signal handler reaches the context the extensions subscribed to, which needs the signals' token.
@@ -120,6 +125,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             throw new LightningConfigException([.. error.Issues.Select(WithSource)]);
         }
     }
+
+    private string SourceOf(string key) => _sources.TryGetValue(key, out var entry) ? entry.Source : "defaults";
 
     private ConfigIssue WithSource(ConfigIssue issue)
     {

@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["sweeps-tpe"] = TpeBenchmarks.Run,
     ["startup"] = StartupBenchmarks.Run,
     ["data"] = ImageDataBenchmarks.Run,
+    ["ddp"] = DdpBenchmarks.Run,
 };
 if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();
 if (args.Length == 0 || !suites.ContainsKey(args[0]))

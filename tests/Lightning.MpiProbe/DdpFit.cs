@@ -20,20 +20,29 @@ internal static class DdpFit
     private const int BatchSize = 32;
 
     /// <summary>
-    /// Arguments: folder, ddp|reference, accumulate_grad_batches, gradient_clip_val (0 for none), then optionally
-    /// "tracked" (a CSV tracker and checkpoints under the folder) or "stop-on-rank1" (rank 1 alone asks to stop at step 10).
+    /// Arguments: folder, ddp|reference, accumulate_grad_batches, gradient_clip_val (0 for none), then any of
+    /// "tracked" (a CSV tracker and checkpoints under the folder), "stop-on-rank1" (rank 1 alone asks to stop at step 10),
+    /// "throw-on-rank1" (rank 1's training step throws at step 10), "kill-me" (no step limit; rank 1 prints its pid
+    /// at step 40 and waits for the test to kill it), "max-steps=N" (instead of 50), "resume" (from the folder's last.ckpt) and
+    /// "rank-noise" (dropout, and rank 1 draws more random numbers than rank 0, as augmentation keyed by rank would).
     /// </summary>
     public static int Run(string[] args)
     {
         var (folder, mode) = (args[1], args[2]);
+        Directory.CreateDirectory(folder);
         var accumulate = int.Parse(args[3], CultureInfo.InvariantCulture);
         var clip = double.Parse(args[4], CultureInfo.InvariantCulture);
-        var tracked = args.Length > 5 && args[5] == "tracked";
-        var stopOnRank1 = args.Length > 5 && args[5] == "stop-on-rank1";
+        var flags = args[5..];
+        var tracked = flags.Contains("tracked");
+        var stopOnRank1 = flags.Contains("stop-on-rank1");
+        var killMe = flags.Contains("kill-me");
+        var maxSteps = flags.Where(f => f.StartsWith("max-steps=", StringComparison.Ordinal))
+            .Select(f => int.Parse(f["max-steps=".Length..], CultureInfo.InvariantCulture)).DefaultIfEmpty(50).Single();
         var options = new TrainerOptions
         {
             Strategy = mode == "ddp" ? TrainingStrategy.Ddp : TrainingStrategy.Single,
-            MaxSteps = 50,
+            MaxSteps = killMe ? -1 : maxSteps,
+            MaxEpochs = killMe ? 100_000 : null,
             Seed = 7,
             Threads = 1,
             AccumulateGradBatches = accumulate,
@@ -44,18 +53,30 @@ internal static class DdpFit
             DefaultRootDir = Path.Combine(folder, "root"),
         };
         var rank = Lightning.Core.Distributed.LaunchEnvironment.Detect()?.Rank ?? 0;
-        Callback[] callbacks = stopOnRank1 && rank == 1 ? [new StopAtStep10()] : [];
+        Callback[] callbacks = (stopOnRank1, killMe, rank) switch
+        {
+            (true, _, 1) => [new StopAtStep10()],
+            (_, true, 1) => [new PidAtStep40()],
+            _ => [],
+        };
         var trainer = new Trainer(options, callbacks, tracked ? new CsvTracker(folder) : null, TextWriter.Null);
         // Each rank builds its model from a different seed: only the trainer's broadcast makes them start equal.
         random.manual_seed(100 + rank);
-        using var module = new Mlp();
+        using var module = new Mlp(flags.Contains("throw-on-rank1") && rank == 1, flags.Contains("rank-noise") ? rank : null);
         var (inputs, targets) = Data();
         var loader = new TensorLoader(inputs, targets, new LoaderOptions { BatchSize = BatchSize, Shuffle = true });
+        var resume = flags.Contains("resume") ? Directory.GetFiles(folder, "last.ckpt", SearchOption.AllDirectories).Single() : null;
         var result = mode == "ddp"
-            ? trainer.Fit(module, loader, loader)
+            ? trainer.Fit(module, loader, loader, resume)
             : trainer.Fit(module, new UnionOfShards(loader), new UnionOfShards(loader));
         if (result.Message is { } message) Console.WriteLine($"rank={rank} stopped={message}");
-        if (result.Outcome != RunOutcome.Finished) throw new InvalidOperationException($"The fit ended {result.Outcome}: {result.Message}");
+        // Ends as the app host does, by returning (MPI_Finalize then runs at exit), not by crashing, which mpirun would
+        // notice on its own: a failed rank must end the job itself.
+        if (result.Outcome != RunOutcome.Finished)
+        {
+            Console.Error.WriteLine($"rank={rank} ended={result.Outcome}: {result.Message}");
+            return 1;
+        }
         var name = mode == "ddp" ? $"weights-rank{rank}.bin" : "weights-reference.bin";
         File.WriteAllBytes(Path.Combine(folder, name), Weights(module));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -84,17 +105,44 @@ internal static class DdpFit
         }
     }
 
+    // The line a test waits for before it kills this rank; the rank then waits to be killed, so the kill lands at
+    // step 40, mid-epoch, whatever the machine's speed, with rank 0 waiting in the next step's all-reduce.
+    private sealed class PidAtStep40 : Callback
+    {
+        public override void OnTrainBatchEnd(ITrainerView trainer, Tensor loss, long batchIndex, long batchSize)
+        {
+            if (trainer.GlobalStep != 40) return;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rank=1 pid={Environment.ProcessId} step=40"));
+            Console.Out.Flush();
+            using var killed = new ManualResetEventSlim();
+            killed.Wait();
+        }
+    }
+
     private sealed class Mlp : LightningModule<TensorBatch>
     {
         private readonly TorchSharp.Modules.Linear _first = Linear(8, 32);
         private readonly TorchSharp.Modules.Linear _second = Linear(32, 4);
+        private readonly bool _throwAtStep10;
+        private readonly int? _noiseRank;
 
-        public Mlp() : base("mlp") => RegisterComponents();
+        public Mlp(bool throwAtStep10, int? noiseRank) : base("mlp")
+        {
+            _throwAtStep10 = throwAtStep10;
+            _noiseRank = noiseRank;
+            RegisterComponents();
+        }
 
-        private Tensor Forward(Tensor x) => _second.forward(functional.relu(_first.forward(x)));
+        private Tensor Forward(Tensor x)
+        {
+            var hidden = functional.relu(_first.forward(x));
+            return _second.forward(_noiseRank is null ? hidden : functional.dropout(hidden, 0.3, training));
+        }
 
         public override Tensor TrainingStep(TensorBatch batch, long batchIndex)
         {
+            if (_throwAtStep10 && Trainer!.GlobalStep == 10) throw new InvalidOperationException("The training step of rank 1 broke at step 10.");
+            if (_noiseRank is { } noisy) rand(noisy + 1).Dispose();
             var loss = functional.cross_entropy(Forward(batch.Input), batch.Target);
             Log("train_loss", loss);
             return loss;

@@ -7,8 +7,9 @@ using TorchSharp;
 
 // Prints what the collectives did as "rank=R name=value" lines; the tests compute what the values must be.
 // "bad-root" makes an MPI call fail; "bench" times the 1M-float all-reduce instead and prints rank 0's median as a BENCH line.
-// "ddp-fit" trains with the Trainer instead (see DdpFit), which starts MPI itself.
+// "ddp-fit" trains with the Trainer instead (see DdpFit), which starts MPI itself; "ddp-bench" times it (see DdpBench).
 if (args is ["ddp-fit", ..]) return DdpFit.Run(args);
+if (args is ["ddp-bench", ..]) return DdpBench.Run(args);
 try
 {
     using var group = ProcessGroups.Create();

@@ -19,14 +19,15 @@ public static class MpiRuntime
     }
 
     /// <summary>Runs <c>dotnet <paramref name="dll"/></c> as <paramref name="ranks"/> processes under Open MPI's mpirun.</summary>
+    /// <param name="onLine">Called with each line of the job's output as it arrives.</param>
     public static ChildProcess.Result RunOpenMpi(int ranks, string dll, IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, Action<string>? onLine = null)
     {
         EnsureInstalled();
         // As root (containers, CI) Open MPI refuses to start without --allow-run-as-root; --oversubscribe lets two ranks
         // share a machine with fewer free cores.
         string[] launcher = ["--allow-run-as-root", "--oversubscribe", "-np", ranks.ToString(), "dotnet", dll];
-        return Run("mpirun.openmpi", [.. launcher, .. arguments], environment);
+        return Run("mpirun.openmpi", [.. launcher, .. arguments], environment, onLine);
     }
 
     /// <summary>Runs <c>dotnet <paramref name="dll"/></c> as <paramref name="ranks"/> processes under MPICH's Hydra.</summary>
@@ -37,10 +38,12 @@ public static class MpiRuntime
         return Run("mpirun.mpich", ["-np", ranks.ToString(), "dotnet", dll, .. arguments], environment);
     }
 
-    private static ChildProcess.Result Run(string launcher, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    private static ChildProcess.Result Run(string launcher, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment,
+        Action<string>? onLine = null)
     {
         var variables = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
-        return ChildProcess.Run(Repository.Root, launcher, arguments, variables, timeout: TimeSpan.FromMinutes(3));
+        return ChildProcess.Run(Repository.Root, launcher, arguments, variables, onLine is null ? null : (line, _) => onLine(line),
+            timeout: TimeSpan.FromMinutes(3));
     }
 }

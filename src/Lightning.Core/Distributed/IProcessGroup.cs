@@ -33,4 +33,10 @@ public interface IProcessGroup : IDisposable
 
     /// <summary>Returns once every rank has called it.</summary>
     void Barrier();
+
+    /// <summary>
+    /// Ends every process of the job with <paramref name="exitCode"/>, from one rank alone: a rank that failed calls it
+    /// so the others, waiting in a collective it will never join, do not hang. Does not return for a group of several.
+    /// </summary>
+    void Abort(int exitCode);
 }

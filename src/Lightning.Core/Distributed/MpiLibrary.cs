@@ -49,6 +49,7 @@ internal sealed unsafe class MpiLibrary
         Allreduce = (delegate* unmanaged<nint, nint, int, nint, nint, nint, int>)Export("MPI_Allreduce");
         Bcast = (delegate* unmanaged<nint, int, nint, int, nint, int>)Export("MPI_Bcast");
         Barrier = (delegate* unmanaged<nint, int>)Export("MPI_Barrier");
+        Abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
         ErrorString = (delegate* unmanaged<int, byte*, int*, int>)Export("MPI_Error_string");
         ErrorClass = (delegate* unmanaged<int, int*, int>)Export("MPI_Error_class");
     }
@@ -74,6 +75,7 @@ internal sealed unsafe class MpiLibrary
     public delegate* unmanaged<nint, nint, int, nint, nint, nint, int> Allreduce { get; }
     public delegate* unmanaged<nint, int, nint, int, nint, int> Bcast { get; }
     public delegate* unmanaged<nint, int> Barrier { get; }
+    public delegate* unmanaged<nint, int, int> Abort { get; }
     public delegate* unmanaged<int, byte*, int*, int> ErrorString { get; }
     public delegate* unmanaged<int, int*, int> ErrorClass { get; }
 

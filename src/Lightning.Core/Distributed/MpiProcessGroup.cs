@@ -96,6 +96,18 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
         _mpi.Check(_mpi.Barrier(_mpi.CommWorld), "MPI_Barrier");
     }
 
+    /// <summary>
+    /// MPI_Abort on <c>MPI_COMM_WORLD</c>: the launcher ends every rank and exits non-zero, naming this one. Falls back
+    /// to exiting this process should MPI return, which the launcher also notices.
+    /// </summary>
+    public void Abort(int exitCode)
+    {
+        _mpi.Abort(_mpi.CommWorld, exitCode);
+        // MPI_Finalize after a failed abort would wait for ranks that are gone.
+        _disposed = true;
+        Environment.Exit(exitCode);
+    }
+
     /// <summary>Finalizes MPI if this group initialized it; MPI cannot be initialized again in this process.</summary>
     public void Dispose()
     {

@@ -85,6 +85,9 @@ public sealed unsafe class NcclProcessGroup : IProcessGroup
         _rendezvous.Barrier();
     }
 
+    /// <inheritdoc/>
+    public void Abort(int exitCode) => _rendezvous.Abort(exitCode);
+
     /// <summary>Destroys the NCCL communicator; the MPI group it was made with is left to its creator.</summary>
     public void Dispose()
     {

@@ -32,6 +32,11 @@ public sealed class SingleProcessGroup : IProcessGroup
     {
     }
 
+    /// <summary>Does nothing: no other process waits for this one, so its caller ends it the ordinary way.</summary>
+    public void Abort(int exitCode)
+    {
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

@@ -19,11 +19,12 @@ internal sealed class CheckpointIO<TBatch>(RunContext<TBatch> context) where TBa
     {
         // A collective save: every rank reaches it at the same step (their stop and save decisions agree), rank 0 writes,
         // and none goes on before the file is complete, so last.ckpt is always a state all ranks passed through.
-        if (context.Group.Rank == 0) Write(path);
+        var rngStates = RankRngStates.Gather(context.Group);
+        if (context.Group.Rank == 0) Write(path, rngStates);
         context.Group.Barrier();
     }
 
-    private void Write(string path)
+    private void Write(string path, JsonObject? rngStates)
     {
         var progress = context.Progress;
         var module = context.Module;
@@ -42,6 +43,7 @@ internal sealed class CheckpointIO<TBatch>(RunContext<TBatch> context) where TBa
             ["versions"] = VersionInfo.ToJson(),
             ["run"] = new JsonObject { ["run_id"] = context.Tracker.RunId, ["tracking_uri"] = context.Tracker.TrackingUri },
         };
+        if (rngStates is not null) state[RankRngStates.Key] = rngStates;
         module.OnSaveCheckpoint(state["module"]!.AsObject());
         using var scope = NewDisposeScope();
         var rng = random.get_rng_state();
@@ -66,6 +68,7 @@ internal sealed class CheckpointIO<TBatch>(RunContext<TBatch> context) where TBa
             using var rng = tensor(checkpoint.RngState, ScalarType.Byte);
             random.set_rng_state(rng);
         }
+        if (RankRngStates.Restore(checkpoint.State[RankRngStates.Key], context.Group) is { } warning) context.Output.WriteLine(warning);
         foreach (var (name, value) in checkpoint.State["callback_metrics"]?.AsObject() ?? [])
             context.SetCallbackMetric(name, JsonNumbers.Read(value) ?? double.NaN);
         context.TrainLog.RestoreEpochSums((checkpoint.State["train_epoch_sums"]?.AsObject() ?? [])

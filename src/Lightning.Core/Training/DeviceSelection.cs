@@ -18,11 +18,12 @@ internal static class DeviceSelection
             throw Invalid("accelerator", "cuda",
                 "TorchSharp sees no CUDA device on this machine (no CUDA libtorch loaded or no GPU visible); use cpu or auto.");
         if (!cuda) return CPU;
-        var index = options.Devices ?? 0;
+        // One process per GPU, as Lightning's DDP: a rank takes the device of its rank on the node.
+        var index = Distributed.LaunchEnvironment.Detect()?.LocalRank ?? 0;
         var count = torch.cuda.device_count();
         if (index >= count)
-            throw Invalid("devices", index.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"must be a CUDA device index below {count} (devices visible: {count}).");
+            throw Invalid("devices", options.Devices.ToString(),
+                $"asks for more processes on this node than it has CUDA devices: local rank {index}, devices visible: {count}.");
         return new Device(DeviceType.CUDA, index);
     }
 

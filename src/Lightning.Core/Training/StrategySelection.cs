@@ -1,3 +1,4 @@
+using Lightning.Core.Configuration;
 using Lightning.Core.Distributed;
 
 namespace Lightning.Core.Training;
@@ -15,6 +16,23 @@ internal static class StrategySelection
         TrainingStrategy.Auto => LaunchEnvironment.Detect(variable) is { WorldSize: not 1 } ? TrainingStrategy.Ddp : TrainingStrategy.Single,
         _ => strategy,
     };
+
+    /// <summary>
+    /// Throws when devices x num_nodes, given, disagree with the processes the launcher started (mpirun -np, srun -n):
+    /// a job of another size would train on other shards and batch sizes than the configuration says.
+    /// </summary>
+    /// <exception cref="LightningConfigException">The two counts differ.</exception>
+    public static void CheckWorldSize(TrainerOptions options, IProcessGroup group)
+    {
+        if (options.Devices.IsAuto && options.NumNodes == 1) return;
+        var configured = options.Devices.PerNode * options.NumNodes;
+        if (configured == group.WorldSize) return;
+        var launch = group.WorldSize == 1
+            ? "this process was started alone: run the app without a launcher (it starts mpirun itself) or under mpirun/srun with that count"
+            : $"the launcher started {group.WorldSize} processes (mpirun -np, srun -n): make the two agree";
+        throw new LightningConfigException([new ConfigIssue("trainer.devices", options.Devices.ToString(), "trainer options",
+            $"devices {options.Devices} x num_nodes {options.NumNodes} = {configured} processes, but {launch}.")]);
+    }
 
     /// <summary>The process's shared group for ddp; a group of one, touching no MPI, for single.</summary>
     public static IProcessGroup Group(TrainingStrategy resolved) =>

@@ -40,6 +40,7 @@ public sealed partial class Trainer
         _options = ApplyFastDevRun(options);
         _strategy = StrategySelection.Resolve(options.Strategy);
         _group = StrategySelection.Group(_strategy);
+        if (_strategy == TrainingStrategy.Ddp) StrategySelection.CheckWorldSize(_options, _group);
         // As Lightning's rank_zero_only: the other ranks train the same model, so what they would print or record is noise.
         var globalZero = _group.Rank == 0;
         // Programmatic use prints progress unless given a writer (TextWriter.Null for silence): the one Console default outside the host.
@@ -142,7 +143,9 @@ public sealed partial class Trainer
         catch (Exception error) when (error is not LightningConfigException and not CheckpointException || started)
         {
             context.Hooks.Exception(error);
-            return Finish(context, started, RunOutcome.Failed, error.Message, error);
+            var failed = Finish(context, started, RunOutcome.Failed, error.Message, error);
+            RankFailure.EndJob(_group, error.Message);
+            return failed;
         }
         finally
         {

@@ -68,8 +68,15 @@ public sealed record TrainerOptions : IValidatableOptions
     /// <summary>auto (default: ddp when mpirun or srun started this process as one rank of several), single or ddp.</summary>
     public TrainingStrategy Strategy { get; init; } = TrainingStrategy.Auto;
 
-    /// <summary>CUDA device index; null (default) for the first visible device.</summary>
-    public int? Devices { get; init; }
+    /// <summary>
+    /// Devices per node, one process each: a plain process asked for more than 1 (with strategy auto or ddp) starts
+    /// itself that many times under mpirun. Default auto: 1, or what the launcher started. Rank r uses CUDA device
+    /// r's local rank.
+    /// </summary>
+    public DeviceCount Devices { get; init; } = DeviceCount.Auto;
+
+    /// <summary>Nodes of a data-parallel job; more than 1 needs a cluster launcher (srun, mpirun with a host file). Default 1.</summary>
+    public int NumNodes { get; init; } = 1;
 
     /// <summary>32 (default) or bf16-true.</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Full;
@@ -113,7 +120,10 @@ public sealed record TrainerOptions : IValidatableOptions
         if (GradientClipVal is { } clip && (clip <= 0 || !double.IsFinite(clip)))
             errors.Add(nameof(GradientClipVal), clip, "must be a positive number (or unset for no clipping).");
         if (LogEveryNSteps < 1) errors.Add(nameof(LogEveryNSteps), LogEveryNSteps, "must be 1 or more.");
-        if (Devices is < 0) errors.Add(nameof(Devices), Devices, "must be a CUDA device index, 0 or more.");
+        if (NumNodes < 1) errors.Add(nameof(NumNodes), NumNodes, "must be 1 or more.");
+        if (Strategy == TrainingStrategy.Single && Devices.PerNode * NumNodes > 1)
+            errors.Add(nameof(Strategy), "single", $"cannot use {Devices.PerNode * NumNodes} devices (devices {Devices} x num_nodes {NumNodes}): " +
+                "set strategy to ddp or auto, or devices and num_nodes to 1.");
         if (Threads is < 1) errors.Add(nameof(Threads), Threads, "must be 1 or more (or unset for the number of physical cores).");
         if (string.IsNullOrWhiteSpace(DefaultRootDir)) errors.Add(nameof(DefaultRootDir), DefaultRootDir, "must name a folder.");
     }

@@ -39,6 +39,21 @@ public sealed class DataParallelFitTests
     }
 
     [Fact]
+    public void Fit_TwoMpichRanks_EndBitwiseWhereTwoOpenMpiRanksEnd()
+    {
+        using var folder = new TempDirectory();
+        var mpich = MpiRuntime.RunMpich(2, Probe, ["ddp-fit", folder.Combine("mpich"), "ddp", "1", "0"],
+            new Dictionary<string, string> { ["LIGHTNING_MPI_LIB"] = "libmpich.so.12" });
+        Assert.True(mpich.ExitCode == 0, mpich.Output);
+        Assert.Contains("rank=1 fitted=steps 50 world 2", mpich.Output, StringComparison.Ordinal);
+        var openMpi = MpiRuntime.RunOpenMpi(2, Probe, ["ddp-fit", folder.Combine("openmpi"), "ddp", "1", "0"]);
+        Assert.True(openMpi.ExitCode == 0, openMpi.Output);
+        // Two ranks sum in one order whatever the library, so the weights agree to the bit.
+        Assert.Equal(Weights(folder.Combine("openmpi", "weights-rank0.bin")), Weights(folder.Combine("mpich", "weights-rank0.bin")));
+        Assert.Equal(Weights(folder.Combine("mpich", "weights-rank0.bin")), Weights(folder.Combine("mpich", "weights-rank1.bin")));
+    }
+
+    [Fact]
     public void Fit_TwoRanksWithATracker_RecordOneRunWithTheWorldSizeAndOneSetOfCheckpoints()
     {
         using var folder = new TempDirectory();

@@ -41,6 +41,8 @@ public sealed class EpochReductionTests
 
         public void Barrier() => throw new NotSupportedException();
 
+        public void Abort(int exitCode) => throw new NotSupportedException();
+
         public void Dispose()
         {
         }

@@ -1,0 +1,29 @@
+using Lightning.Core.Distributed;
+
+namespace Lightning.Core.Training;
+
+/// <summary>
+/// Ends a data-parallel job when one rank fails outside the loop's agreed stops (an exception in a step, a checkpoint
+/// write that fails while the others wait at its barrier): the other ranks sit in a collective this rank will never
+/// join, so the only way out that does not hang is for this rank to end them all.
+/// </summary>
+internal static class RankFailure
+{
+    /// <summary>The exit code of every rank of a job a failed rank ended, as the app host's failed-run code.</summary>
+    public const int ExitCode = 1;
+
+    /// <summary>
+    /// For a group of several: reports <paramref name="message"/> on standard error, naming this rank, then aborts the
+    /// job (MPI_Abort; the launcher also names the rank). Returns at once for a single process.
+    /// </summary>
+    public static void EndJob(IProcessGroup group, string message)
+    {
+        if (group.WorldSize == 1) return;
+        // Standard error, not the trainer's writer: only rank 0 has one, and this rank's caller never gets to print.
+#pragma warning disable RS0030
+        Console.Error.WriteLine($"Rank {group.Rank} of {group.WorldSize} failed: {message} Ending every rank of the job.");
+        Console.Error.Flush();
+#pragma warning restore RS0030
+        group.Abort(ExitCode);
+    }
+}

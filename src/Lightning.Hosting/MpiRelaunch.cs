@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Lightning.Core.Configuration;
+using Lightning.Core.Distributed;
+using Lightning.Core.Training;
+using Lightning.Hosting.Processes;
+
+namespace Lightning.Hosting;
+
+/// <summary>
+/// <c>devices: N</c> from a plain process, as Lightning's own launcher does it: the app starts itself N times under
+/// mpirun on this node, passes its output through as it comes, forwards Ctrl+C and SIGTERM to mpirun (which forwards
+/// them to the ranks) and exits with mpirun's exit code.
+/// </summary>
+internal static class MpiRelaunch
+{
+    private const string Launcher = "mpirun";
+
+    /// <summary>True when <paramref name="trainer"/> asks for several processes and no launcher started this one.</summary>
+    public static bool Wanted(TrainerOptions trainer) =>
+        trainer.Strategy != TrainingStrategy.Single && trainer.Devices.PerNode * trainer.NumNodes > 1 && LaunchEnvironment.Detect() is null;
+
+    /// <summary>Runs this app's command line as devices ranks under mpirun and returns mpirun's exit code.</summary>
+    /// <exception cref="LightningConfigException">num_nodes is above 1, or mpirun is not installed.</exception>
+    public static int Run(TrainerOptions trainer, Func<string, string> sourceOf)
+    {
+        var devices = trainer.Devices.ToString();
+        if (trainer.NumNodes > 1)
+            throw Invalid("trainer.num_nodes", trainer.NumNodes.ToString(System.Globalization.CultureInfo.InvariantCulture), sourceOf,
+                "a job on several nodes needs a launcher that starts the processes on each of them: run the app under srun or mpirun " +
+                "(see the README's data-parallel section).");
+        var mpirun = FindOnPath(Launcher)
+                     ?? throw Invalid("trainer.devices", devices, sourceOf,
+                         $"training on {devices} devices starts the app under {Launcher}, which is not installed: " +
+                         "apt-get install openmpi-bin (or start the app under your own launcher).");
+        using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode))!;
+        // The terminal sends Ctrl+C to mpirun too (same process group); a signal sent to this process alone must reach it.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward(process, ProcessSignals.Interrupt));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward(process, ProcessSignals.Terminate));
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private static Action<PosixSignalContext> Forward(Process process, int signal) => context =>
+    {
+        context.Cancel = true;
+        ProcessSignals.Send(process.Id, signal);
+    };
+
+    // The same program and arguments: `dotnet app.dll fit ...` runs the dll again, an app host runs itself.
+    private static ProcessStartInfo StartInfo(string mpirun, int processes)
+    {
+        var info = new ProcessStartInfo(mpirun) { UseShellExecute = false };
+        var openMpi = IsOpenMpi(mpirun);
+        // Open MPI refuses root without --allow-run-as-root (containers, CI) and more ranks than free cores without
+        // --oversubscribe; MPICH's Hydra has neither option and needs neither.
+        if (openMpi && Environment.UserName == "root") info.ArgumentList.Add("--allow-run-as-root");
+        if (openMpi) info.ArgumentList.Add("--oversubscribe");
+        info.ArgumentList.Add("-np");
+        info.ArgumentList.Add(processes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var program = Environment.ProcessPath ?? "dotnet";
+        info.ArgumentList.Add(program);
+        var arguments = Environment.GetCommandLineArgs();
+        var runsDll = Path.GetFileNameWithoutExtension(program) == "dotnet";
+        foreach (var argument in runsDll ? arguments : arguments.Skip(1)) info.ArgumentList.Add(argument);
+        return info;
+    }
+
+    private static bool IsOpenMpi(string mpirun)
+    {
+        var info = new ProcessStartInfo(mpirun, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(info)!;
+        var text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return text.Contains("Open MPI", StringComparison.OrdinalIgnoreCase) || text.Contains("OpenRTE", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(folder => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
+
+    private static LightningConfigException Invalid(string key, string value, Func<string, string> sourceOf, string message) =>
+        new([new ConfigIssue(key, value, sourceOf(key), message)]);
+}

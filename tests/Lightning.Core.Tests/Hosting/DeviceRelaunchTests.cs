@@ -1,0 +1,56 @@
+using Lightning.Hosting;
+using Lightning.TestSupport;
+
+namespace Lightning.Core.Tests.Hosting;
+
+/// <summary>
+/// <c>--trainer.devices=2</c> given to a plain <c>dotnet app.dll fit</c>: the app starts itself as two ranks under
+/// mpirun and the job records one run, as a user starting it by hand under mpirun would get.
+/// </summary>
+[Trait(TestCategory.Name, TestCategory.Process)]
+public sealed class DeviceRelaunchTests
+{
+    private static readonly string[] Quiet = ["--trainer.enable_model_summary=false", "--trainer.seed=123", "--trainer.threads=1"];
+
+    [Fact]
+    public void Fit_TwoDevicesFromAPlainProcess_TrainsAsTwoRanksIntoOneRunWithoutDuplicatedMetrics()
+    {
+        MpiRuntime.EnsureInstalled();
+        using var work = new TempDirectory();
+        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", "--trainer.strategy=ddp", "--trainer.max_epochs=2", .. Quiet],
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
+        Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
+        // One process takes 16 steps an epoch (AppProcessTests); two ranks share each epoch's samples, 8 steps each.
+        Assert.Contains("Epoch 2/2 step 16:", run.Output, StringComparison.Ordinal);
+
+        var version = Assert.Single(Directory.GetDirectories(work.Combine("lightning_logs")));
+        var hparams = File.ReadAllText(Path.Combine(version, "hparams.yaml"));
+        Assert.Contains("world_size: 2", hparams, StringComparison.Ordinal);
+        Assert.Contains("trainer/devices: 2", hparams, StringComparison.Ordinal);
+        var rows = File.ReadAllLines(Path.Combine(version, "metrics.csv"));
+        var header = rows[0].Split(',');
+        // A step's values and its validation's are rows of their own, each with the epoch: only the metrics must be unique.
+        foreach (var column in Enumerable.Range(1, header.Length - 1).Where(c => header[c] != "epoch"))
+        {
+            var steps = rows.Skip(1).Select(r => r.Split(',')).Where(r => r[column].Length > 0).Select(r => r[0]).ToList();
+            Assert.True(steps.Count == steps.Distinct().Count(), $"{header[column]} is logged twice at a step:\n{string.Join('\n', rows)}");
+        }
+    }
+
+    [Fact]
+    public void Fit_TwoDevicesWithoutMpirun_SaysWhichPackageToInstall()
+    {
+        using var work = new TempDirectory();
+        // Only dotnet's own folder on PATH: no mpirun.
+        var path = Path.GetDirectoryName(Path.GetFullPath(ResolveDotnet()))!;
+        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", .. Quiet], new Dictionary<string, string> { ["PATH"] = path });
+        Assert.True(run.ExitCode == ExitCodes.Usage, run.Output);
+        Assert.Contains("trainer.devices", run.Error, StringComparison.Ordinal);
+        Assert.Contains("apt-get install openmpi-bin", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(work.Combine("lightning_logs")), "A run started although the job could not.");
+    }
+
+    private static string ResolveDotnet() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(d => Path.Combine(d, "dotnet"))
+        .Where(File.Exists).Select(f => new FileInfo(f).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? f).First();
+}
