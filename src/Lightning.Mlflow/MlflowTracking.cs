@@ -31,7 +31,11 @@ public static class MlflowTracking
         var fromEnvironment = Environment.GetEnvironmentVariable("MLFLOW_EXPERIMENT_NAME");
         var experiment = tracking.Experiment ?? (string.IsNullOrEmpty(fromEnvironment) ? project : fromEnvironment);
         return new MlflowTracker(store,
-            new MlflowTrackerOptions { Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time });
+            new MlflowTrackerOptions
+            {
+                Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time,
+                SystemMetricsInterval = tracking.SystemMetrics ? TimeSpan.FromSeconds(tracking.SystemMetricsIntervalS) : null,
+            });
     }
 
     /// <summary>Where runs on a server keep their local files (checkpoints, spool): <c>.lightning/runs</c> under the root folder.</summary>
