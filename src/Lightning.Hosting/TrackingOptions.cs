@@ -40,6 +40,7 @@ public sealed record TrackingOptions : IValidatableOptions
         if (Tags is { } tags && tags.Split(',', StringSplitOptions.RemoveEmptyEntries).Any(t => !t.Contains('=')))
             errors.Add(nameof(Tags), tags, "must be key=value pairs separated by commas.");
         if (!(SystemMetricsIntervalS >= 0.01))
-            errors.Add(nameof(SystemMetricsIntervalS), SystemMetricsIntervalS, "must be at least 0.01 seconds (turn sampling off with system_metrics: false).");
+            errors.Add(nameof(SystemMetricsIntervalS), SystemMetricsIntervalS,
+                "must be at least 0.01 seconds (turn sampling off with system_metrics: false).");
     }
 }

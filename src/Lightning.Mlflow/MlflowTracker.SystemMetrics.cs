@@ -23,7 +23,8 @@ public sealed partial class MlflowTracker
                 // Unknown: the steps start at 0 again, which only interleaves the charts' points.
             }
         }
-        _sampler = new SystemMetricsSampler(interval, RunDirectory, points => Enqueue(new BatchCommand(new LogBatch(points, [], []))),
+        // A sample that lands after Dispose closed the queue is dropped: the run is over.
+        _sampler = new SystemMetricsSampler(interval, RunDirectory, points => _queue.Writer.TryWrite(new BatchCommand(new LogBatch(points, [], []))),
             Warn, _options.Time);
         _sampler.Start(first);
     }

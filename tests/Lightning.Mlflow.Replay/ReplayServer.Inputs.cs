@@ -65,7 +65,10 @@ public sealed partial class ReplayServer
             if (series.Count > limit)
                 throw new NotSupportedException($"The replay server does not sample histories: {series.Count} points of '{key}' > {limit}.");
             foreach (var m in series)
-                points.Add(new JsonObject { ["key"] = m.Key, ["value"] = Wire(m.Value), ["timestamp"] = m.Timestamp, ["step"] = m.Step, ["run_id"] = runId });
+                points.Add(new JsonObject
+                {
+                    ["key"] = m.Key, ["value"] = Wire(m.Value), ["timestamp"] = m.Timestamp, ["step"] = m.Step, ["run_id"] = runId,
+                });
         }
         var body = Transcript.Get("96").Json;
         body["metrics"] = points;

@@ -93,7 +93,8 @@ public sealed partial class ReplayServer
     private static KeyValuePair<string, string> TagEquals(string filter)
     {
         var match = System.Text.RegularExpressions.Regex.Match(filter, @"^tags\.`?([^`=]+?)`?\s*=\s*'((?:[^'\\]|\\.)*)'$");
-        if (!match.Success) throw new NotSupportedException($"The replay server answers runs/search filters tags.`key` = 'value' only; got '{filter}'.");
+        if (!match.Success)
+            throw new NotSupportedException($"The replay server answers runs/search filters tags.`key` = 'value' only; got '{filter}'.");
         return KeyValuePair.Create(match.Groups[1].Value, match.Groups[2].Value.Replace("\\'", "'", StringComparison.Ordinal));
     }
 

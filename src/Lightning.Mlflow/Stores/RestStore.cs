@@ -77,7 +77,10 @@ public sealed class RestStore : IRunStore
         // Transcript 91: the dataset's JSON documents travel as strings; empty optional ones are left out.
         var datasets = inputs.Select(input =>
         {
-            var dataset = new JsonObject { ["name"] = input.Name, ["digest"] = input.Digest, ["source_type"] = input.SourceType, ["source"] = input.Source };
+            var dataset = new JsonObject
+            {
+                ["name"] = input.Name, ["digest"] = input.Digest, ["source_type"] = input.SourceType, ["source"] = input.Source,
+            };
             if (input.Schema.Length > 0) dataset["schema"] = input.Schema;
             if (input.Profile.Length > 0) dataset["profile"] = input.Profile;
             return (JsonNode)new JsonObject

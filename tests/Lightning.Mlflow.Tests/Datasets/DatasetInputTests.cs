@@ -33,7 +33,8 @@ public sealed class DatasetInputTests : IDisposable
         store.LogInputs(run.RunId,
         [
             DatasetInput.From(Described("demo-train", "data/train.csv", "9f2c61d0", DatasetContext.Training, 800, "float", "float")),
-            DatasetInput.From(Described("demo-val", "https://example.org/data/val.csv", "4be07a13", DatasetContext.Validation, 200, "float", "float")),
+            DatasetInput.From(
+                Described("demo-val", "https://example.org/data/val.csv", "4be07a13", DatasetContext.Validation, 200, "float", "float")),
         ]);
 
         var sent = JsonNode.Parse(_server.Requests.Single(r => r.PathAndQuery.EndsWith("/runs/log-inputs", StringComparison.Ordinal)).Text)!;
@@ -65,11 +66,16 @@ public sealed class DatasetInputTests : IDisposable
             Assert.Equal(YamlTree.Canonical(TranscriptFiles.ListedFile("97", $"{Recorded}/datasets/{datasetId}/meta.yaml")),
                 YamlTree.Canonical(File.ReadAllText(Path.Combine(experiment, "datasets", datasetId, "meta.yaml"))));
         }
-        foreach (var (datasetId, recordedInput) in new[]
-            { ("3ab292260ce6bc49ca1378806db4e277", "283bb984bac0680b0eb9521361976d5e"), ("734967d777945edb69a2dd0cd971d23c", "669b766cfd6491724f258e8ecbac7a1f") })
+        var pairs = new[]
+        {
+            ("3ab292260ce6bc49ca1378806db4e277", "283bb984bac0680b0eb9521361976d5e"),
+            ("734967d777945edb69a2dd0cd971d23c", "669b766cfd6491724f258e8ecbac7a1f"),
+        };
+        foreach (var (datasetId, recordedInput) in pairs)
         {
             var inputId = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(datasetId + run.RunId)));
-            Assert.Equal(YamlTree.Canonical(TranscriptFiles.ListedFile("97", $"{Recorded}/496ab7853b9f47e38cd2d7fa36a31fca/inputs/{recordedInput}/meta.yaml")),
+            var recorded = $"{Recorded}/496ab7853b9f47e38cd2d7fa36a31fca/inputs/{recordedInput}/meta.yaml";
+            Assert.Equal(YamlTree.Canonical(TranscriptFiles.ListedFile("97", recorded)),
                 YamlTree.Canonical(File.ReadAllText(Path.Combine(experiment, run.RunId, "inputs", inputId, "meta.yaml"))));
         }
         Assert.Equal(2, Directory.GetDirectories(Path.Combine(experiment, run.RunId, "inputs")).Length);

@@ -22,7 +22,8 @@ public static class TranscriptFiles
         var lines = Text(number).Split('\n');
         var start = Array.FindIndex(lines, l => l.StartsWith("--- " + path, StringComparison.Ordinal)) + 1;
         Assert.True(start > 0, $"transcript {number} lists no {path}");
-        var end = Array.FindIndex(lines, start, l => l.StartsWith("--- ", StringComparison.Ordinal) || l.StartsWith("### ", StringComparison.Ordinal));
+        var end = Array.FindIndex(lines, start,
+            l => l.StartsWith("--- ", StringComparison.Ordinal) || l.StartsWith("### ", StringComparison.Ordinal));
         return string.Join('\n', lines[start..end]).TrimEnd('\n') + "\n";
     }
 }

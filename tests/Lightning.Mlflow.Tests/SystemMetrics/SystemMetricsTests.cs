@@ -96,8 +96,9 @@ public sealed class SystemMetricsTests : IDisposable
 
         // What MLflow's UI then reads for the System metrics tab (96): the points with their run.
         using var http = new HttpClient();
+        const string Key = "system%2Fcpu_utilization_percentage";
         var tab = JsonNode.Parse(await http.GetStringAsync(new Uri(server.Uri,
-            $"ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids={runId}&metric_key=system%2Fcpu_utilization_percentage&max_results=320")))!;
+            $"ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids={runId}&metric_key={Key}&max_results=320")))!;
         var shape = Transcript.Get("96").Json["metrics"]![0]!.AsObject().Select(p => p.Key).Order();
         Assert.All(tab["metrics"]!.AsArray(), m => Assert.Equal(shape, m!.AsObject().Select(p => p.Key).Order()));
         Assert.Equal([0L, 1, 2], tab["metrics"]!.AsArray().Select(m => m!["step"]!.GetValue<long>()));
