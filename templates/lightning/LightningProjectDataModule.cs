@@ -44,13 +44,13 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
 
     /// <summary>
     /// The train, validation and test sets: one file, so one digest (the first 8 hex digits of its MD5, the length of
-    /// MLflow's own digests) and a name per split, the columns from the header row.
+    /// MLflow's own digests) and a name per split (MLflow keeps one data set per name and digest), columns from the header.
     /// </summary>
     public IReadOnlyList<DatasetDescription> DescribeData()
     {
         var source = System.IO.Path.GetFullPath(options.Path);
         var digest = DatasetDigest.OfFile(source);
-        var name = System.IO.Path.GetFileNameWithoutExtension(source);
+        var name = System.IO.Path.GetFileName(source);
         var header = File.ReadLines(source).First().Split(',').Select(c => c.Trim()).ToArray();
 #if (task == classification)
         const string Target = "long";
@@ -60,9 +60,9 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
         var schema = header.Select((column, i) => new DatasetColumn(column, i == header.Length - 1 ? Target : "float")).ToList();
         return
         [
-            new($"{name}-train", source, digest, DatasetContext.Training) { Rows = _rows.Train, Schema = schema },
-            new($"{name}-validation", source, digest, DatasetContext.Validation) { Rows = _rows.Validation, Schema = schema },
-            new($"{name}-test", source, digest, DatasetContext.Test) { Rows = _rows.Test, Schema = schema },
+            new($"{name}:train", source, digest, DatasetContext.Training) { Rows = _rows.Train, Schema = schema },
+            new($"{name}:validation", source, digest, DatasetContext.Validation) { Rows = _rows.Validation, Schema = schema },
+            new($"{name}:test", source, digest, DatasetContext.Test) { Rows = _rows.Test, Schema = schema },
         ];
     }
 

@@ -36,7 +36,7 @@ public sealed class TrainTargetTests(Workspace workspace)
         // What the MLflow run page shows: tags to filter on, a description, and the data sets (file-store inputs, 97).
         Assert.Equal("fit", run.Tags["lightning.stage"]);
         Assert.Equal("DigitsModule", run.Tags["lightning.module"]);
-        Assert.Equal("Trained DigitsModule on train-train (18000 rows); validated on train-validation (6000 rows).",
+        Assert.Equal("Trained DigitsModule on train.csv:train (18000 rows); validated on train.csv:validation (6000 rows).",
             run.Tags["mlflow.note.content"]);
         Assert.Equal(2, Directory.GetDirectories(Path.Combine(run.Folder, "inputs")).Length);
         Assert.Equal(2, Directory.GetDirectories(Path.Combine(Path.GetDirectoryName(run.Folder)!, "datasets")).Length);
