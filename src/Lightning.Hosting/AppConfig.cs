@@ -24,7 +24,7 @@ public sealed record AppConfig(TrainerOptions Trainer, object? Model, object? Da
     /// <summary>Every key flattened with '/' (<c>model/lr</c>), as tracking params.</summary>
     public Dictionary<string, string> ToParams() => Sections()
         .SelectMany(s => OptionsFlattener.ToDictionary(s.Options, s.Name + "/"))
-        .ToDictionary(p => p.Key, p => OptionsFlattener.Format(p.Value));
+        .ToDictionary(p => p.Key, p => OptionsFlattener.FormatParam(p.Value));
 
     /// <summary>The configuration as YAML, as <c>print-config</c> shows it and <c>config.yaml</c> stores it.</summary>
     public string ToYaml()

@@ -26,6 +26,12 @@ public sealed record TrackingOptions : IValidatableOptions
     /// <summary>Registers the logged model as a new version of this registered model; null registers nothing.</summary>
     public string? RegisterModel { get; init; }
 
+    /// <summary>Whether the run logs MLflow's system metrics (CPU, memory, disk, network, GPUs). Default true.</summary>
+    public bool SystemMetrics { get; init; } = true;
+
+    /// <summary>Seconds between system-metric samples. Default 10, as MLflow's own monitor.</summary>
+    public double SystemMetricsIntervalS { get; init; } = 10;
+
     /// <summary>The extra tags as pairs.</summary>
     public IEnumerable<KeyValuePair<string, string>> TagPairs() =>
         (Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -43,5 +49,8 @@ public sealed record TrackingOptions : IValidatableOptions
             errors.Add(nameof(RegisterModel), RegisterModel, "needs a logged model: set tracking.log_model to best or last.");
         if (Tags is { } tags && tags.Split(',', StringSplitOptions.RemoveEmptyEntries).Any(t => !t.Contains('=')))
             errors.Add(nameof(Tags), tags, "must be key=value pairs separated by commas.");
+        if (!(SystemMetricsIntervalS >= 0.01))
+            errors.Add(nameof(SystemMetricsIntervalS), SystemMetricsIntervalS,
+                "must be at least 0.01 seconds (turn sampling off with system_metrics: false).");
     }
 }

@@ -10,6 +10,7 @@ public sealed partial class MlflowTracker
     private sealed record BatchCommand(LogBatch Batch) : Command;
     private sealed record ArtifactCommand(string LocalPath, string ArtifactPath) : Command;
     private sealed record DeleteCommand(string ArtifactPath) : Command;
+    private sealed record InputsCommand(IReadOnlyList<DatasetInput> Inputs) : Command;
     private sealed record EndCommand(RunStatus Status, long EndTimeMs) : Command;
     private sealed record ReopenCommand : Command;
     private sealed record BarrierCommand(ManualResetEventSlim Done) : Command;
@@ -73,6 +74,9 @@ public sealed partial class MlflowTracker
             case ArtifactCommand artifact:
                 Deliver(() => _store.UploadArtifact(_run!, artifact.LocalPath, artifact.ArtifactPath),
                     () => _spool!.AppendArtifact(artifact.LocalPath, artifact.ArtifactPath), 0, 0, 1);
+                break;
+            case InputsCommand inputs:
+                Deliver(() => _store.LogInputs(_run!.RunId, inputs.Inputs), () => _spool!.AppendInputs(inputs.Inputs), 0, 0, 0);
                 break;
             case DeleteCommand delete:
                 Deliver(() => _store.DeleteArtifact(_run!, delete.ArtifactPath), () => _spool!.AppendDelete(delete.ArtifactPath), 0, 0, 0);

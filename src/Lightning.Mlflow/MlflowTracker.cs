@@ -29,6 +29,7 @@ public sealed partial class MlflowTracker : ITracker
     private int _sentParams;
     private int _sentArtifacts;
     private readonly Dictionary<string, List<(long Step, double Value)>> _curves = [];
+    private SystemMetrics.SystemMetricsSampler? _sampler;
 
     /// <summary>A tracker writing to <paramref name="store"/>.</summary>
     public MlflowTracker(IRunStore store, MlflowTrackerOptions options)
@@ -60,6 +61,8 @@ public sealed partial class MlflowTracker : ITracker
         var parameters = start.Params.Select(p => KeyValuePair.Create(_keys.Sanitize(p.Key, "param"), _values.Param(p.Key, p.Value))).ToList();
         var request = new RunRequest(_options.Experiment, runName, tags.GetValueOrDefault("mlflow.user") ?? Environment.UserName,
             _options.Time.GetUtcNow().ToUnixTimeMilliseconds(), tags);
+        // Resumed, the run says from what, whether it continues its own run or starts a new one.
+        if (start.ResumedFrom is { } resumed) tags[ResumedRun.Tag] = _values.Tag(ResumedRun.Tag, resumed.TagValue);
         try
         {
             if (Continue(start.ResumedFrom, parameters, tags) is { } continued)
@@ -70,11 +73,7 @@ public sealed partial class MlflowTracker : ITracker
                 tags.Remove("mlflow.runName");
                 Enqueue(new BatchCommand(new LogBatch([], [], [.. tags])));
             }
-            else
-            {
-                if (start.ResumedFrom is { } from) tags[ResumedRun.Tag] = _values.Tag(ResumedRun.Tag, from.TagValue);
-                _run = _store.CreateRun(request);
-            }
+            else _run = _store.CreateRun(request);
             RunDirectory = _store.LocalRunDirectory(_run);
             if (_store.IsRemote) _spool = new Spool(RunDirectory);
         }
@@ -83,7 +82,6 @@ public sealed partial class MlflowTracker : ITracker
             // The server cannot be reached: the run is created later, when the spool is delivered. Until then it is
             // known by its local id, the name of its folder, which `runs list` and `runs push` understand.
             _run = null;
-            if (start.ResumedFrom is { } from) tags[ResumedRun.Tag] = _values.Tag(ResumedRun.Tag, from.TagValue);
             _offlineId = "offline-" + Guid.NewGuid().ToString("N");
             RunDirectory = Path.Combine(Path.GetDirectoryName(_store.LocalRunDirectory(new RunHandle(_offlineId, "", "")))!, _offlineId);
             _spool = new Spool(RunDirectory);
@@ -95,6 +93,14 @@ public sealed partial class MlflowTracker : ITracker
         Enqueue(new BatchCommand(new LogBatch([], parameters, [])));
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "mlflow-writer" };
         _writer.Start();
+        StartSystemMetrics(start.ResumedFrom is not null);
+    }
+
+    /// <inheritdoc />
+    public void LogInputs(IReadOnlyList<Core.Data.DatasetDescription> inputs)
+    {
+        var converted = inputs.Select(DatasetInput.From).ToList();
+        Enqueue(new InputsCommand(converted));
     }
 
     /// <inheritdoc />
@@ -132,6 +138,7 @@ public sealed partial class MlflowTracker : ITracker
     {
         if (_ended || _run is null && _spool is null) return;
         _ended = true;
+        _sampler?.Stop();
         // The end may wait for a server that stopped answering only this long; the rest stays spooled.
         _store.CloseWithin(_options.FinalDeliveryBudget);
         if (status == RunStatus.Failed && message is not null) SetTag("mlflow.note.content", message);
@@ -146,6 +153,7 @@ public sealed partial class MlflowTracker : ITracker
         // Lifts the end's delivery budget while it has not run out; past it, each write gets one attempt, then the spool.
         _store.CloseWithin(Timeout.InfiniteTimeSpan);
         Enqueue(new ReopenCommand());
+        _sampler?.Start();
         return true;
     }
 
@@ -162,6 +170,7 @@ public sealed partial class MlflowTracker : ITracker
     public void Dispose()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        _sampler?.Dispose();
         _queue.Writer.TryComplete();
         _writer?.Join(TimeSpan.FromSeconds(30));
         _store.Dispose();

@@ -36,6 +36,12 @@ public sealed record MlflowTrackerOptions
     /// <summary>Registers each logged model as a new version of this registered model; null registers nothing.</summary>
     public string? RegisterModel { get; init; }
 
+    /// <summary>
+    /// How often MLflow's system metrics (<c>system/cpu_utilization_percentage</c>, memory, disk, network, GPUs) are logged
+    /// while the run is active; null logs none. The app host sets it from <c>tracking.system_metrics_interval_s</c>.
+    /// </summary>
+    public TimeSpan? SystemMetricsInterval { get; init; }
+
     /// <summary>Clock for probes and timestamps.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

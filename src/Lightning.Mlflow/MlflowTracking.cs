@@ -38,7 +38,9 @@ public static class MlflowTracking
         return new MlflowTracker(store,
             new MlflowTrackerOptions
             {
-                Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time, RegisterModel = tracking.RegisterModel,
+                Experiment = experiment, RunName = tracking.RunName, Log = log, Output = output, Time = time,
+                RegisterModel = tracking.RegisterModel,
+                SystemMetricsInterval = tracking.SystemMetrics ? TimeSpan.FromSeconds(tracking.SystemMetricsIntervalS) : null,
             });
     }
 

@@ -6,8 +6,9 @@ namespace ProjectIdentifier;
 /// <summary>
 /// Loads a CSV file (feature columns, then the target column; one header row) and splits it into train, validation
 /// and test sets. Point <c>data.path</c> at your own file; only the default path gets a generated sample data set.
+/// It describes the three sets (<see cref="DescribeData"/>), so each run records what it trained and was evaluated on.
 /// </summary>
-public sealed class ProjectIdentifierDataModule(DataOptions options) : LightningDataModule<TensorBatch>
+public sealed class ProjectIdentifierDataModule(DataOptions options) : LightningDataModule<TensorBatch>, IDescribesData
 {
     /// <summary>Feature columns the model takes (the sample data set has this many).</summary>
     public const int Features = 8;
@@ -17,6 +18,7 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
 #endif
 
     private (Tensor X, Tensor Y) _train, _validation, _test;
+    private (int Train, int Validation, int Test) _rows;
 
     public override void PrepareData()
     {
@@ -37,6 +39,31 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
         _train = ToTensors(rows[..(rows.Count - 2 * holdout)]);
         _validation = ToTensors(rows[(rows.Count - 2 * holdout)..(rows.Count - holdout)]);
         _test = ToTensors(rows[(rows.Count - holdout)..]);
+        _rows = (rows.Count - 2 * holdout, holdout, holdout);
+    }
+
+    /// <summary>
+    /// The train, validation and test sets: one file, so one digest (the first 8 hex digits of its MD5, the length of
+    /// MLflow's own digests) and a name per split (MLflow keeps one data set per name and digest), columns from the header.
+    /// </summary>
+    public IReadOnlyList<DatasetDescription> DescribeData()
+    {
+        var source = System.IO.Path.GetFullPath(options.Path);
+        var digest = DatasetDigest.OfFile(source);
+        var name = System.IO.Path.GetFileName(source);
+        var header = File.ReadLines(source).First().Split(',').Select(c => c.Trim()).ToArray();
+#if (task == classification)
+        const string Target = "long";
+#else
+        const string Target = "float";
+#endif
+        var schema = header.Select((column, i) => new DatasetColumn(column, i == header.Length - 1 ? Target : "float")).ToList();
+        return
+        [
+            new($"{name}:train", source, digest, DatasetContext.Training) { Rows = _rows.Train, Schema = schema },
+            new($"{name}:validation", source, digest, DatasetContext.Validation) { Rows = _rows.Validation, Schema = schema },
+            new($"{name}:test", source, digest, DatasetContext.Test) { Rows = _rows.Test, Schema = schema },
+        ];
     }
 
     public override IBatchLoader<TensorBatch> TrainLoader() => Loader(_train, shuffle: true);

@@ -65,11 +65,12 @@ public static class TrackingBenchmarks
         report.Figure("tracking_cpu_ratio_file", BenchReport.Median(cpuRatios[0]));
         report.Figure("tracking_cpu_ratio_rest", BenchReport.Median(cpuRatios[1]));
         Directory.Delete(root, recursive: true);
+        SystemMetricsBenchmark.Run(report);
     }
 
     // Wall time and process CPU time per step of the training loop; the tracker's final flush happens after the clock
     // stops, as the loop only enqueues.
-    private static (double Seconds, double CpuSeconds) Time(BenchData data, ITracker tracker)
+    internal static (double Seconds, double CpuSeconds) Time(BenchData data, ITracker tracker)
     {
         using (tracker)
         {

@@ -33,6 +33,13 @@ public sealed class TrainTargetTests(Workspace workspace)
         // LightningArgs carries several overrides, each reaching the app as its own argument.
         Assert.Equal("0.2", run.Params["model/dropout"]);
         Assert.Equal("30000", run.Params["data/generated_rows"]);
+        // What the MLflow run page shows: tags to filter on, a description, and the data sets (file-store inputs, 97).
+        Assert.Equal("fit", run.Tags["lightning.stage"]);
+        Assert.Equal("DigitsModule", run.Tags["lightning.module"]);
+        Assert.Equal("Trained DigitsModule on train.csv:train (18000 rows); validated on train.csv:validation (6000 rows).",
+            run.Tags["mlflow.note.content"]);
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(run.Folder, "inputs")).Length);
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(Path.GetDirectoryName(run.Folder)!, "datasets")).Length);
         var metrics = run.Metrics().ToList();
         var steps = metrics.Where(m => m.Key == "train_loss").Select(m => m.Step).ToList();
         Assert.Equal(steps.Order(), steps);

@@ -181,7 +181,12 @@ public sealed partial class ReplayServer
         static JsonArray Pairs(Dictionary<string, string> values) =>
             new(values.Select(v => (JsonNode)new JsonObject { ["key"] = v.Key, ["value"] = v.Value }).ToArray());
         var data = new JsonObject { ["params"] = Pairs(run.Params), ["tags"] = Pairs(run.Tags) };
-        Json(context, Transcript.Get("40").Status, new JsonObject { ["run"] = new JsonObject { ["info"] = run.Info.DeepClone(), ["data"] = data } });
+        // Transcript 92: inputs.dataset_inputs after info and data; a run without inputs answers "inputs": {} (65).
+        var inputs = run.Inputs.Count == 0
+            ? new JsonObject()
+            : new JsonObject { ["dataset_inputs"] = new JsonArray([.. run.Inputs.Select(i => i.DeepClone())]) };
+        Json(context, Transcript.Get("40").Status,
+            new JsonObject { ["run"] = new JsonObject { ["info"] = run.Info.DeepClone(), ["data"] = data, ["inputs"] = inputs } });
     }
 
     private void Artifact(HttpListenerContext context, string path, byte[] body)

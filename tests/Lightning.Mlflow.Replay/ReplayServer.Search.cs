@@ -26,8 +26,7 @@ public sealed partial class ReplayServer
 
     private void SearchRuns(HttpListenerContext context, JsonObject json)
     {
-        if (json["filter"]?.GetValue<string>() is { Length: > 0 } filter)
-            throw new NotSupportedException($"The replay server answers runs/search without a filter only; got '{filter}'.");
+        KeyValuePair<string, string>? tagFilter = json["filter"]?.GetValue<string>() is { Length: > 0 } filter ? TagEquals(filter) : null;
         var order = json["order_by"]?.AsArray().Select(o => o!.GetValue<string>()).ToList() ?? [];
         if (order.Count > 0 && order is not ["attributes.start_time DESC"])
             throw new NotSupportedException(
@@ -36,7 +35,8 @@ public sealed partial class ReplayServer
         // MLflow's default order is start_time DESC too (then run id); ACTIVE_ONLY is the default view.
         var matching = Runs.Values
             .Where(r => experiments.Contains(r.Info["experiment_id"]!.GetValue<string>())
-                && r.Info["lifecycle_stage"]?.GetValue<string>() != "deleted")
+                && r.Info["lifecycle_stage"]?.GetValue<string>() != "deleted"
+                && (tagFilter is not { } wanted || r.Tags.GetValueOrDefault(wanted.Key) == wanted.Value))
             .OrderByDescending(r => r.Info["start_time"]!.GetValue<long>())
             .ThenBy(r => r.Info["run_id"]!.GetValue<string>(), StringComparer.Ordinal).ToList();
         var (page, next) = Page(matching, json);
@@ -87,6 +87,15 @@ public sealed partial class ReplayServer
         body["root_uri"] = root;
         body["files"] = new JsonArray(entries);
         Json(context, template.Status, body);
+    }
+
+    // The one filter form the client sends (runs push finding its earlier copy): tags.`key` = 'value'.
+    private static KeyValuePair<string, string> TagEquals(string filter)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(filter, @"^tags\.`?([^`=]+?)`?\s*=\s*'((?:[^'\\]|\\.)*)'$");
+        if (!match.Success)
+            throw new NotSupportedException($"The replay server answers runs/search filters tags.`key` = 'value' only; got '{filter}'.");
+        return KeyValuePair.Create(match.Groups[1].Value, match.Groups[2].Value.Replace("\\'", "'", StringComparison.Ordinal));
     }
 
     // page_token is opaque to clients; like MLflow's, it is base64 of the offset to continue from.

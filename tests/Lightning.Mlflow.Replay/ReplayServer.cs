@@ -223,6 +223,9 @@ public sealed partial class ReplayServer : IDisposable
                 case "runs/get": GetRun(context, query["run_id"] ?? ""); return;
                 case "artifacts/list": ListArtifacts(context, query["run_id"] ?? "", query["path"]); return;
                 case "experiments/search": SearchExperiments(context, []); return;
+                case "metrics/get-history-bulk-interval" when path.StartsWith("/ajax-api/", StringComparison.Ordinal):
+                    GetHistoryBulkInterval(context, query["run_ids"] ?? "", query["metric_key"] ?? "", query["max_results"]);
+                    return;
             }
             Recorded(context, Transcript.Get("49"));
             return;
@@ -252,6 +255,7 @@ public sealed partial class ReplayServer : IDisposable
             case "experiments/create": CreateExperiment(context, json); return;
             case "runs/create": CreateRun(context, json); return;
             case "runs/log-batch": LogBatch(context, json); return;
+            case "runs/log-inputs": LogInputs(context, json); return;
             case "runs/update": UpdateRun(context, json); return;
             case "experiments/search": SearchExperiments(context, json); return;
             case "runs/search": SearchRuns(context, json); return;
@@ -290,5 +294,7 @@ public sealed class ReplayRun(JsonObject info)
     public Dictionary<string, string> Params { get; } = [];
     public Dictionary<string, string> Tags { get; } = [];
     public List<(string Key, double Value, long Step, long Timestamp)> Metrics { get; } = [];
+    /// <summary>run.inputs.dataset_inputs as runs/get answers them (transcript 92), in logging order.</summary>
+    public List<JsonObject> Inputs { get; } = [];
     public string Status => Info["status"]!.GetValue<string>();
 }

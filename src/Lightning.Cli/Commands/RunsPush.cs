@@ -24,8 +24,10 @@ internal static class RunsPush
             using var store = target.Open(options, RunsCommand.LocalRoot, output.WriteLine);
             foreach (var run in FileStoreReader.Runs(Path.GetFullPath(from)))
             {
-                var created = Attempt(target.Location, () => RunExporter.Push(run, store));
-                output.WriteLine($"pushed {run.RunId} ({run.RunName}) as {created} to {target.Location}");
+                var pushed = Attempt(target.Location, () => RunExporter.Push(run, store));
+                output.WriteLine(pushed.Updated
+                    ? $"updated {pushed.RunId} in {target.Location}: {run.RunId} ({run.RunName}) was pushed there before"
+                    : $"pushed {run.RunId} ({run.RunName}) as {pushed.RunId} to {target.Location}");
             }
             return ExitCodes.Finished;
         }
@@ -94,7 +96,7 @@ internal static class RunsPush
         }
     }
 
-    private static string Attempt(string where, Func<string> push)
+    private static PushedRun Attempt(string where, Func<PushedRun> push)
     {
         try
         {

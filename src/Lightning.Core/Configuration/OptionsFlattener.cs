@@ -35,6 +35,12 @@ public static class OptionsFlattener
         _ => value.ToString() ?? "",
     };
 
+    /// <summary>
+    /// The value as a tracking param: as <see cref="Format"/>, but an unset value reads <c>None</c>, as Python's str(None)
+    /// in every run Lightning's MLflow logger records, so filters written for those runs work on these.
+    /// </summary>
+    public static string FormatParam(object? value) => value is null ? "None" : Format(value);
+
     /// <summary>A JSON object of the formatted values.</summary>
     public static JsonObject ToJson(IReadOnlyDictionary<string, object?> values) =>
         new(values.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)JsonValue.Create(Format(v.Value)))));

@@ -46,6 +46,9 @@ public interface ITracker : IDisposable
     /// <returns>False when the tracker cannot reopen its run (the trainer then starts a new one).</returns>
     bool TryReopenRun() => false;
 
+    /// <summary>Records the data sets the run reads (MLflow's run inputs); a tracker that cannot show them ignores them.</summary>
+    void LogInputs(IReadOnlyList<Data.DatasetDescription> inputs) { }
+
     /// <summary>Waits up to <paramref name="timeout"/> for buffered writes.</summary>
     void Flush(TimeSpan timeout);
 }

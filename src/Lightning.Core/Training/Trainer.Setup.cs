@@ -128,7 +128,7 @@ public sealed partial class Trainer
         }
         var parameters = OptionsFlattener.ToDictionary(_options, "trainer/")
             .Concat(module.Hyperparameters.Select(p => KeyValuePair.Create("model/" + p.Key, p.Value)))
-            .ToDictionary(p => p.Key, p => OptionsFlattener.Format(p.Value));
+            .ToDictionary(p => p.Key, p => OptionsFlattener.FormatParam(p.Value));
         parameters["trainer/seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return WithStrategy(new RunStart(null, parameters, new Dictionary<string, string>()));
     }

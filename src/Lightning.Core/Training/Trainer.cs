@@ -126,7 +126,10 @@ public sealed partial class Trainer
             if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: true);
             DistributedState.BroadcastFromRankZero(_group, module);
 
-            _tracker.StartRun(RunStartFor(module, context.Progress.Seed) with { ResumedFrom = checkpoint is null ? null : RunOf(checkpoint) });
+            var inputs = InputsOf(data, Stage.Fit);
+            _tracker.StartRun(Described(RunStartFor(module, context.Progress.Seed), module, context.DataName, Stage.Fit, inputs)
+                with { ResumedFrom = checkpoint is null ? null : RunOf(checkpoint) });
+            if (inputs.Count > 0) _tracker.LogInputs(inputs);
             started = true;
             context.Hooks.FitStart();
             if (checkpoint is null && validation is not null) SanityCheck(context, validation, validationBatches);
@@ -225,7 +228,9 @@ public sealed partial class Trainer
                 throw new InvalidOperationException(
                     $"The {EvaluationLoop<TBatch>.Describe(kind)} loader of {context.DataName} yields no batches; it needs at least one.");
             var reopened = Reopen(context);
-            if (!reopened) _tracker.StartRun(RunStartFor(module, context.Progress.Seed));
+            var inputs = InputsOf(data, stage);
+            if (!reopened) _tracker.StartRun(Described(RunStartFor(module, context.Progress.Seed), module, context.DataName, stage, inputs));
+            if (inputs.Count > 0) _tracker.LogInputs(inputs);
             try
             {
                 var metrics = new EvaluationLoop<TBatch>(context).Run(loader, batches, kind);

@@ -10,7 +10,7 @@ namespace Lightning.Mlflow.Stores;
 /// processes (sweep trials) sharing one folder get one experiment per name; each process owns its run folders and
 /// appends whole lines to metric files.
 /// </summary>
-public sealed class FileStore : IRunStore
+public sealed partial class FileStore : IRunStore
 {
     private static readonly Dictionary<RunStatus, int> StatusCodes = new()
     {
@@ -181,6 +181,18 @@ public sealed class FileStore : IRunStore
                 : [];
             return new ExistingRun(new RunHandle(runId, Path.GetFileName(experiment),
                 fields.GetValueOrDefault("artifact_uri") ?? new Uri(Path.Combine(folder, "artifacts")).AbsoluteUri), values);
+        }
+        return null;
+    }
+
+    /// <inheritdoc />
+    public ExistingRun? FindRunByTag(string experiment, string key, string value)
+    {
+        if (FindExperiment(_root, experiment) is not { } experimentId) return null;
+        foreach (var run in Directory.EnumerateDirectories(Path.Combine(_root, experimentId)))
+        {
+            var tag = Path.Combine(run, "tags", key);
+            if (File.Exists(tag) && File.ReadAllText(tag) == value && FindRun(Path.GetFileName(run)) is { } found) return found;
         }
         return null;
     }

@@ -25,6 +25,9 @@ public interface IRunStore : IDisposable
     /// </summary>
     void LogModel(string runId, string modelJson);
 
+    /// <summary>Records the data sets the run reads; one already recorded for the run (same name and digest) is left as it is.</summary>
+    void LogInputs(string runId, IReadOnlyList<DatasetInput> inputs);
+
     /// <summary>Sets the run's status and end time.</summary>
     void UpdateRun(string runId, RunStatus status, long endTimeMs);
 
@@ -39,6 +42,12 @@ public interface IRunStore : IDisposable
 
     /// <summary>The active run with this id, or null when the store does not hold it (a run of another store, a deleted one).</summary>
     ExistingRun? FindRun(string runId);
+
+    /// <summary>
+    /// The active run of experiment <paramref name="experiment"/> whose tag <paramref name="key"/> is <paramref name="value"/>,
+    /// or null (also when the experiment does not exist).
+    /// </summary>
+    ExistingRun? FindRunByTag(string experiment, string key, string value);
 
     /// <summary>
     /// The run is ending: from now on no retry waits past <paramref name="budget"/>; what is not delivered by then is spooled.

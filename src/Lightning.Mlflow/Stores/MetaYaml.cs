@@ -39,6 +39,8 @@ internal static class MetaYaml
         int or long => Convert.ToString(value, CultureInfo.InvariantCulture)!,
         Array { Length: 0 } => "[]",
         string text => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'",
+        // A nested map (a run input's tags), one indented line per entry.
+        IReadOnlyDictionary<string, string> map => string.Concat(map.Select(e => $"\n  {e.Key}: {Format(e.Value)}")),
         _ => throw new ArgumentException($"meta.yaml cannot hold a {value.GetType().Name}."),
     };
 }

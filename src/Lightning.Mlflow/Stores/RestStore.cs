@@ -78,6 +78,26 @@ public sealed class RestStore : IRunStore
     public void LogModel(string runId, string modelJson) =>
         _client.Post(Api + "runs/log-model", new JsonObject { ["run_id"] = runId, ["model_json"] = modelJson });
 
+    public void LogInputs(string runId, IReadOnlyList<DatasetInput> inputs)
+    {
+        // Transcript 91: the dataset's JSON documents travel as strings; empty optional ones are left out.
+        var datasets = inputs.Select(input =>
+        {
+            var dataset = new JsonObject
+            {
+                ["name"] = input.Name, ["digest"] = input.Digest, ["source_type"] = input.SourceType, ["source"] = input.Source,
+            };
+            if (input.Schema.Length > 0) dataset["schema"] = input.Schema;
+            if (input.Profile.Length > 0) dataset["profile"] = input.Profile;
+            return (JsonNode)new JsonObject
+            {
+                ["tags"] = new JsonArray(new JsonObject { ["key"] = DatasetInput.ContextTag, ["value"] = input.Context }),
+                ["dataset"] = dataset,
+            };
+        });
+        _client.Post(Api + "runs/log-inputs", new JsonObject { ["run_id"] = runId, ["datasets"] = new JsonArray([.. datasets]) });
+    }
+
     /// <inheritdoc />
     public void UpdateRun(string runId, RunStatus status, long endTimeMs)
     {
@@ -104,6 +124,20 @@ public sealed class RestStore : IRunStore
         var parameters = (run["data"]?["params"]?.AsArray() ?? [])
             .ToDictionary(p => p!["key"]!.GetValue<string>(), p => p!["value"]?.GetValue<string>() ?? "");
         return new ExistingRun(new RunHandle(runId, info["experiment_id"]!.GetValue<string>(), info["artifact_uri"]!.GetValue<string>()), parameters);
+    }
+
+    /// <inheritdoc />
+    public ExistingRun? FindRunByTag(string experiment, string key, string value)
+    {
+        if (Find(experiment) is not { } experimentId) return null;
+        var response = _client.Post(Api + "runs/search", new JsonObject
+        {
+            ["experiment_ids"] = new JsonArray(experimentId),
+            ["filter"] = $"tags.`{key}` = '{value.Replace("'", "\\'", StringComparison.Ordinal)}'",
+            ["run_view_type"] = "ACTIVE_ONLY",
+            ["max_results"] = 1,
+        });
+        return response["runs"]?.AsArray().FirstOrDefault()?["info"]?["run_id"]?.GetValue<string>() is { } runId ? FindRun(runId) : null;
     }
 
     /// <inheritdoc />

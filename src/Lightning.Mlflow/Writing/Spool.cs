@@ -66,6 +66,9 @@ public sealed class Spool
     /// <summary>Appends a batch.</summary>
     public void AppendBatch(LogBatch batch) => Append(sequence => new SpoolRecord(sequence, "batch", batch));
 
+    /// <summary>Appends the run's data set inputs.</summary>
+    public void AppendInputs(IReadOnlyList<DatasetInput> inputs) => Append(sequence => new SpoolRecord(sequence, "inputs", Inputs: inputs));
+
     /// <summary>Appends an artifact upload.</summary>
     public void AppendArtifact(string localPath, string artifactPath) =>
         Append(sequence => new SpoolRecord(sequence, "artifact", LocalPath: localPath, ArtifactPath: artifactPath));
@@ -131,6 +134,9 @@ public sealed class Spool
                         break;
                     case "artifact" when File.Exists(record.LocalPath):
                         store.UploadArtifact(run, record.LocalPath!, record.ArtifactPath!);
+                        break;
+                    case "inputs":
+                        store.LogInputs(run.RunId, record.Inputs!);
                         break;
                     case "delete_artifact":
                         store.DeleteArtifact(run, record.ArtifactPath!);

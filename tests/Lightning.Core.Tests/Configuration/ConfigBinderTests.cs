@@ -133,6 +133,8 @@ public sealed class ConfigBinderTests
         Assert.Equal("3", parameters["trainer/max_epochs"]);
         Assert.Equal("0.001", parameters["model/lr"]);
         Assert.Equal("1", parameters["callbacks/model_checkpoint/save_top_k"]);
+        // Unset values read as Lightning's MLflow logger writes them (Python's str(None)).
+        Assert.Equal("None", parameters["tracking/uri"]);
     }
 
     [Fact]

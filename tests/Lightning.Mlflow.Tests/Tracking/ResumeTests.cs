@@ -47,6 +47,8 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal("0.01", run.Params["model/lr"]);
         Assert.Equal("4", run.Params["trainer/max_epochs"]);
         Assert.Equal("0.02", run.Tags["lightning.changed_param.model/lr"]);
+        // Continued, the run still says that it was resumed, and from which checkpoint.
+        Assert.Equal($"{first} (/ckpt/last.ckpt)", run.Tags[ResumedRun.Tag]);
         Assert.Equal("run", run.RunName);
         Assert.Single(log.ToString().Split('\n'), l => l.Contains("model/lr ('0.01' -> '0.02')", StringComparison.Ordinal));
     }
