@@ -78,6 +78,7 @@ public sealed class RestStore : IRunStore
     public void LogModel(string runId, string modelJson) =>
         _client.Post(Api + "runs/log-model", new JsonObject { ["run_id"] = runId, ["model_json"] = modelJson });
 
+    /// <inheritdoc />
     public void LogInputs(string runId, IReadOnlyList<DatasetInput> inputs)
     {
         // Transcript 91: the dataset's JSON documents travel as strings; empty optional ones are left out.
