@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["gpu"] = GpuBenchmarks.Run,
     ["sweeps"] = SweepBenchmarks.Run,
     ["startup"] = StartupBenchmarks.Run,
+    ["data"] = DataBenchmarks.Run,
 };
 if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();
 if (args.Length == 0 || !suites.ContainsKey(args[0]))

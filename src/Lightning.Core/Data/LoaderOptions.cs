@@ -35,7 +35,9 @@ public sealed record LoaderOptions
 
     internal void CheckWorkers()
     {
-        if (NumWorkers < 0) throw new ArgumentOutOfRangeException(nameof(NumWorkers), NumWorkers, "Workers must be 0 (the training thread) or more.");
-        if (PrefetchFactor < 1) throw new ArgumentOutOfRangeException(nameof(PrefetchFactor), PrefetchFactor, "The prefetch factor must be 1 or more.");
+        if (NumWorkers < 0)
+            throw new ArgumentOutOfRangeException(nameof(NumWorkers), NumWorkers, "Workers must be 0 (the training thread) or more.");
+        if (PrefetchFactor < 1)
+            throw new ArgumentOutOfRangeException(nameof(PrefetchFactor), PrefetchFactor, "The prefetch factor must be 1 or more.");
     }
 }

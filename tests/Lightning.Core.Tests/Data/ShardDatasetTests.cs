@@ -53,8 +53,8 @@ public sealed class ShardDatasetTests : IDisposable
     public void MappedShard_ReadsRightAcrossManyRemapsFromSeveralThreads()
     {
         var (inputs, _) = Write();
-        // A remap every two rows: many views replaced while three threads read.
-        using var set = new NpyShardSet(inputs, remapBytes: 24);
+        // A remap after every read: views are replaced all the time while three threads read.
+        using var set = new NpyShardSet(inputs, remapBytes: 1);
         Parallel.For(0, 3000, new ParallelOptions { MaxDegreeOfParallelism = 3 }, n =>
         {
             var row = new byte[12];

@@ -4,13 +4,17 @@ namespace Lightning.Core.Data.Shards;
 
 /// <summary>
 /// One <c>.npy</c> file mapped into memory, read by rows from several threads. Pages a mapping has touched count in
-/// the process's RSS until they are unmapped, so after every <see cref="RemapBytes"/> read the view is dropped and mapped
-/// afresh: the file's pages stay in the OS page cache (shared, reclaimable) and the process's RSS stays flat.
+/// the process's RSS until they are unmapped, so once reads may have mapped <see cref="RemapBytes"/> the view is dropped
+/// and mapped afresh: the file's pages stay in the OS page cache (shared, reclaimable) and the process's RSS stays flat.
 /// </summary>
 internal sealed unsafe class MappedNpyFile : IDisposable
 {
-    /// <summary>Bytes read between remaps: enough that remapping costs nothing measurable, small against any RSS budget.</summary>
+    /// <summary>Bytes reads may map between remaps: enough that remapping costs nothing measurable, small against any RSS budget.</summary>
     public const long RemapBytes = 32L << 20;
+
+    // Linux maps up to 64 KiB of cached file pages around each fault (fault_around_bytes), so a random 1 KiB row read
+    // can add 64 KiB to RSS, and a read that crosses a cluster's edge twice that: count each read as what it may map.
+    private const int FaultAroundBytes = 64 << 10;
 
     private readonly long _remapBytes;
 
@@ -50,7 +54,7 @@ internal sealed unsafe class MappedNpyFile : IDisposable
         {
             _lock.ExitReadLock();
         }
-        if (Interlocked.Add(ref _readSinceMap, length) >= _remapBytes) Remap();
+        if (Interlocked.Add(ref _readSinceMap, length + 2L * FaultAroundBytes) >= _remapBytes) Remap();
     }
 
     public void Dispose()

@@ -15,6 +15,7 @@ public sealed record StreamOptions
     internal void Check()
     {
         if (ChunkBytes < 1) throw new ArgumentOutOfRangeException(nameof(ChunkBytes), ChunkBytes, "Chunks must be 1 byte or more.");
-        if (ShuffleBuffer < 1) throw new ArgumentOutOfRangeException(nameof(ShuffleBuffer), ShuffleBuffer, "The shuffle buffer must hold 1 row or more.");
+        if (ShuffleBuffer < 1)
+            throw new ArgumentOutOfRangeException(nameof(ShuffleBuffer), ShuffleBuffer, "The shuffle buffer must hold 1 row or more.");
     }
 }
