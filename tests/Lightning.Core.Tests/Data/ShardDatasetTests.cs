@@ -50,11 +50,11 @@ public sealed class ShardDatasetTests : IDisposable
     }
 
     [Fact]
-    public void MappedShard_ReadsRightAcrossManyRemapsFromSeveralThreads()
+    public void MappedShard_ReadsRightAcrossManyTrimsFromSeveralThreads()
     {
         var (inputs, _) = Write();
-        // A remap after every read: views are replaced all the time while three threads read.
-        using var set = new NpyShardSet(inputs, remapBytes: 1);
+        // A trim after every read: pages are dropped all the time while three threads read.
+        using var set = new NpyShardSet(inputs, trimBytes: 1);
         Parallel.For(0, 3000, new ParallelOptions { MaxDegreeOfParallelism = 3 }, n =>
         {
             var row = new byte[12];

@@ -10,10 +10,10 @@ public sealed class NpyShardSet : IDisposable
 
     /// <summary>Maps <paramref name="paths"/>, in order; they must agree on element type and row shape.</summary>
     /// <exception cref="DataException">A file is missing, not an .npy file, truncated, or does not match the first.</exception>
-    public NpyShardSet(IReadOnlyList<string> paths) : this(paths, MappedNpyFile.RemapBytes) { }
+    public NpyShardSet(IReadOnlyList<string> paths) : this(paths, MappedNpyFile.TrimBytes) { }
 
-    // Tests remap after a few rows, to read across many remaps without writing a large file.
-    internal NpyShardSet(IReadOnlyList<string> paths, long remapBytes)
+    // Tests trim after every read, to read across many trims without writing a large file.
+    internal NpyShardSet(IReadOnlyList<string> paths, long trimBytes)
     {
         if (paths.Count == 0) throw new DataException("No shard files were given.");
         foreach (var path in paths)
@@ -21,7 +21,7 @@ public sealed class NpyShardSet : IDisposable
         _files = new MappedNpyFile[paths.Count];
         try
         {
-            for (var i = 0; i < paths.Count; i++) _files[i] = new MappedNpyFile(paths[i], remapBytes);
+            for (var i = 0; i < paths.Count; i++) _files[i] = new MappedNpyFile(paths[i], trimBytes);
         }
         catch
         {
