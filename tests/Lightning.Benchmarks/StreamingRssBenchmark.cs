@@ -116,6 +116,8 @@ internal static class StreamingRssBenchmark
             rows[i].AsSpan(0, Features).CopyTo(x.AsSpan(i * Features));
             y[i] = (long)rows[i][Features];
         }
-        return new TensorBatch(tensor(x).reshape(rows.Count, Features), tensor(y));
+        // Disposed after the reshape: an unreferenced temporary's finalizer may free it while the native reshape still reads it.
+        using var flat = tensor(x);
+        return new TensorBatch(flat.reshape(rows.Count, Features), tensor(y));
     }
 }

@@ -35,6 +35,10 @@ internal sealed class AugmentedSamples(long count, long failAt = -1) : IDataset<
 
     public string? SourceOf(long index) => $"images/sample-{index}.png";
 
-    public static TensorBatch Collate(IReadOnlyList<float[]> items) =>
-        new(tensor(items.SelectMany(i => i).ToArray()).reshape(items.Count, 3), tensor(items.Select(i => (long)i[0]).ToArray()));
+    public static TensorBatch Collate(IReadOnlyList<float[]> items)
+    {
+        // Disposed after the reshape: an unreferenced temporary's finalizer may free it while the native reshape still reads it.
+        using var flat = tensor(items.SelectMany(i => i).ToArray());
+        return new(flat.reshape(items.Count, 3), tensor(items.Select(i => (long)i[0]).ToArray()));
+    }
 }

@@ -26,8 +26,11 @@ public sealed class StreamingLineLoaderTests : IDisposable
     private static StreamingLineLoader<float[], TensorBatch> Loader(string path, bool shuffle, int workers = 2, StreamOptions? stream = null) =>
         new(path, CsvFields.Floats, Collate, new LoaderOptions { BatchSize = 8, Shuffle = shuffle, NumWorkers = workers }, stream ?? Small);
 
-    private static TensorBatch Collate(IReadOnlyList<float[]> rows) =>
-        new(tensor(rows.Select(r => r[1]).ToArray()).reshape(-1, 1), tensor(rows.Select(r => (long)r[0]).ToArray()));
+    private static TensorBatch Collate(IReadOnlyList<float[]> rows)
+    {
+        using var flat = tensor(rows.Select(r => r[1]).ToArray());
+        return new(flat.reshape(-1, 1), tensor(rows.Select(r => (long)r[0]).ToArray()));
+    }
 
     private static List<long> Ids(IEnumerable<TensorBatch> batches) => batches.SelectMany(b => b.Target.data<long>().ToArray()).ToList();
 
