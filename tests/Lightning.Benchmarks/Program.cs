@@ -8,7 +8,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["sweeps"] = report => { SweepBenchmarks.Run(report); TpeBenchmarks.Run(report); },
     ["sweeps-tpe"] = TpeBenchmarks.Run,
     ["startup"] = StartupBenchmarks.Run,
-    ["data"] = ImageDataBenchmarks.Run,
+    ["data"] = report => { DataBenchmarks.Run(report); ImageDataBenchmarks.Run(report); },
     ["ddp"] = DdpBenchmarks.Run,
 };
 if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();

@@ -1,11 +1,12 @@
-using System.Threading.Channels;
 using static TorchSharp.torch;
 
 namespace Lightning.Core.Data;
 
 /// <summary>
-/// Loads batches of a custom <see cref="IDataset{TItem}"/> on a background thread, a bounded queue ahead of the
-/// training step, so reading and collating overlap with compute. Order and resume follow <see cref="EpochPermutation"/>.
+/// Loads batches of a custom <see cref="IDataset{TItem}"/> on <see cref="LoaderOptions.NumWorkers"/> worker threads,
+/// up to <see cref="LoaderOptions.PrefetchFactor"/> batches per worker ahead of the training step, so reading and
+/// collating overlap with compute. Batches come out in the order of <see cref="EpochPermutation"/> whatever the worker
+/// count, and a resumed epoch (skipped batches) gets the same batches; samples see a <see cref="SampleContext"/>.
 /// </summary>
 /// <typeparam name="TItem">One sample.</typeparam>
 /// <typeparam name="TBatch">The collated batch.</typeparam>
@@ -14,30 +15,26 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IShardableLoader<TBatch> 
     private readonly IDataset<TItem> _dataset;
     private readonly Func<IReadOnlyList<TItem>, TBatch> _collate;
     private readonly LoaderOptions _options;
-    private readonly int _depth;
     private readonly bool _pinMemory;
     private readonly DistributedShard? _shard;
 
     /// <summary>Creates the loader.</summary>
-    /// <param name="dataset">The samples.</param>
-    /// <param name="collate">Stacks samples into one batch; runs on the background thread.</param>
-    /// <param name="options">Batch size, shuffle, drop-last.</param>
-    /// <param name="depth">Batches prepared ahead. Default 2.</param>
+    /// <param name="dataset">The samples; read from several threads at once.</param>
+    /// <param name="collate">Stacks samples into one batch; runs on the worker threads.</param>
+    /// <param name="options">Batch size, shuffle, drop-last, workers and prefetch.</param>
     /// <param name="pinMemory">Pin each batch so a CUDA copy can be asynchronous. Default false.</param>
-    public PrefetchingLoader(
-        IDataset<TItem> dataset, Func<IReadOnlyList<TItem>, TBatch> collate, LoaderOptions options, int depth = 2, bool pinMemory = false)
+    public PrefetchingLoader(IDataset<TItem> dataset, Func<IReadOnlyList<TItem>, TBatch> collate, LoaderOptions options, bool pinMemory = false)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
+        options.CheckWorkers();
         _dataset = dataset;
         _collate = collate;
         _options = options;
-        _depth = depth;
         _pinMemory = pinMemory;
         BatchesPerEpoch = options.BatchesFor(dataset.Count);
     }
 
     private PrefetchingLoader(PrefetchingLoader<TItem, TBatch> whole, DistributedShard shard)
-        : this(whole._dataset, whole._collate, whole._options, whole._depth, whole._pinMemory)
+        : this(whole._dataset, whole._collate, whole._options, whole._pinMemory)
     {
         shard.Check();
         _shard = shard;
@@ -56,25 +53,11 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IShardableLoader<TBatch> 
     /// <inheritdoc />
     public IEnumerable<TBatch> Iterate(LoaderPosition position)
     {
-        var queue = Channel.CreateBounded<TBatch>(new BoundedChannelOptions(_depth) { SingleReader = true, SingleWriter = true });
-        using var stop = new CancellationTokenSource();
-        var producer = Task.Factory.StartNew(() => Produce(position, queue.Writer, stop.Token), stop.Token,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
-        {
-            while (true)
-            {
-                // The training loop is synchronous on one thread (dispose scopes are thread-static), so it waits here.
-                if (!queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
-                while (queue.Reader.TryRead(out var batch)) yield return batch;
-            }
-            producer.GetAwaiter().GetResult();
-        }
-        finally
-        {
-            stop.Cancel();
-            while (queue.Reader.TryRead(out var unused)) unused.Dispose();
-        }
+        var (count, order) = Order(position);
+        var batches = OrderedWorkers<long, TBatch>.Run(position.Skip, BatchesPerEpoch, _options.NumWorkers, _options.PrefetchFactor,
+            batch => batch, (batch, stop) => Build(batch, count, order, position, stop));
+        // The training loop is synchronous on one thread (dispose scopes are thread-static), so it takes batches here.
+        foreach (var batch in batches) yield return batch;
     }
 
     // The samples of this epoch (this rank's when sharded) and their indices; no indices for the plain order of the whole set.
@@ -90,40 +73,36 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IShardableLoader<TBatch> 
         return (count, permutation is null ? [] : permutation.data<long>().ToArray());
     }
 
-    private void Produce(LoaderPosition position, ChannelWriter<TBatch> writer, CancellationToken stop)
+    private TBatch Build(long batch, long count, long[] order, LoaderPosition position, CancellationToken stop)
+    {
+        var start = batch * _options.BatchSize;
+        var length = (int)Math.Min(_options.BatchSize, count - start);
+        var items = new TItem[length];
+        for (var i = 0; i < length; i++)
+        {
+            stop.ThrowIfCancellationRequested();
+            var index = order.Length > 0 ? order[start + i] : start + i;
+            items[i] = Read(index, new SampleContext(index, position.Epoch, position.Seed));
+        }
+        var collated = _collate(items);
+        if (!_pinMemory) return collated;
+        var pinned = collated.PinMemory();
+        collated.Dispose();
+        return pinned;
+    }
+
+    // A failing sample stops the epoch with one error naming the data set, the index and the file when the data set knows it.
+    private TItem Read(long index, SampleContext context)
     {
         try
         {
-            var (count, order) = Order(position);
-
-            for (var batch = position.Skip; batch < BatchesPerEpoch && !stop.IsCancellationRequested; batch++)
-            {
-                var start = batch * _options.BatchSize;
-                var length = (int)Math.Min(_options.BatchSize, count - start);
-                var items = new TItem[length];
-                for (var i = 0; i < length; i++) items[i] = _dataset.Get(order.Length > 0 ? order[start + i] : start + i);
-                var collated = _collate(items);
-                if (_pinMemory)
-                {
-                    var pinned = collated.PinMemory();
-                    collated.Dispose();
-                    collated = pinned;
-                }
-                if (!writer.WaitToWriteAsync(stop).AsTask().GetAwaiter().GetResult() || !writer.TryWrite(collated))
-                {
-                    collated.Dispose();
-                    break;
-                }
-            }
-            writer.TryComplete();
+            return _dataset.Get(index, context);
         }
-        catch (OperationCanceledException)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
-            writer.TryComplete();
-        }
-        catch (Exception error)
-        {
-            writer.TryComplete(error);
+            var source = _dataset.SourceOf(index);
+            throw new DataException(
+                $"{DataSetNames.Of(_dataset)} could not read sample {index}{(source is null ? "" : $" ({source})")}: {error.Message}", error);
         }
     }
 }

@@ -75,7 +75,7 @@ public sealed class LoaderTests
     {
         var options = new LoaderOptions { BatchSize = 3, Shuffle = true };
         var memory = Targetsof(new TensorLoader(Inputs, Targets, options).Iterate(new LoaderPosition(1, 1, 4)));
-        var prefetching = new PrefetchingLoader<long, TensorBatch>(new Range(10), Collate, options, depth: 2);
+        var prefetching = new PrefetchingLoader<long, TensorBatch>(new Range(10), Collate, options with { NumWorkers = 1, PrefetchFactor = 2 });
         Assert.Equal(memory, Targetsof(prefetching.Iterate(new LoaderPosition(1, 1, 4))));
         Assert.Equal(4, prefetching.BatchesPerEpoch);
     }
@@ -84,15 +84,17 @@ public sealed class LoaderTests
     public void Prefetching_SurfacesDatasetErrors()
     {
         var loader = new PrefetchingLoader<long, TensorBatch>(new Range(10, failAt: 5), Collate, new LoaderOptions { BatchSize = 2 });
-        var error = Assert.Throws<InvalidDataException>(() => loader.Iterate(new LoaderPosition(0, 0, 1)).ToList());
-        Assert.Contains("sample 5", error.Message);
+        // The loader names the data set and the sample around the data set's own message (exit 2, like any data error).
+        var error = Assert.Throws<DataException>(() => loader.Iterate(new LoaderPosition(0, 0, 1)).ToList());
+        Assert.StartsWith("Range could not read sample 5: sample 5 is unreadable", error.Message);
+        Assert.IsType<InvalidDataException>(error.InnerException);
     }
 
     [Fact]
     public void Prefetching_StopsItsThreadWhenTheConsumerStops()
     {
         var dataset = new Range(1000);
-        var loader = new PrefetchingLoader<long, TensorBatch>(dataset, Collate, new LoaderOptions { BatchSize = 1 }, depth: 2);
+        var loader = new PrefetchingLoader<long, TensorBatch>(dataset, Collate, new LoaderOptions { BatchSize = 1, NumWorkers = 1 });
         Assert.Single(loader.Iterate(new LoaderPosition(0, 0, 1)).Take(1));
         var producer = Assert.IsType<Thread>(dataset.Reader);
         // Stopping drains the queue: a producer that was not stopped refills it and then blocks on it for ever, so its
