@@ -5,7 +5,8 @@ namespace Lightning.Vision;
 
 /// <summary>
 /// A map-style data set of an <see cref="ImageFolder"/>: each read decodes one file and applies the transforms. Reads
-/// share no mutable state but the set of skipped files, so loader threads may call <see cref="Get(long, Random)"/> at once.
+/// share no mutable state but the set of skipped files, so a <see cref="PrefetchingLoader{TItem, TBatch}"/>'s workers may read
+/// at once; each sample's random crop and flip come from its <see cref="SampleContext"/> (seed, epoch, index) alone.
 /// </summary>
 public sealed class ImageFolderDataset : IDataset<ImageSample>
 {
@@ -29,11 +30,16 @@ public sealed class ImageFolderDataset : IDataset<ImageSample>
     /// <summary>Files skipped so far as unreadable (with <see cref="ImageFolderDatasetOptions.SkipBadSamples"/>), each once.</summary>
     public IReadOnlyCollection<string> SkippedFiles => _skipped.Keys.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The sample at <paramref name="index"/> with the random transforms of epoch 0 (loaders that know the epoch call the other).</summary>
-    public ImageSample Get(long index) => Get(index, SampleSeed.Random(_options.Seed, 0, index));
+    /// <summary>The sample at <paramref name="index"/> with the random transforms of epoch 0 under seed 0 (loaders call the other).</summary>
+    public ImageSample Get(long index) => Get(index, new SampleContext(index, 0, 0));
 
-    /// <summary>The sample at <paramref name="index"/>, its random transforms from <paramref name="random"/> (<see cref="SampleSeed"/>).</summary>
-    public ImageSample Get(long index, Random random)
+    /// <summary>The sample at <paramref name="index"/>, its random transforms drawn from <paramref name="context"/>'s generator.</summary>
+    public ImageSample Get(long index, SampleContext context) => Read(index, context.CreateRandom());
+
+    /// <inheritdoc />
+    public string? SourceOf(long index) => index >= 0 && index < Count ? Folder.Samples[(int)index].Path : null;
+
+    private ImageSample Read(long index, Random random)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);

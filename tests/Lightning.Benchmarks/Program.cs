@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["sweeps-tpe"] = TpeBenchmarks.Run,
     ["startup"] = StartupBenchmarks.Run,
     ["data"] = report => { DataBenchmarks.Run(report); ImageDataBenchmarks.Run(report); },
+    ["data-images"] = ImageDataBenchmarks.Run,
     ["ddp"] = DdpBenchmarks.Run,
 };
 if (args is [ReplayServerProcess.Mode]) return ReplayServerProcess.Serve();

@@ -46,9 +46,9 @@ public sealed class ImageFolderDatasetTests : IDisposable
         var transforms = new ImageTransforms { Resize = ImageSize.Square(6), RandomCrop = ImageSize.Square(4), HorizontalFlip = 0.5 };
         var dataset = new ImageFolderDataset(ImageFolder.Scan(_root), new() { Transforms = transforms });
 
-        var epochs = Enumerable.Range(0, 8).Select(e => dataset.Get(0, SampleSeed.Random(7, e, 0)).Pixels).ToList();
+        var epochs = Enumerable.Range(0, 8).Select(e => dataset.Get(0, new SampleContext(0, e, 7)).Pixels).ToList();
 
-        Assert.Equal(epochs[3], dataset.Get(0, SampleSeed.Random(7, 3, 0)).Pixels);
+        Assert.Equal(epochs[3], dataset.Get(0, new SampleContext(0, 3, 7)).Pixels);
         Assert.True(epochs.Distinct(new PixelComparer()).Count() > 1, "every epoch cropped and flipped alike");
         using var batch = ImageCollate.ToBatch([dataset.Get(0), dataset.Get(0)]);
         Assert.Equal([2L, 3, 4, 4], batch.Input.shape);

@@ -16,6 +16,14 @@ public sealed record DataOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>Threads that decode and augment images while the model trains (0: on the training thread). Default half the cores.</summary>
+    [Range(0, 256)]
+    public int NumWorkers { get; init; } = Lightning.Core.Data.LoaderOptions.DefaultWorkers;
+
+    /// <summary>Batches each worker may have ready ahead of the training step.</summary>
+    [Range(1, 64)]
+    public int PrefetchFactor { get; init; } = 2;
+
     /// <summary>Every image is resized to this many pixels square before it reaches the model.</summary>
     [Range(8, 4096)]
     public int ImageSize { get; init; } = 32;

@@ -60,7 +60,11 @@ public sealed class ProjectIdentifierDataModule(DataOptions options) : Lightning
     private ImageFolderDataset Dataset(ImageFolder folder, ImageTransforms transforms) =>
         new(folder, new ImageFolderDatasetOptions { Transforms = transforms, SkipBadSamples = options.SkipBadSamples });
 
-    // Images are decoded on the loader's background thread while the model trains on the previous batch.
+    // Images are decoded on data.num_workers threads while the model trains on the previous batch; batches still come
+    // in the seeded order, and each image's random flip depends on (seed, epoch, index) only, so resume stays exact.
     private PrefetchingLoader<ImageSample, TensorBatch> Loader(ImageFolderDataset dataset, bool shuffle) =>
-        new(dataset, ImageCollate.ToBatch, new LoaderOptions { BatchSize = options.BatchSize, Shuffle = shuffle });
+        new(dataset, ImageCollate.ToBatch, new LoaderOptions
+        {
+            BatchSize = options.BatchSize, Shuffle = shuffle, NumWorkers = options.NumWorkers, PrefetchFactor = options.PrefetchFactor,
+        });
 }

@@ -105,7 +105,8 @@ public sealed class LoaderTests
     }
 
     private static TensorBatch Collate(IReadOnlyList<long> items) =>
-        new(tensor(items.Select(i => (float)i).ToArray()).reshape(-1, 1), tensor(items.ToArray()));
+        // Shaped at creation: a reshaped unreferenced temporary can be finalized on a worker thread mid-call.
+        new(tensor(items.Select(i => (float)i).ToArray(), [items.Count, 1]), tensor(items.ToArray()));
 
     private sealed class Range(long count, long failAt = -1) : IDataset<long>
     {
