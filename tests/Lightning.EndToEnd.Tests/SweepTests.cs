@@ -10,11 +10,12 @@ namespace Lightning.EndToEnd.Tests;
 public sealed class SweepTests(Workspace workspace)
 {
     [Fact]
-    public void LocalSweep_RecordsAParentAndItsTrials()
+    public void LocalSweep_RecordsAParentAndItsTrials_AndRegistersTheBestTrialsModel()
     {
         var project = workspace.Scaffold("Tuned");
         Workspace.Must(Workspace.Run(project, "dotnet", ["tool", "restore", "--add-source", workspace.Feed]));
-        var sweep = Workspace.Run(project, "dotnet", ["lightning", "sweep", "--trials", "4", "--parallel", "2"], timeout: TimeSpan.FromMinutes(8));
+        var sweep = Workspace.Run(project, "dotnet", ["lightning", "sweep", "--trials", "4", "--parallel", "2", "--register", "tuned-best"],
+            timeout: TimeSpan.FromMinutes(8));
         Assert.True(sweep.ExitCode == 0, sweep.Output);
         Assert.Contains("As a lightning.yaml fragment:", sweep.Output);
         Assert.Contains("Train it: dotnet lightning fit --model.lr=", sweep.Output);
@@ -34,6 +35,14 @@ public sealed class SweepTests(Workspace workspace)
             Assert.Equal(parent.Tags["sweep.id"], child.Tags["sweep.id"]);
         });
         Assert.Equal(4, children.Select(c => c.Params["model/lr"] + c.Params["model/hidden_size"] + c.Params["data/batch_size"]).Distinct().Count());
+
+        // --register: version 1 of the model comes from the best finished trial's run, named in the closing line.
+        var best = children.Where(c => c.Status == "FINISHED" && !c.Tags.ContainsKey("sweep.state") && c.LatestMetrics().ContainsKey("val_loss"))
+            .MinBy(c => c.LatestMetrics()["val_loss"])!;
+        Assert.Contains($"Registered the best trial's model (run {best.RunId}) as version 1 of 'tuned-best' (models:/tuned-best/1).",
+            sweep.Output);
+        var version = File.ReadAllText(Path.Combine(project, "mlruns", "models", "tuned-best", "version-1", "meta.yaml"));
+        Assert.Contains($"run_id: {best.RunId}", version);
     }
 
     [Fact]

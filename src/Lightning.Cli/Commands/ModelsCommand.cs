@@ -57,16 +57,9 @@ internal static class ModelsCommand
         register.SetAction(result => WithStore(result.GetValue(uri), store =>
         {
             var runId = result.GetValue(run)!;
-            var found = store.FindRun(runId)
-                ?? throw new MlflowException($"Run {runId} does not exist in {store.Uri}; 'dotnet lightning runs list' shows the runs.",
-                    "RESOURCE_DOES_NOT_EXIST", 404);
-            var source = $"{found.Run.ArtifactUri.TrimEnd('/')}/model";
-            if (store is FileStore && !File.Exists(Path.Combine(new Uri(source).LocalPath, MlModelFile.FileName)))
-                throw new MlflowException($"Run {runId} has no logged model (no model/MLmodel); train it with tracking.log_model: best.",
-                    "RESOURCE_DOES_NOT_EXIST", 404);
             var target = result.GetValue(modelName)!;
-            var version = ModelRegistration.Register(ModelRegistries.For(store), target, source, found.Run.RunId);
-            output.WriteLine($"Registered the model of run {found.Run.RunId} as version {version.Version} of '{target}' " +
+            var version = RunModelRegistration.Register(store, runId, target);
+            output.WriteLine($"Registered the model of run {version.RunId} as version {version.Version} of '{target}' " +
                 $"(models:/{target}/{version.Version}).");
         }));
 

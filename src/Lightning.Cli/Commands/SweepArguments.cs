@@ -8,5 +8,7 @@ namespace Lightning.Cli.Commands;
 /// <param name="Executor">local or slurm.</param>
 /// <param name="Resume">The sweep to continue, or null to start one.</param>
 /// <param name="SlurmArguments">Extra sbatch arguments, or null.</param>
+/// <param name="Register">The registered model the best trial's logged model becomes a version of, or null.</param>
 internal sealed record SweepArguments(
-    string? Project, string? Config, int? Trials, int Parallel, string Executor, string? Resume, string? SlurmArguments);
+    string? Project, string? Config, int? Trials, int Parallel, string Executor, string? Resume, string? SlurmArguments,
+    string? Register = null);

@@ -27,13 +27,17 @@ internal static class SweepCommand
         {
             Description = "Extra sbatch arguments for --executor slurm, e.g. \"--partition=gpu --time=01:00:00\"."
         };
+        var register = new Option<string?>("--register")
+        {
+            Description = "Register the best trial's logged model as the next version of this model in the Model Registry."
+        };
         var command = new Command("sweep", "Tune hyperparameters with sweep.yaml: grid, random or tpe, with asha or median pruning.")
         {
-            project, config, trials, parallel, executor, resume, slurmArgs,
+            project, config, trials, parallel, executor, resume, slurmArgs, register,
         };
         command.SetAction((result, cancel) => Task.FromResult(new SweepHandler(output, error).Run(new SweepArguments(
             result.GetValue(project), result.GetValue(config), result.GetValue(trials), result.GetValue(parallel), result.GetValue(executor)!,
-            result.GetValue(resume), result.GetValue(slurmArgs)), cancel)));
+            result.GetValue(resume), result.GetValue(slurmArgs), result.GetValue(register)), cancel)));
         return command;
     }
 }

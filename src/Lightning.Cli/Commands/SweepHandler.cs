@@ -2,6 +2,7 @@ using Lightning.Core.Configuration;
 using Lightning.Hosting.Configuration;
 using Lightning.Hosting;
 using Lightning.Mlflow;
+using Lightning.Mlflow.Models;
 using Lightning.Mlflow.Stores;
 using Lightning.Sweeps.Configuration;
 using Lightning.Sweeps.Executors;
@@ -25,8 +26,17 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
             var appPath = app.Build(error);
             // The app's print-config judges keys and values before any trial starts, as a trial's binder would.
             SweepPreflight.Check(sweep, configPath, AppPrintConfig.Of(appPath, app.Folder));
-            var result = RunTrials(arguments, app, appPath, configPath, sweep, cancel);
+            var (result, registration) = RunTrials(arguments, app, appPath, configPath, sweep, cancel);
             SweepReport.Write(output, result, app.Folder, sweep.Metric);
+            if (registration is { Version: { } version })
+                output.WriteLine($"Registered the best trial's model (run {version.RunId}) as version {version.Version} of " +
+                    $"'{version.Name}' (models:/{version.Name}/{version.Version}).");
+            if (registration is { Problem: { } problem })
+            {
+                // The report above still stands: the trials ran; only the registration the user asked for is missing.
+                error.WriteLine(problem);
+                return ExitCodes.Failed;
+            }
             return ExitCode(result.Status);
         }
         catch (Exception problem) when (problem is SweepConfigException or SweepRefusedException)
@@ -37,6 +47,8 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
 
     private static (ProjectApp App, string ConfigPath, SweepConfig Sweep) Resolve(SweepArguments arguments)
     {
+        // A name the registry would refuse is said before any trial runs, not after the sweep's hours.
+        if (arguments.Register is { } name) CheckModelName(name);
         if (arguments.Parallel < 1) throw new CliException($"--parallel {arguments.Parallel} is not allowed: run 1 or more trials at a time.");
         if (arguments.Trials is < 1) throw new CliException($"--trials {arguments.Trials} is not allowed: 1 or more.");
         var app = new ProjectApp(ProjectLocator.Find(arguments.Project, Environment.CurrentDirectory));
@@ -44,7 +56,7 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
         return (app, configPath, SweepConfigReader.Read(configPath));
     }
 
-    private SweepResult RunTrials(
+    private (SweepResult Result, Registration? Registration) RunTrials(
         SweepArguments arguments, ProjectApp app, string appPath, string configPath, SweepConfig sweep, CancellationToken cancel)
     {
         var target = StoreResolver.Resolve(null, app.Folder);
@@ -66,7 +78,39 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
             Output = Console.IsOutputRedirected ? output : TextWriter.Null,
             OnChange = Console.IsOutputRedirected ? null : new LiveTable(output, sweep.Metric).Render,
         });
-        return runner.Run(cancel);
+        var result = runner.Run(cancel);
+        return (result, arguments.Register is { } name ? RegisterBest(store, result, name) : null);
+    }
+
+    // Only a sweep that ran its trials registers: an interrupted or failed one has no settled best.
+    private static Registration? RegisterBest(IRunStore store, SweepResult result, string name)
+    {
+        if (result.Status != SweepStatus.Completed) return null;
+        if (result.BestRunId is not { } runId)
+            return new(null, $"--register {name}: no finished trial recorded a run with a value of the metric, so nothing was registered.");
+        try
+        {
+            return new(RunModelRegistration.Register(store, runId, name), null);
+        }
+        catch (MlflowException error)
+        {
+            return new(null, $"The sweep finished, but the best trial's model (run {runId}) was not registered as '{name}': {error.Message}");
+        }
+    }
+
+    // What --register did: the new version, or why there is none.
+    private sealed record Registration(ModelVersion? Version, string? Problem);
+
+    private static void CheckModelName(string name)
+    {
+        try
+        {
+            RegistryNames.Model(name);
+        }
+        catch (MlflowException error)
+        {
+            throw new CliException($"--register: {error.Message}");
+        }
     }
 
     private static int ExitCode(SweepStatus status) => status switch

@@ -122,6 +122,7 @@ public sealed partial class Trainer
             var validationEvery = ValidationCadence.Interval(_options, trainBatches);
             TrainableParameters.Require(module);
             context.Optimization = module.ConfigureOptimizers();
+            if (_options.WithoutScheduler) context.Optimization = context.Optimization with { Scheduler = null };
             TrainableParameters.Require(module, context.Optimization.Optimizer);
             if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: true);
             DistributedState.BroadcastFromRankZero(_group, module);

@@ -84,6 +84,12 @@ public sealed record TrainerOptions : IValidatableOptions
     /// <summary>Intra-op threads; null (default) for the number of physical cores.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// Leave the module's learning-rate scheduler out (the LR finder sets the rate itself each step, as Lightning's replaces
+    /// the schedulers; a plateau scheduler would wait for a validation metric the finder never computes).
+    /// </summary>
+    internal bool WithoutScheduler { get; init; }
+
     /// <summary>Folder for logs and checkpoints. Default: the current folder.</summary>
     public string DefaultRootDir { get; init; } = ".";
 

@@ -42,6 +42,7 @@ public sealed class Tuner(Trainer trainer)
             EnableProgressBar = false,
             EnableModelSummary = false,
             Strategy = TrainingStrategy.Single,
+            WithoutScheduler = true,
         }, [callback], tracker: null, output: TextWriter.Null);
 
         using var rng = random.get_rng_state();

@@ -10,5 +10,6 @@ namespace Lightning.Sweeps.Running;
 /// <param name="BestValue">Its metric value.</param>
 /// <param name="BestParams">Its parameters.</param>
 /// <param name="StopMessage">Why the sweep stopped early, in words; null when it completed.</param>
+/// <param name="BestRunId">The best trial's tracking run, or null (no best trial, or its run is not known).</param>
 public sealed record SweepResult(string Id, SweepStatus Status, int Finished, int Pruned, int Failed, int? BestTrial, double? BestValue,
-    IReadOnlyDictionary<string, object> BestParams, string? StopMessage);
+    IReadOnlyDictionary<string, object> BestParams, string? StopMessage, string? BestRunId = null);

@@ -135,7 +135,8 @@ public sealed class SweepRunner(SweepOptions options)
             .OrderBy(t => options.Config.Goal.Loss(t.Value!.Value)).FirstOrDefault();
         return new SweepResult(state.Id, status,
             state.Trials.Count(t => t.State == TrialState.Finished), state.Trials.Count(t => t.State == TrialState.Pruned),
-            state.Trials.Count(t => t.State == TrialState.Failed), best?.Number, best?.Value, best?.Params ?? [], message);
+            state.Trials.Count(t => t.State == TrialState.Failed), best?.Number, best?.Value, best?.Params ?? [], message,
+            best?.RunId);
     }
 
     private void Save(SweepState state)

@@ -68,6 +68,17 @@ public sealed class LrFinderTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void APlateauSchedulerOnValLoss_IsLeftOut_AsLightningReplacesTheSchedulers()
+    {
+        // The templates' modules step a ReduceLROnPlateau on val_loss, which the finder (no validation) never logs.
+        random.manual_seed(5);
+
+        var found = new Tuner(NewTrainer()).LrFind(new RegressionModule(plateau: true), new RegressionData(), new LrFindOptions { NumTraining = 30 });
+
+        Assert.Equal(30, found.LearningRates.Count);
+    }
+
+    [Fact]
     public void DivergingLoss_StopsTheSweepEarly()
     {
         random.manual_seed(5);

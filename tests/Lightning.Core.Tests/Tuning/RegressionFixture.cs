@@ -13,8 +13,9 @@ public sealed class RegressionModule : LightningModule<TensorBatch>
     private readonly bool _keepOptimizer;
     private optim.Optimizer? _optimizer;
 
-    public RegressionModule(double lr = 0.01, bool adam = false, bool keepOptimizer = false) : base("regression")
+    public RegressionModule(double lr = 0.01, bool adam = false, bool keepOptimizer = false, bool plateau = false) : base("regression")
     {
+        Plateau = plateau;
         _linear = Linear(8, 1);
         Lr = lr;
         Adam = adam;
@@ -26,6 +27,9 @@ public sealed class RegressionModule : LightningModule<TensorBatch>
 
     public bool Adam { get; }
 
+    /// <summary>Configure a ReduceLROnPlateau on val_loss, as the templates do.</summary>
+    public bool Plateau { get; }
+
     public Tensor Forward(Tensor x) => _linear.forward(x);
 
     public override Tensor TrainingStep(TensorBatch batch, long batchIndex) => functional.mse_loss(Forward(batch.Input), batch.Target);
@@ -35,7 +39,10 @@ public sealed class RegressionModule : LightningModule<TensorBatch>
     {
         if (_keepOptimizer && _optimizer is not null) return _optimizer;
         _optimizer = Adam ? optim.Adam(parameters(), Lr) : optim.SGD(parameters(), Lr);
-        return _optimizer;
+        return Plateau
+            ? new OptimizerSetup(_optimizer, new SchedulerSetup(optim.lr_scheduler.ReduceLROnPlateau(_optimizer), SchedulerInterval.Epoch,
+                Monitor: "val_loss"))
+            : _optimizer;
     }
 
     /// <summary>The mean squared error over all of <paramref name="data"/>'s training samples.</summary>
