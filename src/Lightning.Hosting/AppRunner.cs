@@ -40,6 +40,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     public int Run(AppInvocation invocation)
     {
         if (invocation.Command == AppCommand.Doctor) return Doctor();
+        // As Lightning's rank_zero_only: under a launcher only rank 0 says what happens; the others' errors still show.
+        if (Core.Distributed.LaunchEnvironment.Detect() is { Rank: > 0 }) host = host with { Output = TextWriter.Null };
         var config = ResolveConfig(invocation);
         // A logged model (from the app's own tracking store) brings its model options, which the weights need; the
         // project's layers still win.
@@ -50,7 +52,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             host.Output.Write(config.ToYaml());
             return ExitCodes.Finished;
         }
-        if (invocation.Command == AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer)) return MpiRelaunch.Run(config.Trainer, SourceOf);
+        if (invocation.Command == AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer)) return MpiRelaunch.Run(config.Trainer, SourceOf, host.OutputIsTerminal);
         // Only fit shards its data across ranks; an evaluation or prediction from a plain process runs in it alone.
         if (invocation.Command != AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
             config = config with { Trainer = config.Trainer with { Devices = DeviceCount.Auto, NumNodes = 1 } };
@@ -208,7 +210,9 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
                 return ExitCodes.Failed;
             case RunOutcome.Interrupted:
                 // Progress lines count epochs from 1; so does this one (checkpoint file names keep Lightning's 0-based epoch).
-                host.Error.WriteLine($"Interrupted during epoch {result.Epochs + 1} at step {result.GlobalStep}; resume with --ckpt-path last.");
+                // Every rank stops at the same step, so rank 0 says it for all.
+                if (trainer.ProcessGroup.Rank == 0)
+                    host.Error.WriteLine($"Interrupted during epoch {result.Epochs + 1} at step {result.GlobalStep}; resume with --ckpt-path last.");
                 return ExitCodes.Interrupted;
             case RunOutcome.Stopped:
                 return ExitCodes.Stopped;

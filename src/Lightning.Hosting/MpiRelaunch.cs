@@ -22,7 +22,7 @@ internal static class MpiRelaunch
 
     /// <summary>Runs this app's command line as devices ranks under mpirun and returns mpirun's exit code.</summary>
     /// <exception cref="LightningConfigException">num_nodes is above 1, or mpirun is not installed.</exception>
-    public static int Run(TrainerOptions trainer, Func<string, string> sourceOf)
+    public static int Run(TrainerOptions trainer, Func<string, string> sourceOf, bool outputIsTerminal)
     {
         var devices = trainer.Devices.ToString();
         if (trainer.NumNodes > 1)
@@ -33,24 +33,32 @@ internal static class MpiRelaunch
                      ?? throw Invalid("trainer.devices", devices, sourceOf,
                          $"training on {devices} devices starts the app under {Launcher}, which is not installed: " +
                          "apt-get install openmpi-bin (or start the app under your own launcher).");
-        using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode))!;
+        using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode, outputIsTerminal))!;
         // The terminal sends Ctrl+C to mpirun too (same process group); a signal sent to this process alone must reach it.
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward(process, ProcessSignals.Interrupt));
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward(process, ProcessSignals.Terminate));
+        var forwarded = false;
+        void Forward(PosixSignalContext context, int signal)
+        {
+            context.Cancel = true;
+            forwarded = true;
+            ProcessSignals.Send(process.Id, signal);
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Forward(context, ProcessSignals.Interrupt));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Forward(context, ProcessSignals.Terminate));
         process.WaitForExit();
-        return process.ExitCode;
+        // mpirun reports ranks that stopped on a signal (exit 130, checkpoint saved) as a plain failure (1): the exit code
+        // must say "interrupted", as a one-process run's does.
+        return forwarded && process.ExitCode != 0 ? ExitCodes.Interrupted : process.ExitCode;
     }
 
-    private static Action<PosixSignalContext> Forward(Process process, int signal) => context =>
-    {
-        context.Cancel = true;
-        ProcessSignals.Send(process.Id, signal);
-    };
-
     // The same program and arguments: `dotnet app.dll fit ...` runs the dll again, an app host runs itself.
-    private static ProcessStartInfo StartInfo(string mpirun, int processes)
+    private static ProcessStartInfo StartInfo(string mpirun, int processes, bool outputIsTerminal)
     {
-        var info = new ProcessStartInfo(mpirun) { UseShellExecute = false };
+        // mpirun gets a session of its own (setsid execs in place, so the pid stays mpirun's): a terminal's Ctrl+C then
+        // reaches it once, forwarded by this process, not twice — Open MPI's mpirun takes a second SIGINT as "kill the
+        // job now", and the ranks die before their checkpoint.
+        var setsid = FindOnPath("setsid");
+        var info = new ProcessStartInfo(setsid ?? mpirun) { UseShellExecute = false };
+        if (setsid is not null) info.ArgumentList.Add(mpirun);
         var openMpi = IsOpenMpi(mpirun);
         // Open MPI refuses root without --allow-run-as-root (containers, CI) and more ranks than free cores without
         // --oversubscribe; MPICH's Hydra has neither option and needs neither.
@@ -63,6 +71,13 @@ internal static class MpiRelaunch
         var arguments = Environment.GetCommandLineArgs();
         var runsDll = Path.GetFileNameWithoutExtension(program) == "dotnet";
         foreach (var argument in runsDll ? arguments : arguments.Skip(1)) info.ArgumentList.Add(argument);
+        // Open MPI gives the ranks a pseudo-terminal; when this process's output is a pipe or file (the build, CI, a log),
+        // the ranks must print the plain progress lines a pipe gets, without a terminal's escape codes.
+        if (!outputIsTerminal)
+        {
+            info.Environment["TERM"] = "dumb";
+            info.Environment.TryAdd(Core.Callbacks.ProgressModeSetting.Variable, "plain");
+        }
         return info;
     }
 

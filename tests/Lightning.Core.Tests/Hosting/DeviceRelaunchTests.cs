@@ -38,6 +38,29 @@ public sealed class DeviceRelaunchTests
     }
 
     [Fact]
+    public void CtrlC_ToTheRelaunchingProcess_StopsBothRanksAtOneStepWithACheckpoint_Exit130_AndPlainOutput()
+    {
+        MpiRuntime.EnsureInstalled();
+        using var work = new TempDirectory();
+        using var process = TestApp.Start(work.Path,
+            ["fit", "--trainer.devices=2", "--trainer.max_epochs=500", "--model.step_delay_ms=10", "--trainer.log_every_n_steps=1", .. Quiet],
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
+        // Mid-run: rank 0 writes a metrics row per step.
+        TestApp.WaitForEvents(work.Combine("lightning_logs", "version_0", "metrics.csv"),
+            lines => lines.Exists(l => l.StartsWith("20,", StringComparison.Ordinal)), process, TimeSpan.FromMinutes(2));
+        Signals.Send(process.Id, Signals.Interrupt);
+        var run = TestApp.Collect(process, TimeSpan.FromMinutes(2));
+
+        Assert.True(run.ExitCode == ExitCodes.Interrupted, run.Output);
+        // Said once (rank 0 speaks for both), with no terminal escape codes although Open MPI gives ranks a pty.
+        var said = run.Output.Split('\n');
+        Assert.Single(said, l => l.StartsWith("Interrupted during epoch", StringComparison.Ordinal));
+        Assert.DoesNotContain('\u001b', run.Output);
+        var last = work.Combine("lightning_logs", "version_0", "checkpoints", "last.ckpt");
+        Assert.True(Core.Checkpoints.CheckpointFile.Read(last).State["progress"]!["global_step"]!.GetValue<long>() >= 20, run.Output);
+    }
+
+    [Fact]
     public void Fit_TwoDevicesWithoutMpirun_SaysWhichPackageToInstall()
     {
         using var work = new TempDirectory();
