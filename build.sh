@@ -4,7 +4,7 @@
 #   ./build.sh test unit    the fast tests only: no end-to-end project, no test that starts a process (Category=Process)
 #   ./build.sh quickstart   pack, install the template and tool, scaffold artifacts/quickstart/Demo, dotnet build -t:Train
 #   ./build.sh pack         pack every package into artifacts/packages with a fresh version
-#   ./build.sh bench SUITE  run a benchmark suite (engine, tracking, sweeps, sweeps-tpe, gpu, startup, data, ddp), printing BENCH lines
+#   ./build.sh bench SUITE  run a benchmark suite (engine, tracking, tracking-system, sweeps, sweeps-tpe, gpu, startup, data, data-images, ddp), printing BENCH lines
 #   ./build.sh summarize D  the closing "N passed, N failed" line for a folder of TRX files (what test prints)
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -52,7 +52,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             host.Output.Write(config.ToYaml());
             return ExitCodes.Finished;
         }
-        if (invocation.Command == AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer)) return MpiRelaunch.Run(config.Trainer, SourceOf, host.OutputIsTerminal);
+        if (invocation.Command == AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
+            return MpiRelaunch.Run(config.Trainer, SourceOf, host.OutputIsTerminal);
         // Only fit shards its data across ranks; an evaluation or prediction from a plain process runs in it alone.
         if (invocation.Command != AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
             config = config with { Trainer = config.Trainer with { Devices = DeviceCount.Auto, NumNodes = 1 } };

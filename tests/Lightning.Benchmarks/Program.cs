@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Action<BenchReport>>
     ["sweeps"] = report => { SweepBenchmarks.Run(report); TpeBenchmarks.Run(report); },
     ["sweeps-tpe"] = TpeBenchmarks.Run,
     ["startup"] = StartupBenchmarks.Run,
+    ["tracking-system"] = SystemMetricsBenchmark.Run,
     ["data"] = report => { DataBenchmarks.Run(report); ImageDataBenchmarks.Run(report); },
     ["data-images"] = ImageDataBenchmarks.Run,
     ["ddp"] = DdpBenchmarks.Run,
