@@ -29,7 +29,7 @@ internal static class MpiRelaunch
             throw Invalid("trainer.num_nodes", trainer.NumNodes.ToString(System.Globalization.CultureInfo.InvariantCulture), sourceOf,
                 "a job on several nodes needs a launcher that starts the processes on each of them: run the app under srun or mpirun " +
                 "(see the README's data-parallel section).");
-        var mpirun = FindOnPath(Launcher)
+        var mpirun = ExecutableSearch.OnPath(Launcher)
                      ?? throw Invalid("trainer.devices", devices, sourceOf,
                          $"training on {devices} devices starts the app under {Launcher}, which is not installed: " +
                          "apt-get install openmpi-bin (or start the app under your own launcher).");
@@ -56,7 +56,7 @@ internal static class MpiRelaunch
         // mpirun gets a session of its own (setsid execs in place, so the pid stays mpirun's): a terminal's Ctrl+C then
         // reaches it once, forwarded by this process, not twice — Open MPI's mpirun takes a second SIGINT as "kill the
         // job now", and the ranks die before their checkpoint.
-        var setsid = FindOnPath("setsid");
+        var setsid = ExecutableSearch.OnPath("setsid");
         var info = new ProcessStartInfo(setsid ?? mpirun) { UseShellExecute = false };
         if (setsid is not null) info.ArgumentList.Add(mpirun);
         var openMpi = IsOpenMpi(mpirun);
@@ -89,10 +89,6 @@ internal static class MpiRelaunch
         process.WaitForExit();
         return text.Contains("Open MPI", StringComparison.OrdinalIgnoreCase) || text.Contains("OpenRTE", StringComparison.OrdinalIgnoreCase);
     }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-        .Select(folder => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
 
     private static LightningConfigException Invalid(string key, string value, Func<string, string> sourceOf, string message) =>
         new([new ConfigIssue(key, value, sourceOf(key), message)]);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lightning.Hosting;
+using Lightning.Hosting.Processes;
 
 namespace Lightning.Cli.Commands;
 
@@ -23,7 +24,7 @@ internal static class UiCommand
                 return ExitCodes.Finished;
             }
             var backend = new Uri(target.Location).AbsoluteUri;
-            var mlflow = FindOnPath("mlflow");
+            var mlflow = ExecutableSearch.OnPath("mlflow");
             if (mlflow is null)
             {
                 output.WriteLine("MLflow is not installed here. Install it (pip install mlflow) and run:");
@@ -38,8 +39,4 @@ internal static class UiCommand
         });
         return command;
     }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
 }
