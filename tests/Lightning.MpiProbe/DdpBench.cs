@@ -8,19 +8,19 @@ using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 /// <summary>
-/// The "ddp-bench" mode: trains an MLP 512-2048-2048-10 (compute-bound) on a global batch of 256 samples, split over
-/// the ranks, and prints on rank 0 the training throughput after warm-up as <c>samples_per_s=X</c>.
-/// Arguments: ddp|single, measured steps.
+/// The "ddp-bench" mode: trains an MLP 512-2048-2048-10 on batches of the given size per process, and prints on rank 0
+/// the training throughput of all processes together after warm-up as <c>samples_per_s=X</c>.
+/// Arguments: ddp|single, measured steps, batch size per process.
 /// </summary>
 internal static class DdpBench
 {
-    private const int GlobalBatch = 256;
     private const int WarmupSteps = 3;
 
     public static int Run(string[] args)
     {
         var ddp = args[1] == "ddp";
         var steps = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var batch = int.Parse(args[3], CultureInfo.InvariantCulture);
         var timer = new StepTimer(WarmupSteps);
         var options = new TrainerOptions
         {
@@ -37,15 +37,15 @@ internal static class DdpBench
         var world = trainer.ProcessGroup.WorldSize;
         using var module = new Mlp();
         using var generator = new Generator(5);
-        var samples = GlobalBatch * (WarmupSteps + steps);
+        var samples = batch * world * (WarmupSteps + steps);
         using var inputs = randn([samples, 512], generator: generator);
         using var targets = randint(0, 10, [samples], generator: generator);
-        // Batch size is per process, as in Lightning: each rank takes its share of the global batch.
-        var loader = new TensorLoader(inputs, targets, new LoaderOptions { BatchSize = GlobalBatch / world });
+        // Batch size is per process, as in Lightning: the distributed sampler gives each rank its shard of the data.
+        var loader = new TensorLoader(inputs, targets, new LoaderOptions { BatchSize = batch });
         var result = trainer.Fit(module, loader);
         if (result.Outcome != RunOutcome.Finished) throw new InvalidOperationException($"The fit ended {result.Outcome}: {result.Message}");
         if (trainer.ProcessGroup.Rank == 0)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples_per_s={GlobalBatch * steps / timer.Seconds:G6}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples_per_s={batch * world * steps / timer.Seconds:G6}"));
         return 0;
     }
 

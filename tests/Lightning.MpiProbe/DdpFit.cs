@@ -123,6 +123,7 @@ internal static class DdpFit
     {
         private readonly TorchSharp.Modules.Linear _first = Linear(8, 32);
         private readonly TorchSharp.Modules.Linear _second = Linear(32, 4);
+        private readonly Lightning.Core.Metrics.Accuracy _accuracy = new(Lightning.Core.Metrics.ClassificationTask.Multiclass, 4);
         private readonly bool _throwAtStep10;
         private readonly int? _noiseRank;
 
@@ -148,8 +149,14 @@ internal static class DdpFit
             return loss;
         }
 
-        public override void ValidationStep(TensorBatch batch, long batchIndex) =>
-            Log("val_loss", functional.cross_entropy(Forward(batch.Input), batch.Target));
+        public override void ValidationStep(TensorBatch batch, long batchIndex)
+        {
+            var logits = Forward(batch.Input);
+            Log("val_loss", functional.cross_entropy(logits, batch.Target));
+            // A metric object: its counts must cover both shards, as the reference's do.
+            _accuracy.Update(logits, batch.Target);
+            Log("val_acc", _accuracy);
+        }
 
         public override OptimizerSetup ConfigureOptimizers() =>
             new(optim.SGD(parameters(), 0.1, momentum: 0.9));

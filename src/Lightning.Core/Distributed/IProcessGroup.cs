@@ -28,6 +28,12 @@ public interface IProcessGroup : IDisposable
     /// <summary>Combines <paramref name="count"/> float32 values at <paramref name="buffer"/> across all ranks, in place.</summary>
     void AllReduce(nint buffer, long count, ReduceOperation operation);
 
+    /// <summary>
+    /// Combines <paramref name="count"/> float64 values at <paramref name="buffer"/> across all ranks, in place: for
+    /// counts and sums (metric states, epoch sums) that float32 would round once they pass 2^24.
+    /// </summary>
+    void AllReduceFloat64(nint buffer, long count, ReduceOperation operation);
+
     /// <summary>Overwrites <paramref name="byteCount"/> bytes at <paramref name="buffer"/> with those of rank <paramref name="root"/>.</summary>
     void Broadcast(nint buffer, long byteCount, int root);
 

@@ -36,6 +36,7 @@ internal sealed unsafe class MpiLibrary
         Family = isOpenMpi ? "Open MPI" : "MPICH";
         CommWorld = isOpenMpi ? world : 0x44000000;
         Float = isOpenMpi ? Export("ompi_mpi_float") : 0x4c00040a;
+        Double = isOpenMpi ? Export("ompi_mpi_double") : 0x4c00080b;
         Byte = isOpenMpi ? Export("ompi_mpi_byte") : 0x4c00010d;
         Sum = isOpenMpi ? Export("ompi_mpi_op_sum") : 0x58000003;
         ErrorsReturn = isOpenMpi ? Export("ompi_mpi_errors_return") : 0x54000001;
@@ -62,6 +63,7 @@ internal sealed unsafe class MpiLibrary
 
     public nint CommWorld { get; }
     public nint Float { get; }
+    public nint Double { get; }
     public nint Byte { get; }
     public nint Sum { get; }
     public nint InPlace { get; }

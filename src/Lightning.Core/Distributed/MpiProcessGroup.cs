@@ -63,17 +63,29 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
     /// <inheritdoc/>
     public void AllReduce(nint buffer, long count, ReduceOperation operation)
     {
+        Sum(buffer, count, _mpi.Float, sizeof(float));
+        // MPI has no mean: sum, then scale, as torch.distributed's gloo backend does for AVG.
+        if (operation == ReduceOperation.Mean) FloatBuffers.Scale(buffer, count, 1f / WorldSize);
+    }
+
+    /// <inheritdoc/>
+    public void AllReduceFloat64(nint buffer, long count, ReduceOperation operation)
+    {
+        Sum(buffer, count, _mpi.Double, sizeof(double));
+        if (operation == ReduceOperation.Mean) FloatBuffers.Scale(buffer, count, 1d / WorldSize);
+    }
+
+    private void Sum(nint buffer, long count, nint type, int elementSize)
+    {
         BufferArguments.Check(buffer, count);
         ObjectDisposedException.ThrowIf(_disposed, this);
         // MPI counts are ints: a larger buffer goes in slices.
         for (long done = 0; done < count; done += int.MaxValue)
         {
             var slice = (int)Math.Min(int.MaxValue, count - done);
-            var start = buffer + (nint)(done * sizeof(float));
-            _mpi.Check(_mpi.Allreduce(_mpi.InPlace, start, slice, _mpi.Float, _mpi.Sum, _mpi.CommWorld), "MPI_Allreduce");
+            var start = buffer + (nint)(done * elementSize);
+            _mpi.Check(_mpi.Allreduce(_mpi.InPlace, start, slice, type, _mpi.Sum, _mpi.CommWorld), "MPI_Allreduce");
         }
-        // MPI has no mean: sum, then scale, as torch.distributed's gloo backend does for AVG.
-        if (operation == ReduceOperation.Mean) FloatBuffers.Scale(buffer, count, 1f / WorldSize);
     }
 
     /// <inheritdoc/>

@@ -4,7 +4,7 @@ namespace Lightning.Core.Distributed;
 
 /// <summary>
 /// The NCCL entry points data parallelism needs, bound at run time to <c>libnccl.so.2</c> (NCCL comes with CUDA and
-/// PyTorch installs on GPU machines). Enum values are nccl.h's: ncclUint8 1, ncclFloat32 7, ncclSum 0, ncclAvg 4.
+/// PyTorch installs on GPU machines). Enum values are nccl.h's: ncclUint8 1, ncclFloat32 7, ncclFloat64 8, ncclSum 0, ncclAvg 4.
 /// </summary>
 /// <remarks>Untested here: this machine has neither a GPU nor NCCL; its tests cover loading and the struct layout.</remarks>
 internal sealed unsafe class NcclLibrary
@@ -14,6 +14,7 @@ internal sealed unsafe class NcclLibrary
 
     public const int Uint8 = 1;
     public const int Float32 = 7;
+    public const int Float64 = 8;
     public const int OperationSum = 0;
     public const int OperationAverage = 4;
 

@@ -59,12 +59,18 @@ public sealed unsafe class NcclProcessGroup : IProcessGroup
     }
 
     /// <inheritdoc/>
-    public void AllReduce(nint buffer, long count, ReduceOperation operation)
+    public void AllReduce(nint buffer, long count, ReduceOperation operation) => AllReduce(buffer, count, NcclLibrary.Float32, operation);
+
+    /// <inheritdoc/>
+    public void AllReduceFloat64(nint buffer, long count, ReduceOperation operation) =>
+        AllReduce(buffer, count, NcclLibrary.Float64, operation);
+
+    private void AllReduce(nint buffer, long count, int type, ReduceOperation operation)
     {
         BufferArguments.Check(buffer, count);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var op = operation == ReduceOperation.Mean ? NcclLibrary.OperationAverage : NcclLibrary.OperationSum;
-        var result = _nccl.AllReduce(buffer, buffer, (nuint)count, NcclLibrary.Float32, op, _communicator, 0);
+        var result = _nccl.AllReduce(buffer, buffer, (nuint)count, type, op, _communicator, 0);
         _nccl.Check(result, "ncclAllReduce");
     }
 

@@ -15,6 +15,14 @@ public static unsafe class ProcessGroupExtensions
         fixed (float* start = values) group.AllReduce((nint)start, values.Length, operation);
     }
 
+    /// <summary>Combines float64 <paramref name="values"/> across all ranks, in place.</summary>
+    /// <exception cref="InvalidOperationException">The group works on CUDA memory (NCCL).</exception>
+    public static void AllReduce(this IProcessGroup group, Span<double> values, ReduceOperation operation)
+    {
+        RequireHostMemory(group);
+        fixed (double* start = values) group.AllReduceFloat64((nint)start, values.Length, operation);
+    }
+
     /// <summary>Overwrites <paramref name="bytes"/> on every rank with those of <paramref name="root"/>.</summary>
     /// <exception cref="InvalidOperationException">The group works on CUDA memory (NCCL).</exception>
     public static void Broadcast(this IProcessGroup group, Span<byte> bytes, int root)
@@ -29,16 +37,18 @@ public static unsafe class ProcessGroupExtensions
         group.Broadcast(MemoryMarshal.AsBytes(values), root);
 
     /// <summary>
-    /// Combines a contiguous float32 tensor across all ranks in place, without copying it: a CPU tensor for MPI or a
-    /// single process, a CUDA tensor for NCCL.
+    /// Combines a contiguous float32 or float64 tensor across all ranks in place, without copying it: a CPU tensor for
+    /// MPI or a single process, a CUDA tensor for NCCL.
     /// </summary>
-    /// <exception cref="ArgumentException">The tensor is not float32, not contiguous, or not where the group works.</exception>
+    /// <exception cref="ArgumentException">The tensor is not float32 or float64, not contiguous, or not where the group works.</exception>
     public static void AllReduce(this IProcessGroup group, Tensor tensor, ReduceOperation operation)
     {
-        if (tensor.dtype != ScalarType.Float32)
-            throw new ArgumentException($"All-reduce takes float32 tensors, not {tensor.dtype}.", nameof(tensor));
+        if (tensor.dtype is not (ScalarType.Float32 or ScalarType.Float64))
+            throw new ArgumentException($"All-reduce takes float32 or float64 tensors, not {tensor.dtype}.", nameof(tensor));
         RequireDevice(group, tensor);
-        TensorMemory.Use(tensor, (address, _) => group.AllReduce(address, tensor.NumberOfElements, operation));
+        var count = tensor.NumberOfElements;
+        if (tensor.dtype == ScalarType.Float32) TensorMemory.Use(tensor, (address, _) => group.AllReduce(address, count, operation));
+        else TensorMemory.Use(tensor, (address, _) => group.AllReduceFloat64(address, count, operation));
     }
 
     /// <summary>Overwrites a contiguous tensor (any element type) on every rank with <paramref name="root"/>'s.</summary>

@@ -21,6 +21,9 @@ public sealed class SingleProcessGroup : IProcessGroup
     public void AllReduce(nint buffer, long count, ReduceOperation operation) => BufferArguments.Check(buffer, count);
 
     /// <inheritdoc/>
+    public void AllReduceFloat64(nint buffer, long count, ReduceOperation operation) => BufferArguments.Check(buffer, count);
+
+    /// <inheritdoc/>
     public void Broadcast(nint buffer, long byteCount, int root)
     {
         BufferArguments.Check(buffer, byteCount);

@@ -18,8 +18,9 @@ internal static class EpochReduction
         var names = sums.Keys.Order(StringComparer.Ordinal).ToArray();
         // An epoch without values on every rank sends nothing: ranks run the same loops, so none of them has any.
         if (names.Length == 0) return sums;
-        var buffer = new float[names.Length * 2];
-        for (var i = 0; i < names.Length; i++) (buffer[2 * i], buffer[2 * i + 1]) = ((float)sums[names[i]].Sum, (float)sums[names[i]].Weight);
+        // Float64, as the sums are kept: float32 would round an epoch's weight once it passes 2^24 samples.
+        var buffer = new double[names.Length * 2];
+        for (var i = 0; i < names.Length; i++) (buffer[2 * i], buffer[2 * i + 1]) = sums[names[i]];
         group.AllReduce(buffer, ReduceOperation.Sum);
         var reduced = new Dictionary<string, (double Sum, double Weight)>(sums.Count);
         foreach (var name in sums.Keys)

@@ -110,7 +110,12 @@ internal sealed class MetricLog : IDisposable
     {
         var values = new Dictionary<string, double>();
         var sums = EpochSums();
-        if (Group is { WorldSize: > 1 } group) sums = EpochReduction.AcrossRanks(group, sums);
+        if (Group is { WorldSize: > 1 } group)
+        {
+            sums = EpochReduction.AcrossRanks(group, sums);
+            // Metric objects sum their states over the ranks, in name order so every rank reduces the same one together.
+            foreach (var (_, metric) in _epochMetrics.OrderBy(pair => pair.Key, StringComparer.Ordinal)) metric.AllReduceStates(group);
+        }
         foreach (var (name, (sum, weight)) in sums) values[name] = sum / weight;
         foreach (var (name, metric) in _epochMetrics)
         {

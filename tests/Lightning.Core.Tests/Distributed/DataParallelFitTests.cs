@@ -71,7 +71,7 @@ public sealed class DataParallelFitTests
     }
 
     [Fact]
-    public void Fit_TwoRanksWithATracker_LogTheValidationLossOfBothShards()
+    public void Fit_TwoRanksWithATracker_LogTheValidationLossAndAccuracyOfBothShards()
     {
         using var folder = new TempDirectory();
         var ranks = MpiRuntime.RunOpenMpi(2, Probe, ["ddp-fit", folder.Combine("ddp"), "ddp", "1", "0", "tracked"]);
@@ -80,10 +80,13 @@ public sealed class DataParallelFitTests
             new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }, timeout: TimeSpan.FromMinutes(3));
         Assert.True(reference.ExitCode == 0, reference.Output);
 
-        var logged = ColumnValues(folder.Combine("ddp"), "val_loss");
-        var expected = ColumnValues(folder.Combine("one"), "val_loss");
-        Assert.Equal(expected.Count, logged.Count);
-        Assert.All(logged.Zip(expected), pair => Assert.Equal(pair.Second, pair.First, 1e-5));
+        foreach (var column in new[] { "val_loss", "val_acc" })
+        {
+            var logged = ColumnValues(folder.Combine("ddp"), column);
+            var expected = ColumnValues(folder.Combine("one"), column);
+            Assert.Equal(expected.Count, logged.Count);
+            Assert.All(logged.Zip(expected), pair => Assert.Equal(pair.Second, pair.First, 1e-5));
+        }
     }
 
     [Fact]

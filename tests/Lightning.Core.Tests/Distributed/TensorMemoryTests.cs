@@ -29,11 +29,11 @@ public sealed class TensorMemoryTests
     }
 
     [Fact]
-    public void AllReduce_NotFloat32_IsRefused()
+    public void AllReduce_NotAFloatTensor_IsRefused()
     {
         using var group = new SingleProcessGroup();
-        using var tensor = torch.zeros(2, dtype: torch.float64);
+        using var tensor = torch.zeros(2, dtype: torch.int64);
         var error = Assert.Throws<ArgumentException>(() => group.AllReduce(tensor, ReduceOperation.Sum));
-        Assert.StartsWith("All-reduce takes float32 tensors, not Float64.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("All-reduce takes float32 or float64 tensors, not Int64.", error.Message, StringComparison.Ordinal);
     }
 }

@@ -70,6 +70,8 @@ public sealed class StrategySelectionTests
         public int WorldSize => size;
         public TorchSharp.DeviceType Device => TorchSharp.DeviceType.CPU;
         public void AllReduce(nint buffer, long count, ReduceOperation operation) => throw new NotSupportedException();
+
+        public void AllReduceFloat64(nint buffer, long count, ReduceOperation operation) => throw new NotSupportedException();
         public void Broadcast(nint buffer, long byteCount, int root) => throw new NotSupportedException();
         public void Barrier() => throw new NotSupportedException();
         public void Abort(int exitCode) => throw new NotSupportedException();
