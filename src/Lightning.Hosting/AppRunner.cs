@@ -90,10 +90,10 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         _tracker = tracker;
         // The signal handler reaches the context the extensions subscribed to, which needs the signals' token.
         AppHostContext? context = null;
-        using var signals = new StopSignals(host.SignalGracePeriod, () => context?.RequestRequeue());
+        using var signals = new StopSignals(host.SignalGracePeriod, () => context?.RequestRequeue(), MpirunDeadline(host));
         context = new AppHostContext(invocation.EventsPath, signals.Token, host.Error, host.Time);
         var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml()))
-            .Concat(host.Extensions.SelectMany(e => e.CreateCallbacks(context))).ToList();
+            .Concat(host.Extensions.SelectMany(e => e.CreateCallbacks(context))).Append(new SignalHonoured(signals)).ToList();
         if (config.Trainer.EnableProgressBar)
             callbacks.Add(new Core.Callbacks.ProgressBar(host.Output, Core.Callbacks.ProgressModeSetting.Choose(host.OutputIsTerminal,
                 Environment.GetEnvironmentVariable(Core.Callbacks.ProgressModeSetting.Variable))));
@@ -128,6 +128,19 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             throw new LightningConfigException([.. error.Issues.Select(WithSource)]);
         }
     }
+
+    // Open MPI's mpirun sends SIGTERM to every rank when one dies or the job is interrupted, and SIGKILL one second
+    // later (odls_base_sigkill_timeout): a rank that cannot reach a step boundary by then exits on its own first.
+    private static LauncherDeadline? MpirunDeadline(AppHostOptions host) =>
+        Core.Distributed.LaunchEnvironment.Detect() is { Launcher: "Open MPI", WorldSize: > 1 } launch
+            ? new LauncherDeadline(TimeSpan.FromMilliseconds(600), () =>
+            {
+                // Rank 0 speaks for the job, as everywhere else.
+                if (launch.Rank == 0)
+                    host.Error.WriteLine("Stopping before mpirun's SIGKILL: the step did not end, so a rank is not answering (if one failed, " +
+                                         "mpirun's message names it); the run is recorded as KILLED and last.ckpt is the last save every rank reached.");
+            })
+            : null;
 
     private string SourceOf(string key) => _sources.TryGetValue(key, out var entry) ? entry.Source : "defaults";
 

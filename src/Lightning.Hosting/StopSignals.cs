@@ -13,11 +13,17 @@ internal sealed class StopSignals : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly TimeSpan _grace;
+    private readonly LauncherDeadline? _launcher;
     private int _received;
+    private volatile bool _honoured;
 
-    public StopSignals(TimeSpan grace, Action onRequeue)
+    /// <param name="grace">How long the loop may take to reach a step boundary before the process exits anyway.</param>
+    /// <param name="onRequeue">Called on SIGUSR1.</param>
+    /// <param name="launcher">A launcher that kills the process soon after its own signal (Open MPI's mpirun).</param>
+    public StopSignals(TimeSpan grace, Action onRequeue, LauncherDeadline? launcher = null)
     {
         _grace = grace;
+        _launcher = launcher;
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
         if (OperatingSystem.IsLinux())
@@ -29,6 +35,9 @@ internal sealed class StopSignals : IDisposable
     }
 
     public CancellationToken Token => _stop.Token;
+
+    /// <summary>The loop reached a step boundary and is stopping: only the full grace period applies from now on.</summary>
+    public void Honoured() => _honoured = true;
 
     public void Dispose()
     {
@@ -43,5 +52,19 @@ internal sealed class StopSignals : IDisposable
         _stop.Cancel();
         // A step that never returns (a hung data read) must not keep the process alive past the grace period.
         _ = Task.Delay(_grace).ContinueWith(_ => Environment.Exit(ExitCodes.Interrupted), TaskScheduler.Default);
+        // A rank waiting in a collective for a rank that died never reaches a step boundary, and mpirun's SIGKILL
+        // follows its signal within a second: exiting first lets the tracker record the run as KILLED.
+        if (_launcher is { } launcher)
+            _ = Task.Delay(launcher.ExitWithin).ContinueWith(_ =>
+            {
+                if (_honoured) return;
+                launcher.Report();
+                Environment.Exit(ExitCodes.Interrupted);
+            }, TaskScheduler.Default);
     }
 }
+
+/// <summary>A launcher's own kill deadline after its signal, and what to say when a rank exits to beat it.</summary>
+/// <param name="ExitWithin">How long the rank waits for its loop to honour the signal before exiting.</param>
+/// <param name="Report">Writes the one line that explains the exit.</param>
+internal sealed record LauncherDeadline(TimeSpan ExitWithin, Action Report);

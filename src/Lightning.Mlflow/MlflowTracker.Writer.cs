@@ -82,7 +82,7 @@ public sealed partial class MlflowTracker
                 Deliver(() => _store.DeleteArtifact(_run!, delete.ArtifactPath), () => _spool!.AppendDelete(delete.ArtifactPath), 0, 0, 0);
                 break;
             case EndCommand end:
-                DrawLearningCurves();
+                if (!_exiting) DrawLearningCurves();
                 if (_offline) TryDeliverSpool();
                 Deliver(() => _store.UpdateRun(_run!.RunId, end.Status, end.EndTimeMs),
                     () => _spool!.AppendStatus(end.Status, end.EndTimeMs), 0, 0, 0);

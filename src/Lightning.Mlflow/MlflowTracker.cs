@@ -24,6 +24,8 @@ public sealed partial class MlflowTracker : ITracker
     private string? _offlineId;
     private bool _offline;
     private bool _ended;
+    // Set by the process-exit handler (read by the writer thread): the end skips what is slow.
+    private volatile bool _exiting;
     private long _lastProbe;
     private int _sentPoints;
     private int _sentParams;
@@ -186,6 +188,9 @@ public sealed partial class MlflowTracker : ITracker
     private void OnProcessExit(object? sender, EventArgs e)
     {
         if (_ended || _writer is null) return;
+        // A process that exits mid-step may have a launcher's SIGKILL a second behind (mpirun): the status goes first,
+        // without the learning-curve plot, which can take longer than that to render.
+        _exiting = true;
         EndRun(RunStatus.Killed);
         Flush(TimeSpan.FromSeconds(5));
     }

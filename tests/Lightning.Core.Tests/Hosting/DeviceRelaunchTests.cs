@@ -1,4 +1,5 @@
 using Lightning.Hosting;
+using Lightning.Hosting.Processes;
 using Lightning.TestSupport;
 
 namespace Lightning.Core.Tests.Hosting;
@@ -58,6 +59,51 @@ public sealed class DeviceRelaunchTests
         Assert.DoesNotContain('\u001b', run.Output);
         var last = work.Combine("lightning_logs", "version_0", "checkpoints", "last.ckpt");
         Assert.True(Core.Checkpoints.CheckpointFile.Read(last).State["progress"]!["global_step"]!.GetValue<long>() >= 20, run.Output);
+    }
+
+    [Fact]
+    public void Fit_TwoDevices_Rank1Killed_TheJobEndsNonZeroAndItsMlflowRunIsKilledNotLeftRunning()
+    {
+        MpiRuntime.EnsureInstalled();
+        using var work = new TempDirectory();
+        var environment = new Dictionary<string, string>(TestApp.Mlflow) { ["OMP_NUM_THREADS"] = "1" };
+        using var process = TestApp.Start(work.Path, ["fit", "--trainer.devices=2", "--trainer.max_epochs=500", "--model.step_delay_ms=10",
+            "--events", work.Combine("events.jsonl"), .. Quiet], environment);
+        TestApp.WaitForEvents(work.Combine("events.jsonl"), lines => lines.Count(l => l.Contains("\"epoch_end\"", StringComparison.Ordinal)) >= 2,
+            process, TimeSpan.FromMinutes(2));
+        // Rank 0 now waits in a collective for a rank that will never come; mpirun sends it SIGTERM, then SIGKILL.
+        Assert.True(ProcessSignals.Send(RankOf(work.Path, 1), ProcessSignals.Kill));
+        var run = TestApp.Collect(process, TimeSpan.FromSeconds(30));
+
+        Assert.True(run.ExitCode != ExitCodes.Finished, run.Output);
+        Assert.Contains("rank 1", run.Output, StringComparison.Ordinal);
+        Assert.Contains("the run is recorded as KILLED", run.Error, StringComparison.Ordinal);
+        var meta = Assert.Single(Directory.GetFiles(work.Combine("mlruns"), "meta.yaml", SearchOption.AllDirectories),
+            f => File.ReadAllText(f).Contains("run_id:", StringComparison.Ordinal));
+        var fields = File.ReadAllLines(meta);
+        Assert.Contains("status: 5", fields); // KILLED in MLflow's file store
+        Assert.DoesNotContain("end_time: null", fields);
+    }
+
+    // The pid of one rank of this test's job: the process whose Open MPI rank variable says so and whose working
+    // directory is this test's (other tests may run jobs of their own at the same time).
+    private static int RankOf(string workingDirectory, int rank)
+    {
+        foreach (var folder in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid)) continue;
+            try
+            {
+                if (new DirectoryInfo(Path.Combine(folder, "cwd")).ResolveLinkTarget(returnFinalTarget: true)?.FullName != workingDirectory) continue;
+                var variables = File.ReadAllText(Path.Combine(folder, "environ")).Split('\0');
+                if (variables.Contains($"OMPI_COMM_WORLD_RANK={rank}")) return pid;
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // A process that ended meanwhile, or one of another user.
+            }
+        }
+        throw new InvalidOperationException($"No rank {rank} runs in {workingDirectory}.");
     }
 
     [Fact]
