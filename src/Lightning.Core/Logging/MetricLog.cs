@@ -66,7 +66,9 @@ internal sealed class MetricLog : IDisposable
         var epochName = EpochName(name, onStep);
         if (!_epochTensors.TryGetValue(epochName, out var entry))
             entry = (zeros([], ScalarType.Float64, value.device).DetachFromDisposeScope(), 0);
-        entry.Sum.add_(value.detach().reshape([]).to(ScalarType.Float64), alpha: weight);
+        // One native op per logged value, as it runs every step: the float64 sum takes the value's type by promotion,
+        // and no_grad keeps the sum out of the graph without a detached copy.
+        using (no_grad()) entry.Sum.add_(value.Dimensions == 0 ? value : value.reshape([]), alpha: weight);
         _epochTensors[epochName] = (entry.Sum, entry.Weight + weight);
     }
 
