@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lightning.Core.Data;
 using static TorchSharp.torch;
 
@@ -12,18 +13,20 @@ public static class ImageCollate
         ArgumentOutOfRangeException.ThrowIfZero(samples.Count);
         var (channels, height, width) = (samples[0].Channels, samples[0].Height, samples[0].Width);
         var size = channels * height * width;
-        // One managed buffer and one tensor per batch: a tensor per sample would cost a native allocation each.
-        var pixels = new float[samples.Count * size];
-        var labels = new long[samples.Count];
-        for (var i = 0; i < samples.Count; i++)
-        {
-            var sample = samples[i];
+        foreach (var sample in samples)
             if (sample.Channels != channels || sample.Height != height || sample.Width != width)
                 throw new DataException($"Images of one batch differ in size ({width}×{height} and {sample.Width}×{sample.Height}): " +
                     "set a resize (or a random crop) so every image comes out the same size.");
-            sample.Pixels.CopyTo(pixels, i * size);
-            labels[i] = sample.Label;
+        // Samples are copied straight into the batch tensor's storage: a managed staging array of the whole batch
+        // (megabytes, on the large-object heap) made the workers wait on each other in garbage collections.
+        var images = empty([samples.Count, channels, height, width], ScalarType.Float32);
+        var pixels = MemoryMarshal.Cast<byte, float>(images.bytes);
+        var labels = new long[samples.Count];
+        for (var i = 0; i < samples.Count; i++)
+        {
+            samples[i].Pixels.AsSpan().CopyTo(pixels.Slice(i * size, size));
+            labels[i] = samples[i].Label;
         }
-        return new TensorBatch(tensor(pixels, [samples.Count, channels, height, width]), tensor(labels));
+        return new TensorBatch(images, tensor(labels));
     }
 }
