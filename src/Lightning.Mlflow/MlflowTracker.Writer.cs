@@ -174,7 +174,7 @@ public sealed partial class MlflowTracker
     // The closing line: what reached the store, what did not, and the command that delivers the rest.
     private void Summarize()
     {
-        var sent = $"{_sentPoints} metric points, {_sentParams} params, {_sentArtifacts} artifacts";
+        var sent = $"{Counted.Of(_sentPoints, "metric point")}, {Counted.Of(_sentParams, "param")}, {Counted.Of(_sentArtifacts, "artifact")}";
         if (_spool is not { HasPending: true } spool)
         {
             Inform($"MLflow: run {RunId} recorded in {_store.Uri}: {sent} sent; nothing spooled.");

@@ -10,5 +10,6 @@ public sealed record SpoolSummary(int Records, int Points, int Params, int Artif
 {
     /// <summary>"40 metric points, 12 params, 3 artifacts and the final status (21 writes)".</summary>
     public override string ToString() =>
-        $"{Points} metric points, {Params} params, {Artifacts} artifacts{(Status ? " and the final status" : "")} ({Records} writes)";
+        $"{Counted.Of(Points, "metric point")}, {Counted.Of(Params, "param")}, {Counted.Of(Artifacts, "artifact")}" +
+        $"{(Status ? " and the final status" : "")} ({Counted.Of(Records, "write")})";
 }

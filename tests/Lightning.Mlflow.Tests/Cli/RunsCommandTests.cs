@@ -57,7 +57,7 @@ public sealed class RunsCommandTests : IDisposable
         Assert.True(result.ExitCode == ExitCodes.Finished, result.Output);
         // How many writes the batching made of them depends on timing; what they hold does not.
         Assert.Matches(
-            $@"{runId}: delivered \d+ writes \(10 metric points, 1 params, 2 artifacts and the final status \(\d+ writes\)\) to file://",
+            $@"{runId}: delivered \d+ writes \(10 metric points, 1 param, 2 artifacts and the final status \(\d+ writes\)\) to file://",
             result.Output);
         var run = Assert.Single(FileStoreReader.Runs(store));
         Assert.Equal("FINISHED", run.Status);
@@ -94,7 +94,7 @@ public sealed class RunsCommandTests : IDisposable
         Assert.Contains($"Not yet delivered (spooled under {Path.Combine(_folder.Path, ".lightning", "runs")}):", result.Output);
         var row = Assert.Single(result.Output.Split('\n'), l => l.StartsWith(runId, StringComparison.Ordinal));
         Assert.Contains("  SPOOLED  ", row);
-        Assert.Matches($@"  10 metric points, 1 params, 2 artifacts and the final status \(\d+ writes\) for {server}$", row.TrimEnd());
+        Assert.Matches($@"  10 metric points, 1 param, 2 artifacts and the final status \(\d+ writes\) for {server}$", row.TrimEnd());
         Assert.Contains("Deliver them with: dotnet lightning runs push", result.Output);
     }
 
