@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Lightning.Core.Callbacks;
 using Lightning.Core.Data;
+using Lightning.Core.Logging;
 using Lightning.Core.Modules;
 using Lightning.Core.Tracking;
 using Lightning.Core.Training;
@@ -145,7 +146,8 @@ internal static class DdpFit
             if (_throwAtStep10 && Trainer!.GlobalStep == 10) throw new InvalidOperationException("The training step of rank 1 broke at step 10.");
             if (_noiseRank is { } noisy) rand(noisy + 1).Dispose();
             var loss = functional.cross_entropy(Forward(batch.Input), batch.Target);
-            Log("train_loss", loss);
+            // The mean over the ranks, as the reference's loss over both shards' samples (equal-sized halves).
+            Log("train_loss", loss, new LogOptions(SyncDist: true));
             return loss;
         }
 

@@ -5,4 +5,9 @@ namespace Lightning.Core.Logging;
 /// <param name="OnEpoch">Log the batch-size-weighted epoch mean (training default: false; evaluation default: true).</param>
 /// <param name="ProgressBar">Show the value in the progress bar.</param>
 /// <param name="BatchSize">Weight of this value in the epoch mean; default the batch's size.</param>
-public sealed record LogOptions(bool? OnStep = null, bool? OnEpoch = null, bool ProgressBar = false, long? BatchSize = null);
+/// <param name="SyncDist">
+/// Under data-parallel training, log the step value as the mean over the ranks (one all-reduce each time it is logged,
+/// so every rank must log it), as Lightning's <c>sync_dist=True</c>. Epoch values are always reduced over every rank's
+/// samples, with or without it; without it a step value is rank 0's.
+/// </param>
+public sealed record LogOptions(bool? OnStep = null, bool? OnEpoch = null, bool ProgressBar = false, long? BatchSize = null, bool SyncDist = false);

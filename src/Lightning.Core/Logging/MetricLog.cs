@@ -16,6 +16,8 @@ internal sealed class MetricLog : IDisposable
     private readonly Dictionary<string, (Tensor Sum, double Weight)> _epochTensors = [];
     private readonly Dictionary<string, (double Sum, double Weight)> _epochValues = [];
     private readonly Dictionary<string, Metric> _epochMetrics = [];
+    // Step values logged with SyncDist, reduced over the ranks when read.
+    private readonly HashSet<string> _syncedStepNames = [];
     // Forked name (x_step, x_epoch) to the name it was logged as: monitors see the value under both.
     private readonly Dictionary<string, string> _plainNames = [];
     private long _batchSize = 1;
@@ -60,6 +62,7 @@ internal sealed class MetricLog : IDisposable
             var kept = value.detach().reshape([]).DetachFromDisposeScope();
             if (_stepTensors.Remove(StepName(name, onEpoch), out var previous)) previous.Dispose();
             _stepTensors[StepName(name, onEpoch)] = kept;
+            if (options.SyncDist) _syncedStepNames.Add(StepName(name, onEpoch));
         }
         if (!onEpoch) return;
         var weight = (double)(options.BatchSize ?? _batchSize);
@@ -76,7 +79,11 @@ internal sealed class MetricLog : IDisposable
     {
         var (onStep, onEpoch) = Resolve(name, options);
         RememberPlain(name, onStep, onEpoch);
-        if (onStep && CaptureStep) _stepValues[StepName(name, onEpoch)] = value;
+        if (onStep && CaptureStep)
+        {
+            _stepValues[StepName(name, onEpoch)] = value;
+            if (options.SyncDist) _syncedStepNames.Add(StepName(name, onEpoch));
+        }
         if (!onEpoch) return;
         var weight = (double)(options.BatchSize ?? _batchSize);
         var epochName = EpochName(name, onStep);
@@ -103,6 +110,7 @@ internal sealed class MetricLog : IDisposable
     {
         var values = new Dictionary<string, double>(_stepValues);
         foreach (var (name, tensor) in _stepTensors) values[name] = ToDouble(tensor);
+        if (Group is { WorldSize: > 1 } group && _syncedStepNames.Count > 0) MeanAcrossRanks(group, values);
         ClearStep();
         return new LoggedMetrics(values, Loop == LoopKind.Train ? WithPlainNames(values) : []);
     }
@@ -184,8 +192,18 @@ internal sealed class MetricLog : IDisposable
         return tensor.to(ScalarType.Float64).item<double>();
     }
 
+    // In name order, so every rank sends its values in the same places of one all-reduce.
+    private void MeanAcrossRanks(IProcessGroup group, Dictionary<string, double> values)
+    {
+        var names = _syncedStepNames.Order(StringComparer.Ordinal).ToArray();
+        var buffer = names.Select(name => values[name]).ToArray();
+        group.AllReduce(buffer, ReduceOperation.Mean);
+        for (var i = 0; i < names.Length; i++) values[names[i]] = buffer[i];
+    }
+
     private void ClearStep()
     {
+        _syncedStepNames.Clear();
         foreach (var tensor in _stepTensors.Values) tensor.Dispose();
         _stepTensors.Clear();
         _stepValues.Clear();

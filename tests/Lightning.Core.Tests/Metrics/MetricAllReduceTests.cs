@@ -1,12 +1,17 @@
 using System.Runtime.InteropServices;
 using Lightning.Core.Distributed;
+using Lightning.Core.Logging;
 using Lightning.Core.Metrics;
+using Lightning.Core.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lightning.Core.Tests.Metrics;
 
-/// <summary>A metric object under data-parallel training: its states are summed over the ranks before it computes.</summary>
+/// <summary>
+/// Values under data-parallel training: a metric object's states are summed over the ranks before it computes, and a
+/// step value logged with SyncDist is the mean over the ranks.
+/// </summary>
 public sealed class MetricAllReduceTests
 {
     [Fact]
@@ -33,7 +38,21 @@ public sealed class MetricAllReduceTests
         Assert.StartsWith("Accuracy holds 3 state tensors on rank 0 but not the same on every rank", error.Message, StringComparison.Ordinal);
     }
 
-    // A stand-in for a second rank: each float64 all-reduce adds the next buffer that rank would send.
+    [Fact]
+    public void ReadStep_AValueLoggedWithSyncDist_IsTheMeanOverTheRanks_OthersStayThisRanks()
+    {
+        using var scope = NewDisposeScope();
+        using var log = new MetricLog { Group = new OtherRank([[4.0]]) };
+        log.BeginLoop(LoopKind.Train);
+        log.BeginBatch(4, captureStep: true);
+        log.Log("train_loss", tensor(2.0f), new LogOptions(SyncDist: true));
+        log.Log("grad_norm", tensor(0.5f), new LogOptions());
+        var step = log.ReadStep();
+        Assert.Equal(3.0, step["train_loss"]);
+        Assert.Equal(0.5, step["grad_norm"]);
+    }
+
+    // A stand-in for a second rank: each float64 all-reduce combines this rank's buffer with the next one that rank would send.
     private sealed class OtherRank(double[][] theirs) : IProcessGroup
     {
         private int _next;
@@ -45,12 +64,12 @@ public sealed class MetricAllReduceTests
 
         public void AllReduceFloat64(nint buffer, long count, ReduceOperation operation)
         {
-            Assert.Equal(ReduceOperation.Sum, operation);
             var other = theirs[_next++];
             Assert.Equal(other.Length, count);
             var values = new double[count];
             Marshal.Copy(buffer, values, 0, values.Length);
-            Marshal.Copy([.. values.Zip(other, (a, b) => a + b)], 0, buffer, values.Length);
+            var divisor = operation == ReduceOperation.Mean ? WorldSize : 1;
+            Marshal.Copy([.. values.Zip(other, (a, b) => (a + b) / divisor)], 0, buffer, values.Length);
         }
 
         public void AllReduce(nint buffer, long count, ReduceOperation operation) => throw new NotSupportedException();
