@@ -86,7 +86,7 @@ public sealed partial class MlflowTracker
                 if (_offline) TryDeliverSpool();
                 Deliver(() => _store.UpdateRun(_run!.RunId, end.Status, end.EndTimeMs),
                     () => _spool!.AppendStatus(end.Status, end.EndTimeMs), 0, 0, 0);
-                Summarize();
+                Summarize(end.Status);
                 break;
             case ReopenCommand:
                 Deliver(() => _store.UpdateRun(_run!.RunId, RunStatus.Running, 0), () => _spool!.AppendStatus(RunStatus.Running, 0), 0, 0, 0);
@@ -172,16 +172,18 @@ public sealed partial class MlflowTracker
     }
 
     // The closing line: what reached the store, what did not, and the command that delivers the rest.
-    private void Summarize()
+    private void Summarize(RunStatus status)
     {
+        // The status as the MLflow UI shows it, so a failed run's line does not read as a success.
+        var run = $"{RunId} ({status.ToString().ToUpperInvariant()})";
         var sent = $"{Counted.Of(_sentPoints, "metric point")}, {Counted.Of(_sentParams, "param")}, {Counted.Of(_sentArtifacts, "artifact")}";
         if (_spool is not { HasPending: true } spool)
         {
-            Inform($"MLflow: run {RunId} recorded in {_store.Uri}: {sent} sent; nothing spooled.");
+            Inform($"MLflow: run {run} recorded in {_store.Uri}: {sent} sent; nothing spooled.");
             return;
         }
         var reached = _run is null ? $"{_store.Uri} never answered, nothing was sent" : $"sent to {_store.Uri}: {sent}";
-        Warn($"MLflow: run {RunId}: {reached}; spooled in {spool.Folder}: {spool.Summary()}. " +
+        Warn($"MLflow: run {run}: {reached}; spooled in {spool.Folder}: {spool.Summary()}. " +
             $"Deliver them with: dotnet lightning runs push {Quote(spool.Folder)}");
     }
 

@@ -62,6 +62,8 @@ public sealed class AppTrackingTests : IDisposable
         Assert.Equal(4, recorded.Status);
         Assert.Contains("global step 3", recorded.Tag("mlflow.note.content"));
         Assert.NotEqual("null", recorded.Field("end_time"));
+        // The closing line says how the run ended, so it does not read as a success above the error.
+        Assert.Contains("(FAILED) recorded in", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

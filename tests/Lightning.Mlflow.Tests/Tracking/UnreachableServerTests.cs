@@ -61,7 +61,7 @@ public sealed class UnreachableServerTests : IDisposable
         var closing = lines[^1];
         // How many writes the batching made of them depends on timing; what they hold does not.
         Assert.Matches(
-            $@"^MLflow: run {tracker.RunId}: {Regex.Escape(tracker.TrackingUri)} never answered, nothing was sent; " +
+            $@"^MLflow: run {tracker.RunId} \(FINISHED\): {Regex.Escape(tracker.TrackingUri)} never answered, nothing was sent; " +
             $@"spooled in {Regex.Escape(folder)}: 10 metric points, 1 param, 1 artifact and the final status \(\d+ writes\)\. " +
             $@"Deliver them with: dotnet lightning runs push {Regex.Escape(folder)}$",
             closing.TrimEnd());
@@ -87,7 +87,7 @@ public sealed class UnreachableServerTests : IDisposable
         Assert.Equal(10, tracker.Spool!.PendingPoints());
         Assert.Equal("RUNNING", _server.Runs[tracker.RunId!].Status);
         Assert.Matches(
-            $@"^MLflow: run {tracker.RunId}: sent to {Regex.Escape(tracker.TrackingUri)}: 0 metric points, 1 param, 0 artifacts; " +
+            $@"^MLflow: run {tracker.RunId} \(FINISHED\): sent to {Regex.Escape(tracker.TrackingUri)}: 0 metric points, 1 param, 0 artifacts; " +
             $@"spooled in {Regex.Escape(tracker.RunDirectory)}: 10 metric points, 0 params, 1 artifact and the final status \(\d+ writes\)\. " +
             $@"Deliver them with: dotnet lightning runs push ",
             Closing(log));
@@ -104,7 +104,7 @@ public sealed class UnreachableServerTests : IDisposable
             tracker.EndRun(RunStatus.Finished);
             tracker.Flush(TimeSpan.FromSeconds(10));
         }
-        Assert.Equal($"MLflow: run {tracker.RunId} recorded in {tracker.TrackingUri}: 5 metric points, 1 param, 1 artifact sent; nothing spooled.",
+        Assert.Equal($"MLflow: run {tracker.RunId} (FINISHED) recorded in {tracker.TrackingUri}: 5 metric points, 1 param, 1 artifact sent; nothing spooled.",
             Closing(log));
     }
 
