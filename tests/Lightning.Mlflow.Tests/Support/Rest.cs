@@ -16,10 +16,11 @@ public static class Rest
         ReplayServer server, string localRoot, RestOptions? options = null, string experiment = "exp") =>
         Tracker(server.Uri, localRoot, options, experiment);
 
-    public static (MlflowTracker Tracker, StringWriter Log) Tracker(Uri uri, string localRoot, RestOptions? options = null, string experiment = "exp")
+    public static (MlflowTracker Tracker, StringWriter Log) Tracker(
+        Uri uri, string localRoot, RestOptions? options = null, string experiment = "exp", TimeProvider? storeTime = null)
     {
         var log = new StringWriter();
-        var store = new RestStore(uri, options ?? Fast, localRoot);
+        var store = new RestStore(uri, options ?? Fast, localRoot, storeTime);
         return (new MlflowTracker(store,
             new MlflowTrackerOptions { Experiment = experiment, Log = TextWriter.Synchronized(log), ProbeInterval = TimeSpan.FromHours(1) }), log);
     }
