@@ -70,6 +70,21 @@ public sealed class ImageFolderDatasetTests : IDisposable
     }
 
     [Fact]
+    public void TruncatedImage_ReadByLoaderWorkers_IsNamedOnceWithItsSampleIndex()
+    {
+        var bad = Path.Combine(_root, "cat", "broken.png");
+        Pngs.WriteTruncated(bad);
+        var dataset = new ImageFolderDataset(ImageFolder.Scan(_root));
+        var loader = new PrefetchingLoader<ImageSample, TensorBatch>(dataset, ImageCollate.ToBatch,
+            new LoaderOptions { BatchSize = 1, NumWorkers = 2 });
+
+        var error = Assert.Throws<DataException>(() => loader.Iterate(new LoaderPosition(0, 0, 1)).First().Dispose());
+
+        Assert.StartsWith($"ImageFolderDataset could not read sample 0: {bad}: the image is truncated or corrupt.", error.Message);
+        Assert.Single(error.Message.Split(bad).Skip(1));
+    }
+
+    [Fact]
     public void SkipBadSamples_ReplacesBadFilesAndCountsEachOnce()
     {
         Pngs.Write(Path.Combine(_root, "cat", "a.png"), SKColors.Red);

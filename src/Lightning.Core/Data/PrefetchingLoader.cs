@@ -101,8 +101,9 @@ public sealed class PrefetchingLoader<TItem, TBatch> : IShardableLoader<TBatch> 
         catch (Exception error) when (error is not OperationCanceledException)
         {
             var source = _dataset.SourceOf(index);
-            throw new DataException(
-                $"{DataSetNames.Of(_dataset)} could not read sample {index}{(source is null ? "" : $" ({source})")}: {error.Message}", error);
+            // A data set whose own message names the file (the image decoder's does) does not get it said twice.
+            var where = source is null || error.Message.Contains(source, StringComparison.Ordinal) ? "" : $" ({source})";
+            throw new DataException($"{DataSetNames.Of(_dataset)} could not read sample {index}{where}: {error.Message}", error);
         }
     }
 }
