@@ -78,9 +78,13 @@ public sealed class FileRegistry(string root, TimeProvider? time = null) : IMode
     public ModelVersion GetByAlias(string name, string alias)
     {
         var folder = ModelFolder(name);
-        return Aliases(folder).TryGetValue(alias, out var version)
-            ? GetVersion(name, version)
-            : throw new MlflowException($"Registered model '{name}' has no alias '{alias}' in {Uri}.", "INVALID_PARAMETER_VALUE", 400);
+        var aliases = Aliases(folder);
+        if (aliases.TryGetValue(alias, out var version)) return GetVersion(name, version);
+        // The aliases it does have, so a typo is seen at once.
+        var known = aliases.Count == 0
+            ? $"it has none yet: dotnet lightning models alias {name} {alias} VERSION sets one"
+            : "its aliases: " + string.Join(", ", aliases.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} (version {a.Value})"));
+        throw new MlflowException($"Registered model '{name}' has no alias '{alias}' in {Uri}; {known}.", "INVALID_PARAMETER_VALUE", 400);
     }
 
     /// <inheritdoc />

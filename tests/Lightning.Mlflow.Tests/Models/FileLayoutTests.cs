@@ -42,6 +42,8 @@ public sealed class FileLayoutTests : IDisposable
         foreach (var path in new[] { "models/fs-demo/meta.yaml", "models/fs-demo/version-1/meta.yaml", "models/fs-demo/aliases/champion" })
             Assert.Equal(Expected(path), Actual(path));
         Assert.Equal("1", registry.GetByAlias("fs-demo", "champion").Version);
+        var typo = Assert.Throws<MlflowException>(() => registry.GetByAlias("fs-demo", "champoin"));
+        Assert.EndsWith("has no alias 'champoin' in " + registry.Uri + "; its aliases: champion (version 1).", typo.Message);
     }
 
     [Fact]

@@ -106,6 +106,7 @@ public sealed class ModelFitTests : IDisposable
         }
         var wrong = Assert.Throws<MlflowException>(() => ModelLoader.Load<RegressionModule>("models:/fs@champion", mlruns));
         Assert.Contains("has no alias 'champion'", wrong.Message);
+        Assert.EndsWith("it has none yet: dotnet lightning models alias fs champion VERSION sets one.", wrong.Message);
 
         // predict --model: the app's own store, the model's weights; the predictions are the trained module's.
         var output = _work.Combine("predictions.safetensors");
