@@ -19,15 +19,20 @@ internal static class ProcessRunner
 
     /// <summary>
     /// Runs with this console's standard streams, never redirected: in a terminal the app sees the terminal and draws
-    /// its live bar, and redirected output (a pipe, a log file) streams from the app straight to its destination. Ctrl+C
-    /// reaches the child directly; the tool itself ignores SIGINT/SIGTERM and forwards SIGTERM, then waits for the
-    /// child to save its checkpoint and exit.
+    /// its live bar, and redirected output (a pipe, a log file) streams from the app straight to its destination. The
+    /// tool forwards SIGINT and SIGTERM to the child, then waits for it to save its checkpoint and exit: a terminal's
+    /// Ctrl+C also reaches the child directly, and the app takes the two copies as one request (RepeatedSignal), while
+    /// a signal sent to the tool alone (kill -INT, a supervisor) must not be lost.
     /// </summary>
     public static int Attached(string file, IEnumerable<string> arguments, string workingDirectory)
     {
         var spec = new ProcessSpec(file, [.. arguments]) { WorkingDirectory = workingDirectory, Output = ProcessOutput.Inherit };
         using var process = Runner.Start(spec);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+        {
+            c.Cancel = true;
+            process.Signal(ProcessSignals.Interrupt);
+        });
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {
             c.Cancel = true;

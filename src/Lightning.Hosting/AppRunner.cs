@@ -53,7 +53,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             return ExitCodes.Finished;
         }
         if (invocation.Command == AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
-            return MpiRelaunch.Run(config.Trainer, SourceOf, host.OutputIsTerminal);
+            return MpiRelaunch.Run(config.Trainer, SourceOf, host.OutputIsTerminal, host.Time);
         // Only fit shards its data across ranks; an evaluation or prediction from a plain process runs in it alone.
         if (invocation.Command != AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
             config = config with { Trainer = config.Trainer with { Devices = DeviceCount.Auto, NumNodes = 1 } };
@@ -90,7 +90,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         _tracker = tracker;
         // The signal handler reaches the context the extensions subscribed to, which needs the signals' token.
         AppHostContext? context = null;
-        using var signals = new StopSignals(host.SignalGracePeriod, () => context?.RequestRequeue(), MpirunDeadline(host));
+        using var signals = new StopSignals(host.SignalGracePeriod, () => context?.RequestRequeue(), MpirunDeadline(host), host.Time);
         context = new AppHostContext(invocation.EventsPath, signals.Token, host.Error, host.Time);
         var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml()))
             .Concat(host.Extensions.SelectMany(e => e.CreateCallbacks(context))).Append(new SignalHonoured(signals)).ToList();

@@ -26,7 +26,7 @@ internal sealed class LrFindCommand<TBatch>(AppHostOptions host) where TBatch : 
         host.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"LR finder: up to {options.NumTraining} steps from {options.MinLr:G3} to {options.MaxLr:G3} ({Name(options.Mode)})."));
 
-        using var signals = new StopSignals(host.SignalGracePeriod, () => { });
+        using var signals = new StopSignals(host.SignalGracePeriod, () => { }, time: host.Time);
         LrFindResult result;
         try
         {

@@ -9,12 +9,19 @@ namespace Lightning.Hosting;
 
 /// <summary>
 /// <c>devices: N</c> from a plain process, as Lightning's own launcher does it: the app starts itself N times under
-/// mpirun on this node, passes its output through as it comes, forwards Ctrl+C and SIGTERM to mpirun (which forwards
-/// them to the ranks) and exits with mpirun's exit code.
+/// mpirun on this node, passes its output through as it comes, forwards Ctrl+C and SIGTERM to the ranks as SIGINT and
+/// exits with mpirun's exit code.
 /// </summary>
 internal static class MpiRelaunch
 {
     private const string Launcher = "mpirun";
+
+    /// <summary>Set for mpirun, and so inherited by its ranks, to the id of the process that relaunched the app.</summary>
+    internal const string RelaunchMarker = "LIGHTNING_RELAUNCHED_BY";
+
+    // The ranks run the program this process runs (dotnet, or the app's own host), resolved as /proc/PID/exe shows it.
+    private static string OwnExecutable =>
+        Environment.ProcessPath is { } path ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path : "";
 
     /// <summary>True when <paramref name="trainer"/> asks for several processes and no launcher started this one.</summary>
     public static bool Wanted(TrainerOptions trainer) =>
@@ -22,7 +29,7 @@ internal static class MpiRelaunch
 
     /// <summary>Runs this app's command line as devices ranks under mpirun and returns mpirun's exit code.</summary>
     /// <exception cref="LightningConfigException">num_nodes is above 1, or mpirun is not installed.</exception>
-    public static int Run(TrainerOptions trainer, Func<string, string> sourceOf, bool outputIsTerminal)
+    public static int Run(TrainerOptions trainer, Func<string, string> sourceOf, bool outputIsTerminal, TimeProvider time)
     {
         var devices = trainer.Devices.ToString();
         if (trainer.NumNodes > 1)
@@ -34,16 +41,25 @@ internal static class MpiRelaunch
                          $"training on {devices} devices starts the app under {Launcher}, which is not installed: " +
                          "apt-get install openmpi-bin (or start the app under your own launcher).");
         using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode, outputIsTerminal))!;
-        // The terminal sends Ctrl+C to mpirun too (same process group); a signal sent to this process alone must reach it.
+        // A stop request (Ctrl+C, SIGTERM, a build's cancel) goes to the ranks themselves, as SIGINT: mpirun would answer
+        // it with SIGTERM and, a second later, SIGKILL, too soon for a rank to save its checkpoint and end its run
+        // on a loaded machine. mpirun has a session of its own, so the terminal's Ctrl+C reaches the ranks only this way.
         var forwarded = false;
-        void Forward(PosixSignalContext context, int signal)
+        var repeats = new RepeatedSignal(time);
+        void Forward(PosixSignalContext context)
         {
             context.Cancel = true;
+            // One Ctrl+C can come twice (the terminal's and a build's cancel); the ranks must see it once.
+            if (repeats.Receive() == SignalMeaning.Echo) return;
             forwarded = true;
-            ProcessSignals.Send(process.Id, signal);
+            var ranks = MarkedProcesses.With(RelaunchMarker, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                OwnExecutable);
+            // Before the ranks have started there is nothing to save: mpirun ends its job.
+            if (ranks.Count == 0) ProcessSignals.Send(process.Id, ProcessSignals.Interrupt);
+            foreach (var rank in ranks) ProcessSignals.Send(rank, ProcessSignals.Interrupt);
         }
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Forward(context, ProcessSignals.Interrupt));
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Forward(context, ProcessSignals.Terminate));
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
         process.WaitForExit();
         // mpirun reports ranks that stopped on a signal (exit 130, checkpoint saved) as a plain failure (1): the exit code
         // must say "interrupted", as a one-process run's does.
@@ -71,6 +87,7 @@ internal static class MpiRelaunch
         var arguments = Environment.GetCommandLineArgs();
         var runsDll = Path.GetFileNameWithoutExtension(program) == "dotnet";
         foreach (var argument in runsDll ? arguments : arguments.Skip(1)) info.ArgumentList.Add(argument);
+        info.Environment[RelaunchMarker] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Open MPI gives the ranks a pseudo-terminal; when this process's output is a pipe or file (the build, CI, a log),
         // the ranks must print the plain progress lines a pipe gets, without a terminal's escape codes.
         if (!outputIsTerminal)

@@ -4,7 +4,8 @@ namespace Lightning.Hosting;
 
 /// <summary>
 /// Turns SIGINT/SIGTERM into a cancellation the loop honours at the next step boundary (it then checkpoints and the
-/// app exits 130); a second signal, or the grace period running out, exits at once. SIGUSR1 (Slurm's warning before a
+/// app exits 130); a second signal (not the echo of the first, see <see cref="RepeatedSignal"/>), or the grace period
+/// running out, exits at once. SIGUSR1 (Slurm's warning before a
 /// time limit) asks for a checkpoint and a requeue without stopping.
 /// </summary>
 internal sealed class StopSignals : IDisposable
@@ -14,15 +15,17 @@ internal sealed class StopSignals : IDisposable
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly TimeSpan _grace;
     private readonly LauncherDeadline? _launcher;
-    private int _received;
+    private readonly RepeatedSignal _repeats;
     private volatile bool _honoured;
 
     /// <param name="grace">How long the loop may take to reach a step boundary before the process exits anyway.</param>
     /// <param name="onRequeue">Called on SIGUSR1.</param>
     /// <param name="launcher">A launcher that kills the process soon after its own signal (Open MPI's mpirun).</param>
-    public StopSignals(TimeSpan grace, Action onRequeue, LauncherDeadline? launcher = null)
+    /// <param name="time">The clock that tells a repeated signal from an echo of the first.</param>
+    public StopSignals(TimeSpan grace, Action onRequeue, LauncherDeadline? launcher = null, TimeProvider? time = null)
     {
         _grace = grace;
+        _repeats = new RepeatedSignal(time ?? TimeProvider.System);
         _launcher = launcher;
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
@@ -48,13 +51,21 @@ internal sealed class StopSignals : IDisposable
     private void OnStop(PosixSignalContext context)
     {
         context.Cancel = true;
-        if (Interlocked.Increment(ref _received) > 1) Environment.Exit(ExitCodes.Interrupted);
+        switch (_repeats.Receive())
+        {
+            case SignalMeaning.Echo:
+                return;
+            case SignalMeaning.Repeat:
+                Environment.Exit(ExitCodes.Interrupted);
+                return;
+        }
         _stop.Cancel();
         // A step that never returns (a hung data read) must not keep the process alive past the grace period.
         _ = Task.Delay(_grace).ContinueWith(_ => Environment.Exit(ExitCodes.Interrupted), TaskScheduler.Default);
         // A rank waiting in a collective for a rank that died never reaches a step boundary, and mpirun's SIGKILL
-        // follows its signal within a second: exiting first lets the tracker record the run as KILLED.
-        if (_launcher is { } launcher)
+        // follows its SIGTERM within a second: exiting first lets the tracker record the run as KILLED. (The app's own
+        // relaunch sends SIGINT, which no SIGKILL follows.)
+        if (_launcher is { } launcher && context.Signal == PosixSignal.SIGTERM)
             _ = Task.Delay(launcher.ExitWithin).ContinueWith(_ =>
             {
                 if (_honoured) return;
@@ -64,7 +75,7 @@ internal sealed class StopSignals : IDisposable
     }
 }
 
-/// <summary>A launcher's own kill deadline after its signal, and what to say when a rank exits to beat it.</summary>
+/// <summary>A launcher's own kill deadline after its SIGTERM, and what to say when a rank exits to beat it.</summary>
 /// <param name="ExitWithin">How long the rank waits for its loop to honour the signal before exiting.</param>
 /// <param name="Report">Writes the one line that explains the exit.</param>
 internal sealed record LauncherDeadline(TimeSpan ExitWithin, Action Report);

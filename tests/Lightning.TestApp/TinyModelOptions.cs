@@ -8,6 +8,8 @@ public sealed record TinyModelOptions
     public double Dropout { get; init; } = 0.1;
     /// <summary>Milliseconds each training step sleeps, so a test can signal or kill the process mid-epoch.</summary>
     public int StepDelayMs { get; init; }
+    /// <summary>Milliseconds the fit's end takes, as a large checkpoint or a slow disk would on a loaded machine.</summary>
+    public int EndDelayMs { get; init; }
     /// <summary>From this global step on, the loss is NaN (tests the non-finite guard); -1 never.</summary>
     public long NanFromStep { get; init; } = -1;
     /// <summary>Step the learning rate down by half every epoch.</summary>

@@ -54,6 +54,11 @@ public sealed class TinyModule : LightningModule<TensorBatch>
         Log("test_acc", _accuracy);
     }
 
+    public override void OnFitEnd()
+    {
+        if (_options.EndDelayMs > 0) Thread.Sleep(_options.EndDelayMs);
+    }
+
     public override Tensor PredictStep(TensorBatch batch, long batchIndex) => Forward(batch.Input).argmax(1);
 
     public override OptimizerSetup ConfigureOptimizers()

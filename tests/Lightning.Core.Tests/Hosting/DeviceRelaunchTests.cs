@@ -43,8 +43,10 @@ public sealed class DeviceRelaunchTests
     {
         MpiRuntime.EnsureInstalled();
         using var work = new TempDirectory();
+        // The fit's end takes 3 s: mpirun, if it were the one asked to stop, would SIGKILL the ranks a second after its SIGTERM.
         using var process = TestApp.Start(work.Path,
-            ["fit", "--trainer.devices=2", "--trainer.max_epochs=500", "--model.step_delay_ms=10", "--trainer.log_every_n_steps=1", .. Quiet],
+            ["fit", "--trainer.devices=2", "--trainer.max_epochs=500", "--model.step_delay_ms=10", "--model.end_delay_ms=3000",
+                "--trainer.log_every_n_steps=1", .. Quiet],
             new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
         // Mid-run: rank 0 writes a metrics row per step.
         TestApp.WaitForEvents(work.Combine("lightning_logs", "version_0", "metrics.csv"),
