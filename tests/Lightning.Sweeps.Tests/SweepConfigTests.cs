@@ -17,6 +17,14 @@ public sealed class SweepConfigTests
     }
 
     [Fact]
+    public void AListLeftOpen_IsOneSentence_NotTheParsersInvalidOperation()
+    {
+        var problem = Assert.Throws<SweepConfigException>(() =>
+            SweepConfigReader.Parse("method: grid\nparameters:\n  model.lr:\n    values: [0.1, 0.01\nmetric:\n  name: val_loss\n"));
+        Assert.Equal("sweep.yaml is not valid YAML: a '[' list or '{' mapping is not closed (values: [a, b]).", Assert.Single(problem.Problems));
+    }
+
+    [Fact]
     public void TemplateSweep_Parses()
     {
         var config = SweepConfigReader.Parse("""

@@ -47,6 +47,13 @@ public static class ConfigSources
                 $"{name} is not valid YAML at line {error.Start.Line}, column {error.Start.Column}: " +
                 $"{error.InnerException?.Message ?? error.Message}")]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on a flow list or mapping left open.
+            var where = UnclosedBracket.LineOf(File.ReadLines(path)) is { } line ? $" at line {line}" : "";
+            throw new LightningConfigException([new ConfigIssue("config", null, name,
+                $"{name} is not valid YAML{where}: a '[' list or '{{' mapping is not closed; close it or write the value without brackets.")]);
+        }
         var entries = new List<ConfigEntry>();
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return entries;
         if (stream.Documents[0].RootNode is not YamlMappingNode root)

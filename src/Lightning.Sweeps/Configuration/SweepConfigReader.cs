@@ -43,6 +43,11 @@ public static class SweepConfigReader
             throw new SweepConfigException(
                 [$"{source} is not valid YAML at line {error.Start.Line}: {error.InnerException?.Message ?? error.Message}"]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on a flow list or mapping left open.
+            throw new SweepConfigException([$"{source} is not valid YAML: a '[' list or '{{' mapping is not closed (values: [a, b])."]);
+        }
 
         foreach (var key in root.Children.Keys.Select(Text).Where(k => !TopLevel.Contains(k)))
             problems.Add($"{source}: unknown key '{key}'; allowed: {string.Join(", ", TopLevel)}.");

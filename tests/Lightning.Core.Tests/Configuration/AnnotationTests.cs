@@ -95,4 +95,16 @@ public sealed class YamlPositionTests
         var issue = Assert.Single(Assert.Throws<LightningConfigException>(() => ConfigSources.FromYamlFile(file)).Issues);
         Assert.Equal("lightning.yaml is not valid YAML at line 5: it is indented with a tab; YAML indents with spaces.", issue.Message);
     }
+
+    [Fact]
+    public void AListLeftOpen_IsAConfigErrorAtItsLine_NotTheParsersInvalidOperation()
+    {
+        using var root = new Lightning.TestSupport.TempDirectory();
+        var file = root.Combine("lightning.yaml");
+        // YamlDotNet's scanner throws InvalidOperationException, with no position, when more keys follow the open list.
+        File.WriteAllText(file, "data:\n  path: data/train.csv\n  batch_size: [32\ntracking:\n  experiment: x\n");
+        var issue = Assert.Single(Assert.Throws<LightningConfigException>(() => ConfigSources.FromYamlFile(file)).Issues);
+        Assert.Equal("lightning.yaml is not valid YAML at line 3: a '[' list or '{' mapping is not closed; " +
+                     "close it or write the value without brackets.", issue.Message);
+    }
 }
