@@ -103,15 +103,15 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
                 () => built!.Callbacks.OfType<Core.Callbacks.ModelCheckpoint>(), () => data.ValidationLoader() ?? data.TrainLoader()));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
         var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
-        var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
-        {
-            Run = new RunStart(config.Tracking.RunName ?? $"{AppCommandLine.NameOf(invocation.Command)}-{host.Time.GetUtcNow():yyyyMMdd-HHmmss}",
-                config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint ?? model?.Description)),
-        };
-        built = trainer;
-
         try
         {
+            // The trainer checks its options against the launch (devices x num_nodes against mpirun -np) as it is built.
+            var trainer = new Trainer(trainerOptions, callbacks, tracker, host.Output)
+            {
+                Run = new RunStart(config.Tracking.RunName ?? $"{AppCommandLine.NameOf(invocation.Command)}-{host.Time.GetUtcNow():yyyyMMdd-HHmmss}",
+                    config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint ?? model?.Description)),
+            };
+            built = trainer;
             return invocation.Command switch
             {
                 AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, invocation, signals.Token),
@@ -137,12 +137,14 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             {
                 // Rank 0 speaks for the job, as everywhere else.
                 if (launch.Rank == 0)
-                    host.Error.WriteLine("Stopping before mpirun's SIGKILL: the step did not end, so a rank is not answering (if one failed, " +
-                                         "mpirun's message names it); the run is recorded as KILLED and last.ckpt is the last save every rank reached.");
+                    host.Error.WriteLine("Stopping before mpirun's SIGKILL: the step did not end, so a rank is not answering " +
+                                         "(if one failed, mpirun's message names it); the run is recorded as KILLED, and a last.ckpt " +
+                                         "saved before is a state every rank reached.");
             })
             : null;
 
-    private string SourceOf(string key) => _sources.TryGetValue(key, out var entry) ? entry.Source : "defaults";
+    private string SourceOf(string key) =>
+        _sources.TryGetValue(string.Join('.', key.Split('.').Select(KeyNames.Normalize)), out var entry) ? entry.Source : "defaults";
 
     private ConfigIssue WithSource(ConfigIssue issue)
     {

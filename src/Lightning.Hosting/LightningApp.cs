@@ -55,16 +55,19 @@ public static class LightningApp
         catch (Exception thrown)
         {
             // A constructor called through reflection wraps what the user's code threw.
+            // Every rank of a data-parallel job reads the same configuration and files and meets the same refusal: rank 0
+            // says it for all of them.
+            var error = Core.Distributed.LaunchEnvironment.Detect() is { Rank: not 0 } ? TextWriter.Null : host.Error;
             switch (FailureReport.Unwrap(thrown))
             {
-                case LightningConfigException error:
-                    foreach (var issue in error.Issues) host.Error.WriteLine(issue.ToString());
+                case LightningConfigException refused:
+                    foreach (var issue in refused.Issues) error.WriteLine(issue.ToString());
                     return ExitCodes.Usage;
-                case Exception error when error is Core.Checkpoints.CheckpointException or DataException:
-                    host.Error.WriteLine(error.Message);
+                case Exception refused when refused is Core.Checkpoints.CheckpointException or DataException:
+                    error.WriteLine(refused.Message);
                     return ExitCodes.Usage;
-                case NativeLoadException error:
-                    host.Error.WriteLine(error.Message);
+                case NativeLoadException failed:
+                    host.Error.WriteLine(failed.Message);
                     return ExitCodes.Failed;
                 default:
                     return runner.ReportFailure(thrown, invocation);

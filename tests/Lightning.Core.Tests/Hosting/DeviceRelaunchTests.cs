@@ -109,6 +109,27 @@ public sealed class DeviceRelaunchTests
     }
 
     [Fact]
+    public void Fit_TwoNodesFromAPlainProcess_IsRefusedNamingTheArgumentItCameFrom()
+    {
+        using var work = new TempDirectory();
+        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", "--trainer.num_nodes=2", .. Quiet]);
+        Assert.True(run.ExitCode == ExitCodes.Usage, run.Output);
+        Assert.Contains("'trainer.num_nodes' (from --trainer.num_nodes)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_UnderMpirunWithADisagreeingDeviceCount_IsRefusedOnceNamingTheArgument()
+    {
+        MpiRuntime.EnsureInstalled();
+        using var work = new TempDirectory();
+        var job = MpiRuntime.RunOpenMpi(2, TestApp.Dll, ["fit", "--trainer.devices=3", .. Quiet],
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
+        Assert.True(job.ExitCode != 0, job.Output);
+        // Both ranks refuse; rank 0 alone says so.
+        Assert.Single(job.Output.Split('\n'), l => l.Contains("'trainer.devices' (from --trainer.devices)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Fit_TwoDevicesWithoutMpirun_SaysWhichPackageToInstall()
     {
         using var work = new TempDirectory();

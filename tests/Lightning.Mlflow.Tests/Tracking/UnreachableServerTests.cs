@@ -108,7 +108,8 @@ public sealed class UnreachableServerTests : IDisposable
             tracker.EndRun(RunStatus.Finished);
             tracker.Flush(TimeSpan.FromSeconds(10));
         }
-        Assert.Equal($"MLflow: run {tracker.RunId} (FINISHED) recorded in {tracker.TrackingUri}: 5 metric points, 1 param, 1 artifact sent; nothing spooled.",
+        Assert.Equal(
+            $"MLflow: run {tracker.RunId} (FINISHED) recorded in {tracker.TrackingUri}: 5 metric points, 1 param, 1 artifact sent; nothing spooled.",
             Closing(log));
     }
 
