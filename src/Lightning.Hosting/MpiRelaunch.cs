@@ -10,7 +10,9 @@ namespace Lightning.Hosting;
 /// <summary>
 /// <c>devices: N</c> from a plain process, as Lightning's own launcher does it: the app starts itself N times under
 /// mpirun on this node, passes its output through as it comes, forwards Ctrl+C and SIGTERM to mpirun (which forwards
-/// them to the ranks) and exits with mpirun's exit code.
+/// them to the ranks) and exits with mpirun's exit code. In a sweep trial, the pruner's SIGTERM goes to rank 0 alone, as
+/// SIGUSR2: the ranks agree on the stop at the next step boundary, save their checkpoint and end their run, where mpirun
+/// would end the job with SIGKILL a second after passing SIGTERM on.
 /// </summary>
 internal static class MpiRelaunch
 {
@@ -36,18 +38,21 @@ internal static class MpiRelaunch
         using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode, outputIsTerminal))!;
         // The terminal sends Ctrl+C to mpirun too (same process group); a signal sent to this process alone must reach it.
         var forwarded = false;
+        var trial = Environment.GetEnvironmentVariable(SweepTrialContract.TrialVariable) is { Length: > 0 };
         void Forward(PosixSignalContext context, int signal)
         {
             context.Cancel = true;
             forwarded = true;
-            ProcessSignals.Send(process.Id, signal);
+            if (trial && signal == ProcessSignals.Terminate && LaunchedRanks.RankZero(process.Id) is { } rankZero)
+                ProcessSignals.Send(rankZero, ProcessSignals.User2);
+            else ProcessSignals.Send(process.Id, signal);
         }
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Forward(context, ProcessSignals.Interrupt));
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Forward(context, ProcessSignals.Terminate));
         process.WaitForExit();
         // mpirun reports ranks that stopped on a signal (exit 130, checkpoint saved) as a plain failure (1): the exit code
-        // must say "interrupted", as a one-process run's does.
-        return forwarded && process.ExitCode != 0 ? ExitCodes.Interrupted : process.ExitCode;
+        // must say "interrupted", as a one-process run's does; a pruned trial's ranks say "stopped" (3), which stands.
+        return forwarded && process.ExitCode is not (ExitCodes.Finished or ExitCodes.Stopped) ? ExitCodes.Interrupted : process.ExitCode;
     }
 
     // The same program and arguments: `dotnet app.dll fit ...` runs the dll again, an app host runs itself.

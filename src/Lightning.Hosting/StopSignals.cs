@@ -5,11 +5,14 @@ namespace Lightning.Hosting;
 /// <summary>
 /// Turns SIGINT/SIGTERM into a cancellation the loop honours at the next step boundary (it then checkpoints and the
 /// app exits 130); a second signal, or the grace period running out, exits at once. SIGUSR1 (Slurm's warning before a
-/// time limit) asks for a checkpoint and a requeue without stopping.
+/// time limit) asks for a checkpoint and a requeue without stopping. SIGUSR2 is a stop that the relaunching process
+/// sends to rank 0 alone (a sweep's pruner): the ranks agree on it at the next step boundary, and as mpirun did not
+/// send it, no launcher kill follows.
 /// </summary>
 internal sealed class StopSignals : IDisposable
 {
-    private const PosixSignal Sigusr1 = (PosixSignal)10;
+    private const PosixSignal Sigusr1 = (PosixSignal)Processes.ProcessSignals.User1;
+    private const PosixSignal Sigusr2 = (PosixSignal)Processes.ProcessSignals.User2;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly TimeSpan _grace;
@@ -24,14 +27,15 @@ internal sealed class StopSignals : IDisposable
     {
         _grace = grace;
         _launcher = launcher;
-        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
-        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
-        if (OperatingSystem.IsLinux())
-            _registrations.Add(PosixSignalRegistration.Create(Sigusr1, context =>
-            {
-                context.Cancel = true;
-                onRequeue();
-            }));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnStop(context, launcherKills: true)));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnStop(context, launcherKills: true)));
+        if (!OperatingSystem.IsLinux()) return;
+        _registrations.Add(PosixSignalRegistration.Create(Sigusr1, context =>
+        {
+            context.Cancel = true;
+            onRequeue();
+        }));
+        _registrations.Add(PosixSignalRegistration.Create(Sigusr2, context => OnStop(context, launcherKills: false)));
     }
 
     public CancellationToken Token => _stop.Token;
@@ -45,7 +49,7 @@ internal sealed class StopSignals : IDisposable
         _stop.Dispose();
     }
 
-    private void OnStop(PosixSignalContext context)
+    private void OnStop(PosixSignalContext context, bool launcherKills)
     {
         context.Cancel = true;
         if (Interlocked.Increment(ref _received) > 1) Environment.Exit(ExitCodes.Interrupted);
@@ -54,7 +58,7 @@ internal sealed class StopSignals : IDisposable
         _ = Task.Delay(_grace).ContinueWith(_ => Environment.Exit(ExitCodes.Interrupted), TaskScheduler.Default);
         // A rank waiting in a collective for a rank that died never reaches a step boundary, and mpirun's SIGKILL
         // follows its signal within a second: exiting first lets the tracker record the run as KILLED.
-        if (_launcher is { } launcher)
+        if (launcherKills && _launcher is { } launcher)
             _ = Task.Delay(launcher.ExitWithin).ContinueWith(_ =>
             {
                 if (_honoured) return;
