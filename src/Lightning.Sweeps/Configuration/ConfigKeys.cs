@@ -3,7 +3,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Lightning.Sweeps.Configuration;
 
-/// <summary>The dotted keys (and values) of a configuration printed as YAML (<c>model:\n  lr: 0.1</c> → <c>model.lr</c>), read with a YAML parser.</summary>
+/// <summary>
+/// The dotted keys (and values) of a configuration printed as YAML (<c>model:\n  lr: 0.1</c> → <c>model.lr</c>), read
+/// with a YAML parser.
+/// </summary>
 internal static class ConfigKeys
 {
     /// <summary>Every leaf key (a scalar, a list or nothing under it); a section with keys under it is not one.</summary>

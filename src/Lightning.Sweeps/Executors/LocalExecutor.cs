@@ -35,7 +35,8 @@ public sealed class LocalExecutor(string appPath, string workingDirectory, int g
         };
         foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) environment[key] = value;
         environment["LIGHTNING_PROGRESS"] = "plain";
-        if (gpus > 0) environment["CUDA_VISIBLE_DEVICES"] = string.Join(',', launch.Slots.Select(s => (s % gpus).ToString(CultureInfo.InvariantCulture)));
+        if (gpus > 0)
+            environment["CUDA_VISIBLE_DEVICES"] = string.Join(',', launch.Slots.Select(s => (s % gpus).ToString(CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
         var log = new StreamWriter(launch.LogPath, append: true) { AutoFlush = true };
         var spec = new ProcessSpec("dotnet", ["exec", appPath, .. launch.Arguments])
