@@ -1,6 +1,6 @@
 using Lightning.Core.Distributed;
 
-namespace Lightning.Hosting.Processes;
+namespace Lightning.Hosting;
 
 /// <summary>The ranks a launcher (mpirun, mpiexec) started on this node, found in Linux's /proc by their launch variables.</summary>
 internal static class LaunchedRanks
