@@ -5,7 +5,17 @@ namespace Lightning.Hosting;
 /// continue or stop. A stop arrives with SIGTERM, which ends the run through the usual path (checkpoint, tag pruned,
 /// <see cref="ExitCodes.Stopped"/>); the gate only waits until that signal has been seen. All waiting is on <paramref name="time"/>.
 /// </summary>
-internal sealed class DecisionGate(string eventsPath, CancellationToken stopping, TimeSpan timeout, TimeProvider time, TextWriter error)
+/// <param name="eventsPath">The trial's events file, beside which the decisions are written.</param>
+/// <param name="stopping">Cancelled when the stop signal arrived.</param>
+/// <param name="timeout">How long to wait for a decision before training on.</param>
+/// <param name="time">The clock all waiting is on.</param>
+/// <param name="error">Where a timed-out wait is said.</param>
+/// <param name="signalled">
+/// Whether the stop signal reaches this process. In a data-parallel trial it reaches rank 0 alone; the other ranks go on
+/// at once and stop with it at the next step boundary, where the ranks agree on stopping.
+/// </param>
+internal sealed class DecisionGate(
+    string eventsPath, CancellationToken stopping, TimeSpan timeout, TimeProvider time, TextWriter error, bool signalled = true)
 {
     /// <summary>How often the decision file is looked for.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
@@ -33,7 +43,7 @@ internal sealed class DecisionGate(string eventsPath, CancellationToken stopping
         if (stopping.IsCancellationRequested) return DecisionOutcome.Stop;
         if (File.ReadAllText(path).Trim() != SweepTrialContract.Stop) return DecisionOutcome.Continue;
         // The signal handler may still be on its way.
-        Pause(SignalWait);
+        if (signalled) Pause(SignalWait);
         return DecisionOutcome.Stop;
     }
 

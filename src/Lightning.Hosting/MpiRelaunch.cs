@@ -9,19 +9,14 @@ namespace Lightning.Hosting;
 
 /// <summary>
 /// <c>devices: N</c> from a plain process, as Lightning's own launcher does it: the app starts itself N times under
-/// mpirun on this node, passes its output through as it comes, forwards Ctrl+C and SIGTERM to the ranks as SIGINT and
-/// exits with mpirun's exit code.
+/// mpirun on this node, passes its output through as it comes and exits with mpirun's exit code. Ctrl+C and SIGTERM
+/// reach the ranks as SIGINT, sent to them directly; in a sweep trial, the pruner's SIGTERM goes to rank 0 alone, as
+/// SIGUSR2, and the ranks agree on the stop at the next step boundary. Through mpirun, either would end the job with
+/// SIGKILL a second after mpirun passed SIGTERM on, before checkpoints and runs are saved.
 /// </summary>
 internal static class MpiRelaunch
 {
     private const string Launcher = "mpirun";
-
-    /// <summary>Set for mpirun, and so inherited by its ranks, to the id of the process that relaunched the app.</summary>
-    internal const string RelaunchMarker = "LIGHTNING_RELAUNCHED_BY";
-
-    // The ranks run the program this process runs (dotnet, or the app's own host), resolved as /proc/PID/exe shows it.
-    private static string OwnExecutable =>
-        Environment.ProcessPath is { } path ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path : "";
 
     /// <summary>True when <paramref name="trainer"/> asks for several processes and no launcher started this one.</summary>
     public static bool Wanted(TrainerOptions trainer) =>
@@ -41,29 +36,34 @@ internal static class MpiRelaunch
                          $"training on {devices} devices starts the app under {Launcher}, which is not installed: " +
                          "apt-get install openmpi-bin (or start the app under your own launcher).");
         using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode, outputIsTerminal))!;
-        // A stop request (Ctrl+C, SIGTERM, a build's cancel) goes to the ranks themselves, as SIGINT: mpirun would answer
-        // it with SIGTERM and, a second later, SIGKILL, too soon for a rank to save its checkpoint and end its run
-        // on a loaded machine. mpirun has a session of its own, so the terminal's Ctrl+C reaches the ranks only this way.
+        // A stop request (Ctrl+C, SIGTERM, a build's cancel) goes to the ranks themselves: mpirun would answer it with
+        // SIGTERM and, a second later, SIGKILL, too soon for a rank to save its checkpoint and end its run on a loaded
+        // machine. mpirun has a session of its own, so the terminal's Ctrl+C reaches the ranks only this way.
         var forwarded = false;
         var repeats = new RepeatedSignal(time);
-        void Forward(PosixSignalContext context)
+        var trial = Environment.GetEnvironmentVariable(SweepTrialContract.TrialVariable) is { Length: > 0 };
+        void Forward(PosixSignalContext context, int signal)
         {
             context.Cancel = true;
             // One Ctrl+C can come twice (the terminal's and a build's cancel); the ranks must see it once.
             if (repeats.Receive() == SignalMeaning.Echo) return;
             forwarded = true;
-            var ranks = MarkedProcesses.With(RelaunchMarker, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                OwnExecutable);
+            if (trial && signal == ProcessSignals.Terminate && LaunchedRanks.RankZero(process.Id) is { } rankZero)
+            {
+                ProcessSignals.Send(rankZero, ProcessSignals.User2);
+                return;
+            }
+            var ranks = LaunchedRanks.All(process.Id);
             // Before the ranks have started there is nothing to save: mpirun ends its job.
             if (ranks.Count == 0) ProcessSignals.Send(process.Id, ProcessSignals.Interrupt);
             foreach (var rank in ranks) ProcessSignals.Send(rank, ProcessSignals.Interrupt);
         }
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Forward(context, ProcessSignals.Interrupt));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Forward(context, ProcessSignals.Terminate));
         process.WaitForExit();
         // mpirun reports ranks that stopped on a signal (exit 130, checkpoint saved) as a plain failure (1): the exit code
-        // must say "interrupted", as a one-process run's does.
-        return forwarded && process.ExitCode != 0 ? ExitCodes.Interrupted : process.ExitCode;
+        // must say "interrupted", as a one-process run's does; a pruned trial's ranks say "stopped" (3), which stands.
+        return forwarded && process.ExitCode is not (ExitCodes.Finished or ExitCodes.Stopped) ? ExitCodes.Interrupted : process.ExitCode;
     }
 
     // The same program and arguments: `dotnet app.dll fit ...` runs the dll again, an app host runs itself.
@@ -87,7 +87,6 @@ internal static class MpiRelaunch
         var arguments = Environment.GetCommandLineArgs();
         var runsDll = Path.GetFileNameWithoutExtension(program) == "dotnet";
         foreach (var argument in runsDll ? arguments : arguments.Skip(1)) info.ArgumentList.Add(argument);
-        info.Environment[RelaunchMarker] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Open MPI gives the ranks a pseudo-terminal; when this process's output is a pipe or file (the build, CI, a log),
         // the ranks must print the plain progress lines a pipe gets, without a terminal's escape codes.
         if (!outputIsTerminal)

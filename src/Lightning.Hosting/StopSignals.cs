@@ -5,12 +5,14 @@ namespace Lightning.Hosting;
 /// <summary>
 /// Turns SIGINT/SIGTERM into a cancellation the loop honours at the next step boundary (it then checkpoints and the
 /// app exits 130); a second signal (not the echo of the first, see <see cref="RepeatedSignal"/>), or the grace period
-/// running out, exits at once. SIGUSR1 (Slurm's warning before a
-/// time limit) asks for a checkpoint and a requeue without stopping.
+/// running out, exits at once. SIGUSR1 (Slurm's warning before a time limit) asks for a checkpoint and a requeue without
+/// stopping. SIGUSR2 is a stop that the relaunching process sends to rank 0 alone (a sweep's pruner): the ranks agree on
+/// it at the next step boundary.
 /// </summary>
 internal sealed class StopSignals : IDisposable
 {
-    private const PosixSignal Sigusr1 = (PosixSignal)10;
+    private const PosixSignal Sigusr1 = (PosixSignal)Processes.ProcessSignals.User1;
+    private const PosixSignal Sigusr2 = (PosixSignal)Processes.ProcessSignals.User2;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly TimeSpan _grace;
@@ -29,12 +31,13 @@ internal sealed class StopSignals : IDisposable
         _launcher = launcher;
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
-        if (OperatingSystem.IsLinux())
-            _registrations.Add(PosixSignalRegistration.Create(Sigusr1, context =>
-            {
-                context.Cancel = true;
-                onRequeue();
-            }));
+        if (!OperatingSystem.IsLinux()) return;
+        _registrations.Add(PosixSignalRegistration.Create(Sigusr1, context =>
+        {
+            context.Cancel = true;
+            onRequeue();
+        }));
+        _registrations.Add(PosixSignalRegistration.Create(Sigusr2, OnStop));
     }
 
     public CancellationToken Token => _stop.Token;
@@ -64,7 +67,7 @@ internal sealed class StopSignals : IDisposable
         _ = Task.Delay(_grace).ContinueWith(_ => Environment.Exit(ExitCodes.Interrupted), TaskScheduler.Default);
         // A rank waiting in a collective for a rank that died never reaches a step boundary, and mpirun's SIGKILL
         // follows its SIGTERM within a second: exiting first lets the tracker record the run as KILLED. (The app's own
-        // relaunch sends SIGINT, which no SIGKILL follows.)
+        // relaunch sends SIGINT or SIGUSR2, which no SIGKILL follows.)
         if (_launcher is { } launcher && context.Signal == PosixSignal.SIGTERM)
             _ = Task.Delay(launcher.ExitWithin).ContinueWith(_ =>
             {

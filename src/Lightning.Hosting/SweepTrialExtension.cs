@@ -25,7 +25,8 @@ public sealed class SweepTrialExtension(Func<string, string?>? variable = null) 
         // First: the controller decides on the epoch_end event the events callback has just written.
         if (context.EventsPath is { } eventsPath && epochs.Count > 0)
             yield return new DecisionGateCallback(
-                new DecisionGate(eventsPath, context.Stopping, DecisionTimeout(), context.Time, context.Error), epochs);
+                new DecisionGate(eventsPath, context.Stopping, DecisionTimeout(), context.Time, context.Error,
+                    signalled: Core.Distributed.LaunchEnvironment.Detect(_variable) is not { Rank: > 0 }), epochs);
         yield return new PrunedTagCallback();
     }
 

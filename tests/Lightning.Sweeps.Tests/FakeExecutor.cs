@@ -16,6 +16,11 @@ public sealed class FakeExecutor(
     public List<TrialLaunch> Launched { get; } = [];
     public int MaxConcurrent { get; private set; }
 
+    /// <summary>The most slots held at once by the trials running together.</summary>
+    public int MaxSlotsHeld { get; private set; }
+
+    private readonly HashSet<int> _held = [];
+
     /// <summary>Each StartMany call: the trial numbers and the parallel limit it was given.</summary>
     public List<(int[] Numbers, int Parallel)> Batches { get; } = [];
 
@@ -29,7 +34,16 @@ public sealed class FakeExecutor(
         Launched.Add(launch);
         _running++;
         MaxConcurrent = Math.Max(MaxConcurrent, _running);
-        return new FakeTrial(launch, curve(launch), failWith?.Invoke(launch), () => _running--, validateEvery);
+        // A local executor's slots are each one trial's at a time; a queueing one's beyond the limit share the ring.
+        if (!queues && launch.Slots.Any(_held.Contains))
+            throw new InvalidOperationException($"trial {launch.Number} got slots {string.Join(",", launch.Slots)}, some held already");
+        _held.UnionWith(launch.Slots);
+        MaxSlotsHeld = Math.Max(MaxSlotsHeld, _held.Count);
+        return new FakeTrial(launch, curve(launch), failWith?.Invoke(launch), () =>
+        {
+            _running--;
+            _held.ExceptWith(launch.Slots);
+        }, validateEvery);
     }
 
     public IReadOnlyList<ITrialProcess> StartMany(IReadOnlyList<TrialLaunch> launches, int parallel)

@@ -25,8 +25,8 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
             var (app, configPath, sweep) = Resolve(arguments);
             var appPath = app.Build(error);
             // The app's print-config judges keys and values before any trial starts, as a trial's binder would.
-            SweepPreflight.Check(sweep, configPath, AppPrintConfig.Of(appPath, app.Folder));
-            var (result, registration) = RunTrials(arguments, app, appPath, configPath, sweep, cancel);
+            var devices = SweepPreflight.Check(sweep, configPath, AppPrintConfig.Of(appPath, app.Folder));
+            var (result, registration) = RunTrials(arguments, app, appPath, configPath, sweep, devices, cancel);
             SweepReport.Write(output, result, app.Folder, sweep.Metric);
             if (registration is { Version: { } version })
                 output.WriteLine($"Registered the best trial's model (run {version.RunId}) as version {version.Version} of " +
@@ -57,7 +57,8 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
     }
 
     private (SweepResult Result, Registration? Registration) RunTrials(
-        SweepArguments arguments, ProjectApp app, string appPath, string configPath, SweepConfig sweep, CancellationToken cancel)
+        SweepArguments arguments, ProjectApp app, string appPath, string configPath, SweepConfig sweep, TrialDevices devices,
+        CancellationToken cancel)
     {
         var target = StoreResolver.Resolve(null, app.Folder);
         using IRunStore store = target.IsServer
@@ -68,6 +69,7 @@ internal sealed class SweepHandler(TextWriter output, TextWriter error)
             ProjectFolder = app.Folder,
             Config = sweep,
             ConfigPath = configPath,
+            Devices = devices,
             Executor = CreateExecutor(arguments, appPath, app.Folder),
             Parallel = arguments.Parallel,
             Trials = arguments.Trials,

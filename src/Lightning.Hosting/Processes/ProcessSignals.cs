@@ -14,6 +14,9 @@ public static partial class ProcessSignals
     /// <summary>SIGUSR1: Slurm's warning before the time limit.</summary>
     public const int User1 = 10;
 
+    /// <summary>SIGUSR2: a stop sent to one rank of a job by the process that launched it, which no launcher kill follows.</summary>
+    public const int User2 = 12;
+
     /// <summary>SIGTERM: the polite stop request.</summary>
     public const int Terminate = 15;
 

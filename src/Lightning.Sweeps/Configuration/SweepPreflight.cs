@@ -11,13 +11,16 @@ namespace Lightning.Sweeps.Configuration;
 /// </summary>
 public static partial class SweepPreflight
 {
-    /// <summary>Throws when a parameter is not a key of the app or the app refuses one of its values.</summary>
+    /// <summary>
+    /// Throws when a parameter is not a key of the app or the app refuses one of its values; returns the devices the
+    /// app's own configuration gives a trial.
+    /// </summary>
     /// <param name="config">The sweep.</param>
     /// <param name="configPath">The sweep file actually used (errors name it).</param>
     /// <param name="printConfig">The app's print-config.</param>
     /// <exception cref="SweepConfigException">Every refused key or value, each naming the file, the parameter, the
     /// value and the app's reason.</exception>
-    public static void Check(SweepConfig config, string configPath, PrintConfig printConfig)
+    public static TrialDevices Check(SweepConfig config, string configPath, PrintConfig printConfig)
     {
         var file = Path.GetFileName(configPath);
         var candidates = config.Parameters.ToDictionary(p => p, Candidates);
@@ -37,6 +40,8 @@ public static partial class SweepPreflight
             if (reply.ExitCode != 0) problems.AddRange(Refusals(candidates, index, reply, file));
         }
         if (problems.Count > 0) throw new SweepConfigException(problems);
+        // The keys the sweep does not set are the app's own in any reply; the sweep's are each trial's.
+        return TrialDevices.FromPrintConfig(keysReply.Output);
     }
 
     private static void CheckKeys(SweepConfig config, string file, List<string> keys)
@@ -83,7 +88,8 @@ public static partial class SweepPreflight
                 $"{Environment.NewLine}{reply.Output.Trim()}";
     }
 
-    private static bool SameKey(string a, string b) =>
+    /// <summary>Whether two dotted keys name the same option (<c>trainer.maxEpochs</c>, <c>trainer.max_epochs</c>).</summary>
+    internal static bool SameKey(string a, string b) =>
         string.Join('.', a.Split('.').Select(KeyNames.Normalize)) == string.Join('.', b.Split('.').Select(KeyNames.Normalize));
 
     // ConfigIssue's wording: Invalid value 'abc' for 'model.lr' (from --model.lr): must be a number.

@@ -6,7 +6,7 @@ namespace Lightning.Sweeps.Executors;
 
 /// <summary>
 /// Runs each trial as a local process of the built app (<c>dotnet exec App.dll fit ...</c>). With GPUs, slot k gets
-/// <c>CUDA_VISIBLE_DEVICES=k</c>, so parallel trials never share a device.
+/// <c>CUDA_VISIBLE_DEVICES=k</c> (a trial on several devices gets the list of its slots), so parallel trials never share a device.
 /// </summary>
 public sealed class LocalExecutor(string appPath, string workingDirectory, int gpus = 0, IProcessRunner? runner = null) : ITrialExecutor
 {
@@ -35,7 +35,8 @@ public sealed class LocalExecutor(string appPath, string workingDirectory, int g
         };
         foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>()) environment[key] = value;
         environment["LIGHTNING_PROGRESS"] = "plain";
-        if (gpus > 0) environment["CUDA_VISIBLE_DEVICES"] = (launch.Slot % gpus).ToString(CultureInfo.InvariantCulture);
+        if (gpus > 0)
+            environment["CUDA_VISIBLE_DEVICES"] = string.Join(',', launch.Slots.Select(s => (s % gpus).ToString(CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
         var log = new StreamWriter(launch.LogPath, append: true) { AutoFlush = true };
         var spec = new ProcessSpec("dotnet", ["exec", appPath, .. launch.Arguments])

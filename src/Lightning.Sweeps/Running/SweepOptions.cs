@@ -19,10 +19,16 @@ public sealed record SweepOptions
     /// <summary>The app's print-config, to check the parameters' keys and values before anything starts; null checks nothing.</summary>
     public Configuration.PrintConfig? PrintConfig { get; init; }
 
+    /// <summary>
+    /// The devices the app's own configuration gives a trial, as <see cref="Configuration.SweepPreflight.Check"/> found them;
+    /// taken from <see cref="PrintConfig"/> when that is given. Default: one device unless a parameter sets <c>trainer.devices</c>.
+    /// </summary>
+    public Configuration.TrialDevices Devices { get; init; } = Configuration.TrialDevices.Default;
+
     /// <summary>Starts the trials.</summary>
     public required ITrialExecutor Executor { get; init; }
 
-    /// <summary>Trials at once. Default 1.</summary>
+    /// <summary>Trials at once, or local slots: a local trial on N devices takes N of them. Default 1.</summary>
     public int Parallel { get; init; } = 1;
 
     /// <summary>Trials in all; default run_cap, or the grid's size.</summary>

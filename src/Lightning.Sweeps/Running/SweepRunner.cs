@@ -18,13 +18,18 @@ public sealed class SweepRunner(SweepOptions options)
     private readonly FailFast _failFast = new(options.FailFast);
 
     /// <summary>Runs the sweep until every planned trial ended, or <paramref name="cancel"/> stops it (running trials are stopped cleanly).</summary>
-    /// <exception cref="Configuration.SweepConfigException">A parameter is not a key of the app, or the app refuses one
-    /// of its values; nothing was started.</exception>
+    /// <exception cref="Configuration.SweepConfigException">A parameter is not a key of the app, the app refuses one
+    /// of its values, or a local trial would train on more devices than the parallel slots; nothing was started.</exception>
     /// <exception cref="SweepRefusedException">Another controller runs this sweep, there is no sweep to resume, or the
     /// executor refused the trials.</exception>
     public SweepResult Run(CancellationToken cancel)
     {
-        if (options.PrintConfig is { } printConfig) Configuration.SweepPreflight.Check(options.Config, options.ConfigPath, printConfig);
+        var devices = options.PrintConfig is { } printConfig
+            ? Configuration.SweepPreflight.Check(options.Config, options.ConfigPath, printConfig)
+            : options.Devices;
+        // Local trials take a slot per rank; an executor that queues trials itself (Slurm) gives each trial its own allocation.
+        Func<TrialRecord, int> slotsOf = options.Executor.QueuesTrials ? _ => 1 : trial => devices.Of(trial.Params);
+        if (!options.Executor.QueuesTrials) devices.CheckFits(options.Config, options.ConfigPath, options.Parallel);
         var state = options.ResumeId is { } id ? SweepState.Load(options.ProjectFolder, id) : NewState();
         using var held = SweepLock.Acquire(options.ProjectFolder, state.Id);
         AbandonLeftovers(state);
@@ -37,7 +42,7 @@ public sealed class SweepRunner(SweepOptions options)
         var pruner = options.Config.CreatePruner();
         // Where trials wait for the pruner's answer. Epochs past any sensible max_epochs cost nothing: a trial only waits at those it reaches.
         HashSet<int> decisionEpochs = [.. pruner?.DecisionEpochs(upTo: 100_000) ?? []];
-        var scheduler = new TrialScheduler(options, state, options.Config.CreateSampler(), decisionEpochs);
+        var scheduler = new TrialScheduler(options, state, options.Config.CreateSampler(), decisionEpochs, slotsOf);
         var monitor = new TrialMonitor(options, state, pruner, decisionEpochs, _running.Values);
         (SweepStatus Status, string Message)? stopped = null;
         while (true)
@@ -108,7 +113,7 @@ public sealed class SweepRunner(SweepOptions options)
         foreach (var ((trial, launch), process) in ready.Zip(processes))
         {
             trial.Handle = process.Handle;
-            _running[trial.Number] = new RunningTrial(trial, process, new EventsReader(launch.EventsPath), launch.Slot);
+            _running[trial.Number] = new RunningTrial(trial, process, new EventsReader(launch.EventsPath), launch.Slots);
             options.Output.WriteLine(
                 $"trial {trial.Number} started: {string.Join(" ", trial.Params.Select(p => $"{p.Key}={Parameter.Format(p.Value)}"))}");
         }

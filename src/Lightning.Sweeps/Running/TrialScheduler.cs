@@ -8,9 +8,11 @@ namespace Lightning.Sweeps.Running;
 
 /// <summary>
 /// Which trials start next and where: a pending trial first (stopped by a dead or cancelled controller), else the
-/// sampler's next proposal; as many as the parallel limit leaves room for, each in a free slot.
+/// sampler's next proposal; as many as the free slots of the parallel limit hold, a trial taking one slot per device
+/// (<paramref name="slotsOf"/>). Trials start in order: one that does not fit waits for slots, and those after it wait too.
 /// </summary>
-internal sealed class TrialScheduler(SweepOptions options, SweepState state, ISampler sampler, IReadOnlySet<int> decisionEpochs)
+internal sealed class TrialScheduler(
+    SweepOptions options, SweepState state, ISampler sampler, IReadOnlySet<int> decisionEpochs, Func<TrialRecord, int> slotsOf)
 {
     /// <summary>Whether the sampler has nothing more to propose (a grid smaller than the trials asked for).</summary>
     public bool Exhausted { get; private set; }
@@ -20,49 +22,58 @@ internal sealed class TrialScheduler(SweepOptions options, SweepState state, ISa
         state.Planned - state.Trials.Count(t => t.State is TrialState.Finished or TrialState.Pruned or TrialState.Failed or TrialState.Running);
 
     /// <summary>
-    /// The trials that can start now, to be started together so a batch scheduler gets them as one array: up to the
-    /// parallel limit, or every remaining one when the executor queues trials itself and the sampler does not learn from
-    /// results. Each is marked running.
+    /// The trials that can start now, to be started together so a batch scheduler gets them as one array: as many as
+    /// the free slots hold, or every remaining one when the executor queues trials itself and the sampler does not learn
+    /// from results. Each is marked running.
     /// </summary>
     public IReadOnlyList<(TrialRecord Trial, TrialLaunch Launch)> Next(IReadOnlyCollection<RunningTrial> running)
     {
-        var capacity = options.Executor.QueuesTrials && !sampler.LearnsFromResults ? int.MaxValue : options.Parallel - running.Count;
-        var used = running.Select(r => r.Slot).ToHashSet();
-        var free = Enumerable.Range(0, options.Parallel).Where(s => !used.Contains(s)).ToList();
+        var unlimited = options.Executor.QueuesTrials && !sampler.LearnsFromResults;
+        var used = running.SelectMany(r => r.Slots).ToHashSet();
+        var free = new Queue<int>(Enumerable.Range(0, options.Parallel).Where(s => !used.Contains(s)));
         var ready = new List<(TrialRecord, TrialLaunch)>();
-        while (ready.Count < capacity && Take() is { } trial)
+        while (Peek() is { } trial)
         {
-            // A slot no running trial holds; queued trials beyond the parallel limit share slots round the ring.
-            var slot = ready.Count < free.Count ? free[ready.Count] : ready.Count % options.Parallel;
-            ready.Add((trial, Launch(trial, slot)));
+            var width = slotsOf(trial);
+            // Queued trials beyond the parallel limit share slots round the ring.
+            IReadOnlyList<int>? slots = free.Count >= width ? [.. Enumerable.Range(0, width).Select(_ => free.Dequeue())]
+                : unlimited ? [ready.Count % options.Parallel]
+                : null;
+            if (slots is null) break;
+            Start(trial);
+            ready.Add((trial, Launch(trial, slots)));
         }
         return ready;
     }
 
-    /// <summary>The next trial to run marked running, or null when there is none.</summary>
-    private TrialRecord? Take()
+    /// <summary>
+    /// The next trial to run, or null when there is none. A new proposal is kept as pending, so a trial that waits for
+    /// slots is the same trial when they free.
+    /// </summary>
+    private TrialRecord? Peek()
     {
         if (Remaining <= 0) return null;
         var trial = state.Trials.Where(t => t.State == TrialState.Pending).OrderBy(t => t.Number).FirstOrDefault();
-        if (trial is null)
+        if (trial is not null || Exhausted) return trial;
+        var proposal = sampler.Next(state.Trials.OrderBy(t => t.Number).Select(t => t.ToTrial()).ToList());
+        if (proposal is null)
         {
-            if (Exhausted) return null;
-            var proposal = sampler.Next(state.Trials.OrderBy(t => t.Number).Select(t => t.ToTrial()).ToList());
-            if (proposal is null)
-            {
-                Exhausted = true;
-                return null;
-            }
-            trial = new TrialRecord { Number = state.Trials.Count, Params = proposal.ToDictionary(p => p.Key, p => p.Value) };
-            state.Trials.Add(trial);
+            Exhausted = true;
+            return null;
         }
-        trial.State = TrialState.Running;
-        trial.Attempts++;
-        trial.Curve.Clear();
+        trial = new TrialRecord { Number = state.Trials.Count, Params = proposal.ToDictionary(p => p.Key, p => p.Value) };
+        state.Trials.Add(trial);
         return trial;
     }
 
-    private TrialLaunch Launch(TrialRecord trial, int slot)
+    private static void Start(TrialRecord trial)
+    {
+        trial.State = TrialState.Running;
+        trial.Attempts++;
+        trial.Curve.Clear();
+    }
+
+    private TrialLaunch Launch(TrialRecord trial, IReadOnlyList<int> slots)
     {
         var folder = Path.Combine(state.Folder(options.ProjectFolder), $"trial-{trial.Number}");
         Directory.CreateDirectory(folder);
@@ -78,6 +89,6 @@ internal sealed class TrialScheduler(SweepOptions options, SweepState state, ISa
             {
                 [SweepTrialContract.DecisionEpochsVariable] = SweepTrialContract.FormatEpochs(decisionEpochs.Order()),
             };
-        return new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slot, environment);
+        return new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slots, environment);
     }
 }

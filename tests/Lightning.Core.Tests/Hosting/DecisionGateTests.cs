@@ -127,4 +127,15 @@ public sealed class DecisionGateTests : IDisposable
         // No time needs to pass: the signal ends the wait for it.
         Assert.Equal(DecisionOutcome.Stop, await waiting.WaitAsync(TimeSpan.FromMinutes(1)));
     }
+
+    [Fact]
+    public async Task Gate_OnARankTheSignalDoesNotReach_ReturnsStopAtOnce_WithoutWaitingForTheSignal()
+    {
+        var time = new FakeTimeProvider();
+        SweepTrialContract.WriteDecision(Events, 1, stop: true);
+        // A data-parallel trial's rank 1: the stop reaches it at the next step boundary, where the ranks agree on it.
+        var gate = new DecisionGate(Events, CancellationToken.None, TimeSpan.FromMinutes(5), time, TextWriter.Null, signalled: false);
+        // No time passes on the gate's clock: a gate waiting for a signal would not return.
+        Assert.Equal(DecisionOutcome.Stop, await Task.Run(() => gate.Wait(1)).WaitAsync(TimeSpan.FromMinutes(1)));
+    }
 }
