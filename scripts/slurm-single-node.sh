@@ -23,6 +23,10 @@ install_packages() {
 
 write_config() {
   mkdir -p "$dir/state" "$dir/spool" "$dir/log"
+  # GNU nproc answers OMP_NUM_THREADS when it is set (build.sh and the tests set it to 1): a node of one CPU would
+  # leave 'srun -n 2' queued for ever and run one sweep trial at a time.
+  local cpus
+  cpus=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
   # One node named localhost with every CPU; no accounting, no cgroups (neither exists in a sandbox).
   cat > "$conf" <<CONF
 ClusterName=lightning
@@ -51,7 +55,7 @@ SelectTypeParameters=CR_Core
 SchedulerType=sched/backfill
 ReturnToService=2
 MinJobAge=300
-NodeName=localhost NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=2000 State=UNKNOWN
+NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=2000 State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 }
