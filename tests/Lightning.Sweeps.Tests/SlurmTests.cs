@@ -45,6 +45,47 @@ public sealed class SlurmTests : IDisposable
         Assert.Equal(ExitCodes.Stopped, running.ExitCode);
     }
 
+    [Fact]
+    public void Sweep_TrialOnTwoDevices_RunsAsOneJobOfTwoRanksThatSrunStarts()
+    {
+        using var cluster = new SlurmCluster();
+        MpiRuntime.EnsureInstalled();
+        var config = SweepConfigReader.Parse("""
+            method: grid
+            metric: {name: val_loss, goal: minimize}
+            parameters:
+              trainer.devices: {values: [1, 2]}
+              trainer.max_epochs: {value: 2}
+              trainer.threads: {value: 1}
+              trainer.enable_checkpointing: {value: false}
+            """);
+        var result = new SweepRunner(new SweepOptions
+        {
+            ProjectFolder = _folder.Path,
+            Config = config,
+            ConfigPath = _folder.Combine("sweep.yaml"),
+            Executor = new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment),
+            Parallel = 2,
+        }).Run(CancellationToken.None);
+
+        var logs = Directory.GetFiles(_folder.Path, "output.log", SearchOption.AllDirectories);
+        Assert.True(result.Finished == 2, $"failed {result.Failed}: {result.StopMessage}\n{string.Join('\n', logs.Select(File.ReadAllText))}");
+        // Submitted together, the two trials go in two arrays: one task for one device, two srun ranks for two.
+        var scripts = Directory.GetFiles(_folder.Path, "*.sbatch", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+        Assert.Equal(2, scripts.Count);
+        var one = Assert.Single(scripts, s => s.Contains("'--trainer.devices=1'", StringComparison.Ordinal));
+        Assert.DoesNotContain("#SBATCH", one, StringComparison.Ordinal);
+        Assert.Contains(") exec dotnet exec ", one, StringComparison.Ordinal);
+        var two = Assert.Single(scripts, s => s.Contains("'--trainer.devices=2'", StringComparison.Ordinal));
+        Assert.Contains("#SBATCH --ntasks=2\n", two, StringComparison.Ordinal);
+        Assert.Contains("exec srun --mpi=pmix dotnet exec ", two, StringComparison.Ordinal);
+        // One run per trial: rank 0 alone wrote the two-device trial's events and run, which records both ranks.
+        Assert.Equal(2, Directory.GetFiles(_folder.Path, "events-*.jsonl", SearchOption.AllDirectories).Length);
+        var runs = Directory.GetDirectories(Path.Combine(_folder.Path, "lightning_logs"));
+        Assert.Equal(2, runs.Length);
+        Assert.Single(runs, run => File.ReadAllText(Path.Combine(run, "hparams.yaml")).Contains("world_size: 2", StringComparison.Ordinal));
+    }
+
     private void RunSweep(IReadOnlyDictionary<string, string> environment)
     {
         var config = SweepConfigReader.Parse("""
