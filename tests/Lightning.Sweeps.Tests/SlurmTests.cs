@@ -86,6 +86,21 @@ public sealed class SlurmTests : IDisposable
         Assert.Single(runs, run => File.ReadAllText(Path.Combine(run, "hparams.yaml")).Contains("world_size: 2", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void RunningTwoRankTrialIsStopped_ItsRanksCheckpointAndItReadsAsStopped()
+    {
+        using var cluster = new SlurmCluster();
+        MpiRuntime.EnsureInstalled();
+        var trial = LongTrial.In(_folder.Combine("sweep"), 0);
+        var launch = trial with { Arguments = [.. trial.Arguments, "--trainer.devices=2"] };
+        var running = new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment).Start(launch);
+        LongTrial.WaitForFirstEpoch(launch);
+        running.Stop();
+        Assert.True(SpinWait.SpinUntil(() => running.HasExited, TimeSpan.FromSeconds(90)), "the stopped job is still in the queue");
+        // Stopped the pruner's way on both ranks (SIGTERM, checkpoint, ExitCodes.Stopped): srun, which would kill them, was not signalled.
+        Assert.True(running.ExitCode == ExitCodes.Stopped, $"exit {running.ExitCode}: {File.ReadAllText(launch.LogPath)}");
+    }
+
     private void RunSweep(IReadOnlyDictionary<string, string> environment)
     {
         var config = SweepConfigReader.Parse("""

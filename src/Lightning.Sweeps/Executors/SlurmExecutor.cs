@@ -8,7 +8,7 @@ namespace Lightning.Sweeps.Executors;
 /// <summary>
 /// Runs trials on Slurm. Trials that are ready together go in one job array (<c>sbatch --array=3,4,5%K</c>: the array
 /// task id is the trial number, Slurm runs at most K at once); they are followed with one <c>squeue</c> per poll, their
-/// exit codes read with <c>scontrol show job</c>, and they are stopped with <c>scancel --signal=TERM --full</c>. Trials
+/// exit codes read with <c>scontrol show job</c>, and they are stopped with <c>scancel --signal=TERM</c>. Trials
 /// write their events files into the sweep folder, which must be on a file system the nodes share. A data-parallel
 /// trial (<c>trainer.devices</c> above 1) is one job of that many tasks whose ranks <c>srun --mpi=pmix</c> starts; its
 /// rank 0 writes the events, so the controller still sees one trial.
@@ -95,7 +95,7 @@ public sealed class SlurmExecutor : ITrialExecutor
                 SlurmCommand.Run("scancel", [handle], TimeSpan.FromSeconds(20), _queue.Environment);
                 return;
             default:
-                SlurmCommand.Run("scancel", ["--signal=TERM", "--full", handle], TimeSpan.FromSeconds(20), _queue.Environment);
+                SlurmCommand.Run("scancel", _queue.StopArguments(handle), TimeSpan.FromSeconds(20), _queue.Environment);
                 if (SpinWait.SpinUntil(() => _queue.Refresh(force: true) && _queue.StateOf(handle) is null, TimeSpan.FromSeconds(60))) return;
                 SlurmCommand.Run("scancel", [handle], TimeSpan.FromSeconds(20), _queue.Environment);
                 return;
@@ -164,7 +164,7 @@ public sealed class SlurmExecutor : ITrialExecutor
                 SlurmCommand.Run("scancel", [job], TimeSpan.FromSeconds(20), queue.Environment);
                 _cancelledWhileQueued = true;
             }
-            else SlurmCommand.Run("scancel", ["--signal=TERM", "--full", job], TimeSpan.FromSeconds(20), queue.Environment);
+            else SlurmCommand.Run("scancel", queue.StopArguments(job), TimeSpan.FromSeconds(20), queue.Environment);
         }
 
         public void Dispose() { }
