@@ -81,9 +81,20 @@ start_daemons() {
 }
 
 stop_daemons() {
+  local pids=()
   for pidfile in "$dir/slurmd.pid" "$dir/slurmctld.pid"; do
-    if running "$pidfile"; then kill "$(cat "$pidfile")"; fi
+    if running "$pidfile"; then
+      pids+=("$(cat "$pidfile")")
+      kill "${pids[-1]}"
+    fi
   done
+  # Waits for them to exit: a slurmctld still saving its state when the next test's 'up' runs looks running, is not
+  # started again, then exits, and that test waits for a controller that never answers.
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  done
+  return 0
 }
 
 case "${1:-up}" in

@@ -78,7 +78,8 @@ public sealed class SlurmTests : IDisposable
         Assert.Contains(") exec dotnet exec ", one, StringComparison.Ordinal);
         var two = Assert.Single(scripts, s => s.Contains("'--trainer.devices=2'", StringComparison.Ordinal));
         Assert.Contains("#SBATCH --ntasks=2\n", two, StringComparison.Ordinal);
-        Assert.Contains("exec srun --mpi=pmix dotnet exec ", two, StringComparison.Ordinal);
+        Assert.Contains("export SLURM_MPI_TYPE=\"${SLURM_MPI_TYPE:-pmix}\"\n", two, StringComparison.Ordinal);
+        Assert.Contains(") exec srun dotnet exec ", two, StringComparison.Ordinal);
         // One run per trial: rank 0 alone wrote the two-device trial's events and run, which records both ranks.
         Assert.Equal(2, Directory.GetFiles(_folder.Path, "events-*.jsonl", SearchOption.AllDirectories).Length);
         var runs = Directory.GetDirectories(Path.Combine(_folder.Path, "lightning_logs"));

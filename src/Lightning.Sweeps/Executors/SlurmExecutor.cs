@@ -10,7 +10,7 @@ namespace Lightning.Sweeps.Executors;
 /// task id is the trial number, Slurm runs at most K at once); they are followed with one <c>squeue</c> per poll, their
 /// exit codes read with <c>scontrol show job</c>, and they are stopped with <c>scancel --signal=TERM</c>. Trials
 /// write their events files into the sweep folder, which must be on a file system the nodes share. A data-parallel
-/// trial (<c>trainer.devices</c> above 1) is one job of that many tasks whose ranks <c>srun --mpi=pmix</c> starts; its
+/// trial (<c>trainer.devices</c> above 1) is one job of that many tasks whose ranks <c>srun</c> starts (PMIx by default); its
 /// rank 0 writes the events, so the controller still sees one trial.
 /// </summary>
 public sealed class SlurmExecutor : ITrialExecutor
@@ -107,11 +107,13 @@ public sealed class SlurmExecutor : ITrialExecutor
     private string Script(IReadOnlyList<TrialLaunch> launches, SlurmTasks tasks)
     {
         var text = new StringBuilder("#!/bin/bash\n");
+        // srun starts the ranks (the app never relaunches itself under mpirun): through PMIx, Open MPI's way in, unless the
+        // sweep's environment names another plugin (SLURM_MPI_TYPE=pmi2 for MPICH).
         if (tasks != SlurmTasks.One)
             text.Append(CultureInfo.InvariantCulture, $"#SBATCH --nodes={tasks.Nodes}\n#SBATCH --ntasks={tasks.Total}\n")
-                .Append(CultureInfo.InvariantCulture, $"#SBATCH --ntasks-per-node={tasks.PerNode}\n");
-        // srun starts the ranks, which join through PMIx (Open MPI's way in; the app never relaunches itself under mpirun).
-        var start = tasks == SlurmTasks.One ? "exec dotnet exec " : "exec srun --mpi=pmix dotnet exec ";
+                .Append(CultureInfo.InvariantCulture, $"#SBATCH --ntasks-per-node={tasks.PerNode}\n")
+                .Append("export SLURM_MPI_TYPE=\"${SLURM_MPI_TYPE:-pmix}\"\n");
+        var start = tasks == SlurmTasks.One ? "exec dotnet exec " : "exec srun dotnet exec ";
         text
             .Append("export ").Append(SweepTrialContract.TrialVariable).Append("=\"$SLURM_ARRAY_TASK_ID\"\n")
             .Append("export LIGHTNING_PROGRESS=plain\n")
