@@ -23,6 +23,10 @@ install_packages() {
 
 write_config() {
   mkdir -p "$dir/state" "$dir/spool" "$dir/log"
+  # GNU nproc answers OMP_NUM_THREADS when it is set (build.sh and the tests set it to 1): a node of one CPU would
+  # leave 'srun -n 2' queued for ever and run one sweep trial at a time.
+  local cpus
+  cpus=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
   # One node named localhost with every CPU; no accounting, no cgroups (neither exists in a sandbox).
   cat > "$conf" <<CONF
 ClusterName=lightning
@@ -51,7 +55,7 @@ SelectTypeParameters=CR_Core
 SchedulerType=sched/backfill
 ReturnToService=2
 MinJobAge=300
-NodeName=localhost NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=2000 State=UNKNOWN
+NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=2000 State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 }
@@ -77,9 +81,20 @@ start_daemons() {
 }
 
 stop_daemons() {
+  local pids=()
   for pidfile in "$dir/slurmd.pid" "$dir/slurmctld.pid"; do
-    if running "$pidfile"; then kill "$(cat "$pidfile")"; fi
+    if running "$pidfile"; then
+      pids+=("$(cat "$pidfile")")
+      kill "${pids[-1]}"
+    fi
   done
+  # Waits for them to exit: a slurmctld still saving its state when the next test's 'up' runs looks running, is not
+  # started again, then exits, and that test waits for a controller that never answers.
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  done
+  return 0
 }
 
 case "${1:-up}" in

@@ -53,7 +53,8 @@ internal static class DdpFit
             EnableModelSummary = false,
             DefaultRootDir = Path.Combine(folder, "root"),
         };
-        var rank = Lightning.Core.Distributed.LaunchEnvironment.Detect()?.Rank ?? 0;
+        var launch = Lightning.Core.Distributed.LaunchEnvironment.Detect();
+        var rank = launch?.Rank ?? 0;
         Callback[] callbacks = (stopOnRank1, killMe, rank) switch
         {
             (true, _, 1) => [new StopAtStep10()],
@@ -81,7 +82,7 @@ internal static class DdpFit
         var name = mode == "ddp" ? $"weights-rank{rank}.bin" : "weights-reference.bin";
         File.WriteAllBytes(Path.Combine(folder, name), Weights(module));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rank={rank} fitted=steps {result.GlobalStep} world {trainer.ProcessGroup.WorldSize}"));
+            $"rank={rank} fitted=steps {result.GlobalStep} world {trainer.ProcessGroup.WorldSize} launcher {launch?.Launcher ?? "none"}"));
         return 0;
     }
 

@@ -45,6 +45,63 @@ public sealed class SlurmTests : IDisposable
         Assert.Equal(ExitCodes.Stopped, running.ExitCode);
     }
 
+    [Fact]
+    public void Sweep_TrialOnTwoDevices_RunsAsOneJobOfTwoRanksThatSrunStarts()
+    {
+        using var cluster = new SlurmCluster();
+        MpiRuntime.EnsureInstalled();
+        var config = SweepConfigReader.Parse("""
+            method: grid
+            metric: {name: val_loss, goal: minimize}
+            parameters:
+              trainer.devices: {values: [1, 2]}
+              trainer.max_epochs: {value: 2}
+              trainer.threads: {value: 1}
+              trainer.enable_checkpointing: {value: false}
+            """);
+        var result = new SweepRunner(new SweepOptions
+        {
+            ProjectFolder = _folder.Path,
+            Config = config,
+            ConfigPath = _folder.Combine("sweep.yaml"),
+            Executor = new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment),
+            Parallel = 2,
+        }).Run(CancellationToken.None);
+
+        var logs = Directory.GetFiles(_folder.Path, "output.log", SearchOption.AllDirectories);
+        Assert.True(result.Finished == 2, $"failed {result.Failed}: {result.StopMessage}\n{string.Join('\n', logs.Select(File.ReadAllText))}");
+        // Submitted together, the two trials go in two arrays: one task for one device, two srun ranks for two.
+        var scripts = Directory.GetFiles(_folder.Path, "*.sbatch", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+        Assert.Equal(2, scripts.Count);
+        var one = Assert.Single(scripts, s => s.Contains("'--trainer.devices=1'", StringComparison.Ordinal));
+        Assert.DoesNotContain("#SBATCH", one, StringComparison.Ordinal);
+        Assert.Contains(") exec dotnet exec ", one, StringComparison.Ordinal);
+        var two = Assert.Single(scripts, s => s.Contains("'--trainer.devices=2'", StringComparison.Ordinal));
+        Assert.Contains("#SBATCH --ntasks=2\n", two, StringComparison.Ordinal);
+        Assert.Contains("export SLURM_MPI_TYPE=\"${SLURM_MPI_TYPE:-pmix}\"\n", two, StringComparison.Ordinal);
+        Assert.Contains(") exec srun dotnet exec ", two, StringComparison.Ordinal);
+        // One run per trial: rank 0 alone wrote the two-device trial's events and run, which records both ranks.
+        Assert.Equal(2, Directory.GetFiles(_folder.Path, "events-*.jsonl", SearchOption.AllDirectories).Length);
+        var runs = Directory.GetDirectories(Path.Combine(_folder.Path, "lightning_logs"));
+        Assert.Equal(2, runs.Length);
+        Assert.Single(runs, run => File.ReadAllText(Path.Combine(run, "hparams.yaml")).Contains("world_size: 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RunningTwoRankTrialIsStopped_ItsRanksCheckpointAndItReadsAsStopped()
+    {
+        using var cluster = new SlurmCluster();
+        MpiRuntime.EnsureInstalled();
+        var trial = LongTrial.In(_folder.Combine("sweep"), 0);
+        var launch = trial with { Arguments = [.. trial.Arguments, "--trainer.devices=2"] };
+        var running = new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment).Start(launch);
+        LongTrial.WaitForFirstEpoch(launch);
+        running.Stop();
+        Assert.True(SpinWait.SpinUntil(() => running.HasExited, TimeSpan.FromSeconds(90)), "the stopped job is still in the queue");
+        // Stopped the pruner's way on both ranks (SIGTERM, checkpoint, ExitCodes.Stopped): srun, which would kill them, was not signalled.
+        Assert.True(running.ExitCode == ExitCodes.Stopped, $"exit {running.ExitCode}: {File.ReadAllText(launch.LogPath)}");
+    }
+
     private void RunSweep(IReadOnlyDictionary<string, string> environment)
     {
         var config = SweepConfigReader.Parse("""

@@ -8,8 +8,10 @@ namespace Lightning.Sweeps.Executors;
 /// <summary>
 /// Runs trials on Slurm. Trials that are ready together go in one job array (<c>sbatch --array=3,4,5%K</c>: the array
 /// task id is the trial number, Slurm runs at most K at once); they are followed with one <c>squeue</c> per poll, their
-/// exit codes read with <c>scontrol show job</c>, and they are stopped with <c>scancel --signal=TERM --full</c>. Trials
-/// write their events files into the sweep folder, which must be on a file system the nodes share.
+/// exit codes read with <c>scontrol show job</c>, and they are stopped with <c>scancel --signal=TERM</c>. Trials
+/// write their events files into the sweep folder, which must be on a file system the nodes share. A data-parallel
+/// trial (<c>trainer.devices</c> above 1) is one job of that many tasks whose ranks <c>srun</c> starts (PMIx by default); its
+/// rank 0 writes the events, so the controller still sees one trial.
 /// </summary>
 public sealed class SlurmExecutor : ITrialExecutor
 {
@@ -55,10 +57,18 @@ public sealed class SlurmExecutor : ITrialExecutor
         var sweepFolder = Path.GetDirectoryName(Path.GetDirectoryName(launches[0].LogPath))!;
         if (launches.Count > 1 && !launches.All(l => l.LogPath == LogPattern(sweepFolder, l.Number.ToString(CultureInfo.InvariantCulture))))
             return [.. launches.SelectMany(l => StartMany([l], 1))];
+        // One array has one task count: trials of different device counts go in one array per count.
+        var tasks = SlurmTasks.Of(launches[0]);
+        if (launches.Any(l => SlurmTasks.Of(l) != tasks))
+        {
+            var started = launches.GroupBy(SlurmTasks.Of).SelectMany(g => g.Zip(StartMany([.. g], parallel)))
+                .ToDictionary(p => p.First, p => p.Second);
+            return [.. launches.Select(l => started[l])];
+        }
 
         var numbers = launches.Select(l => l.Number.ToString(CultureInfo.InvariantCulture)).ToList();
         var script = Path.Combine(sweepFolder, $"trials-{numbers[0]}-{numbers[^1]}-{_time.GetUtcNow():HHmmssfff}.sbatch");
-        File.WriteAllText(script, Script(launches));
+        File.WriteAllText(script, Script(launches, tasks));
         var log = LogPattern(sweepFolder, "%a");
         var array = string.Join(',', numbers) + (launches.Count > parallel ? $"%{parallel}" : "");
         var arguments = new List<string> { "--parsable", $"--array={array}", "--job-name=lightning-trials", "-o", log, "-e", log };
@@ -85,7 +95,7 @@ public sealed class SlurmExecutor : ITrialExecutor
                 SlurmCommand.Run("scancel", [handle], TimeSpan.FromSeconds(20), _queue.Environment);
                 return;
             default:
-                SlurmCommand.Run("scancel", ["--signal=TERM", "--full", handle], TimeSpan.FromSeconds(20), _queue.Environment);
+                SlurmCommand.Run("scancel", _queue.StopArguments(handle), TimeSpan.FromSeconds(20), _queue.Environment);
                 if (SpinWait.SpinUntil(() => _queue.Refresh(force: true) && _queue.StateOf(handle) is null, TimeSpan.FromSeconds(60))) return;
                 SlurmCommand.Run("scancel", [handle], TimeSpan.FromSeconds(20), _queue.Environment);
                 return;
@@ -94,9 +104,17 @@ public sealed class SlurmExecutor : ITrialExecutor
 
     private static string LogPattern(string sweepFolder, string number) => Path.Combine(sweepFolder, $"trial-{number}", "output.log");
 
-    private string Script(IReadOnlyList<TrialLaunch> launches)
+    private string Script(IReadOnlyList<TrialLaunch> launches, SlurmTasks tasks)
     {
-        var text = new StringBuilder("#!/bin/bash\n")
+        var text = new StringBuilder("#!/bin/bash\n");
+        // srun starts the ranks (the app never relaunches itself under mpirun): through PMIx, Open MPI's way in, unless the
+        // sweep's environment names another plugin (SLURM_MPI_TYPE=pmi2 for MPICH).
+        if (tasks != SlurmTasks.One)
+            text.Append(CultureInfo.InvariantCulture, $"#SBATCH --nodes={tasks.Nodes}\n#SBATCH --ntasks={tasks.Total}\n")
+                .Append(CultureInfo.InvariantCulture, $"#SBATCH --ntasks-per-node={tasks.PerNode}\n")
+                .Append("export SLURM_MPI_TYPE=\"${SLURM_MPI_TYPE:-pmix}\"\n");
+        var start = tasks == SlurmTasks.One ? "exec dotnet exec " : "exec srun dotnet exec ";
+        text
             .Append("export ").Append(SweepTrialContract.TrialVariable).Append("=\"$SLURM_ARRAY_TASK_ID\"\n")
             .Append("export LIGHTNING_PROGRESS=plain\n")
             .Append("cd ").Append(Quote(_workingDirectory)).Append('\n')
@@ -107,7 +125,7 @@ public sealed class SlurmExecutor : ITrialExecutor
             text.Append("  ").Append(launch.Number.ToString(CultureInfo.InvariantCulture)).Append(") ");
             foreach (var (key, value) in launch.Environment ?? new Dictionary<string, string>())
                 text.Append("export ").Append(key).Append('=').Append(Quote(value)).Append("; ");
-            text.Append("exec dotnet exec ").Append(Quote(_appPath));
+            text.Append(start).Append(Quote(_appPath));
             foreach (var argument in launch.Arguments) text.Append(' ').Append(Quote(argument));
             text.Append(" ;;\n");
         }
@@ -148,7 +166,7 @@ public sealed class SlurmExecutor : ITrialExecutor
                 SlurmCommand.Run("scancel", [job], TimeSpan.FromSeconds(20), queue.Environment);
                 _cancelledWhileQueued = true;
             }
-            else SlurmCommand.Run("scancel", ["--signal=TERM", "--full", job], TimeSpan.FromSeconds(20), queue.Environment);
+            else SlurmCommand.Run("scancel", queue.StopArguments(job), TimeSpan.FromSeconds(20), queue.Environment);
         }
 
         public void Dispose() { }

@@ -60,6 +60,18 @@ internal sealed class SlurmQueue(IReadOnlyDictionary<string, string> environment
             : ExitCodes.Failed;
     }
 
+    /// <summary>
+    /// The signal a running job gets to stop: a data-parallel job (more than one task) signals its steps alone, so the ranks
+    /// checkpoint and exit while the batch step's srun, which would answer SIGTERM by killing them, is left alone; a
+    /// one-task job's app is the batch script itself (--full).
+    /// </summary>
+    public IReadOnlyList<string> StopArguments(string job)
+    {
+        var (code, output) = SlurmCommand.Run("scontrol", ["show", "job", "-o", job], TimeSpan.FromSeconds(20), environment);
+        var ranks = code == 0 && int.TryParse(Field(output, "NumTasks"), NumberStyles.None, CultureInfo.InvariantCulture, out var tasks) && tasks > 1;
+        return ranks ? ["--signal=TERM", job] : ["--signal=TERM", "--full", job];
+    }
+
     private static string? Field(string line, string name) =>
         line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
