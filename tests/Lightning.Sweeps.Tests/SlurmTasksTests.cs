@@ -16,7 +16,7 @@ public sealed class SlurmTasksTests
     [InlineData(new[] { "--model.devices=2" }, 1, 1)]
     public void Of_ReadsDevicesAndNodesFromTheOverrides(string[] overrides, int nodes, int perNode)
     {
-        var launch = new TrialLaunch(0, ["fit", "--events", "events.jsonl", .. overrides], "events.jsonl", "output.log", 0);
+        var launch = new TrialLaunch(0, ["fit", "--events", "events.jsonl", .. overrides], "events.jsonl", "output.log", [0]);
         Assert.Equal(new SlurmTasks(nodes, perNode), SlurmTasks.Of(launch));
     }
 }
