@@ -8,6 +8,12 @@ public sealed class TinyDataModule(TinyDataOptions options) : LightningDataModul
 {
     private Tensor? _trainX, _trainY, _valX, _valY;
 
+    public override void PrepareData()
+    {
+        if (options.SayPrepared) Console.WriteLine("PrepareData ran.");
+        if (options.FailPrepare) throw new DataException("The sample download failed: no network.");
+    }
+
     public override void Setup(Stage stage)
     {
         using var generator = new Generator((ulong)options.DataSeed);

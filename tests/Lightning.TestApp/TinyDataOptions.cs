@@ -10,4 +10,8 @@ public sealed record TinyDataOptions
     public int BatchSize { get; init; } = 16;
     public bool Shuffle { get; init; } = true;
     public long DataSeed { get; init; } = 7;
+    /// <summary>PrepareData says it ran (a test counts the lines: once per node, as Lightning's prepare_data).</summary>
+    public bool SayPrepared { get; init; }
+    /// <summary>PrepareData throws (a download that fails), for the test that no rank is left waiting.</summary>
+    public bool FailPrepare { get; init; }
 }

@@ -1,6 +1,7 @@
 using Lightning.Core.Callbacks;
 using Lightning.Core.Configuration;
 using Lightning.Core.Data;
+using Lightning.Core.Distributed;
 using Lightning.Core.Modules;
 using Lightning.Core.Tracking;
 using TorchSharp;
@@ -21,7 +22,7 @@ public sealed partial class Trainer
         seed = DistributedState.AgreeSeed(_group, seed);
         random.manual_seed(seed);
 
-        data.PrepareData();
+        PrepareOncePerNode(data);
         data.Setup(stage);
         module.to(device);
         if (_options.Precision.IsBf16) module.to(ScalarType.BFloat16);
@@ -33,6 +34,35 @@ public sealed partial class Trainer
         module.Attach(context.TrainLog);
         context.Hooks.Setup(stage);
         return context;
+    }
+
+    // As Lightning (prepare_data_per_node): one process per node downloads or writes the data while the others wait, so
+    // ranks neither write the same files at once nor each say they did. The ranks then agree on whether it worked, so a
+    // failure there cannot leave the others waiting.
+    private void PrepareOncePerNode<TBatch>(LightningDataModule<TBatch> data) where TBatch : IBatch<TBatch>
+    {
+        if (_group.WorldSize == 1)
+        {
+            data.PrepareData();
+            return;
+        }
+        Exception? failure = null;
+        if (_group.LocalRank == 0)
+        {
+            try
+            {
+                data.PrepareData();
+            }
+            catch (Exception error)
+            {
+                failure = error;
+            }
+        }
+        Span<float> failed = [failure is null ? 0 : 1];
+        _group.AllReduce(failed, ReduceOperation.Sum);
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        if (failed[0] > 0)
+            throw new DataException($"{data.GetType().Name}.PrepareData failed on a node's first rank; that rank's output says why.");
     }
 
     // Lightning's teardown order: the data module, then callbacks, then the module.

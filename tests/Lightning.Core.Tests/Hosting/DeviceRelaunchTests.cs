@@ -18,9 +18,12 @@ public sealed class DeviceRelaunchTests
     {
         MpiRuntime.EnsureInstalled();
         using var work = new TempDirectory();
-        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", "--trainer.strategy=ddp", "--trainer.max_epochs=2", .. Quiet],
+        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", "--trainer.strategy=ddp", "--trainer.max_epochs=2", "--data.say_prepared=true",
+                .. Quiet],
             new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
         Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
+        // As Lightning's prepare_data: one rank of the node prepares the data, the other waits for it.
+        Assert.Single(run.Output.Split('\n'), l => l.StartsWith("PrepareData ran.", StringComparison.Ordinal));
         // One process takes 16 steps an epoch (AppProcessTests); two ranks share each epoch's samples, 8 steps each.
         Assert.Contains("Epoch 2/2 step 16:", run.Output, StringComparison.Ordinal);
 
@@ -36,6 +39,18 @@ public sealed class DeviceRelaunchTests
             var steps = rows.Skip(1).Select(r => r.Split(',')).Where(r => r[column].Length > 0).Select(r => r[0]).ToList();
             Assert.True(steps.Count == steps.Distinct().Count(), $"{header[column]} is logged twice at a step:\n{string.Join('\n', rows)}");
         }
+    }
+
+    [Fact]
+    public void Fit_TwoDevices_PrepareDataFailsOnTheRankThatRunsIt_BothRanksEndSayingItOnce()
+    {
+        MpiRuntime.EnsureInstalled();
+        using var work = new TempDirectory();
+        // TestApp.Collect's timeout is what would catch a rank left waiting for the one that prepares the data.
+        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", "--data.fail_prepare=true", .. Quiet],
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
+        Assert.True(run.ExitCode != ExitCodes.Finished, run.Output);
+        Assert.Single(run.Output.Split('\n'), l => l.Contains("The sample download failed: no network.", StringComparison.Ordinal));
     }
 
     [Fact]
