@@ -17,7 +17,8 @@ public sealed class RunsCommandTests : IDisposable
     {
         var store = new FileStore(_folder.Combine("mlruns"));
         var run = store.CreateRun(new RunRequest("exp", name, "tester", 1_700_000_000_000, new Dictionary<string, string>()));
-        store.LogBatch(run.RunId, [new MetricPoint("loss", loss, 1, 1_700_000_000_000)], [new("model/lr", "0.01")], []);
+        store.LogBatch(run.RunId, [new MetricPoint("loss", loss, 1, 1_700_000_000_000), new MetricPoint("system/cpu", 12, 1, 1_700_000_000_000),
+            new MetricPoint("val_acc", 0.5, 1, 1_700_000_000_000)], [new("model/lr", "0.01")], []);
         store.UpdateRun(run.RunId, RunStatus.Finished, 1_700_000_001_000);
         return run.RunId;
     }
@@ -39,7 +40,8 @@ public sealed class RunsCommandTests : IDisposable
         var row = Assert.Single(run.Output.Split('\n'), l => l.StartsWith(id, StringComparison.Ordinal));
         Assert.Contains("first", row, StringComparison.Ordinal);
         Assert.Contains("FINISHED", row, StringComparison.Ordinal);
-        Assert.Contains("loss=0.25", row, StringComparison.Ordinal);
+        // The training figures first, in name order, then the system metrics.
+        Assert.EndsWith("loss=0.25 val_acc=0.5 system/cpu=12", row.TrimEnd(), StringComparison.Ordinal);
     }
 
     [Fact]

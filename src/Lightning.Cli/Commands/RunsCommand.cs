@@ -36,7 +36,9 @@ internal static class RunsCommand
                 output.WriteLine(Header);
                 foreach (var run in all)
                 {
-                    var metrics = string.Join(" ", run.LatestMetrics.Where(m => m.Key != "epoch").OrderBy(m => m.Key, StringComparer.Ordinal)
+                    // The training figures first; system metrics (system/cpu_utilization_percentage, ...) after them.
+                    var metrics = string.Join(" ", run.LatestMetrics.Where(m => m.Key != "epoch")
+                        .OrderBy(m => m.Key.StartsWith("system/", StringComparison.Ordinal)).ThenBy(m => m.Key, StringComparer.Ordinal)
                         .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G4}")));
                     output.WriteLine(Row(run.RunId, run.ExperimentName, run.RunName, run.Status, run.StartTimeMs, metrics));
                 }

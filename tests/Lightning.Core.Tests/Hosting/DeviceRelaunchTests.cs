@@ -18,8 +18,8 @@ public sealed class DeviceRelaunchTests
     {
         MpiRuntime.EnsureInstalled();
         using var work = new TempDirectory();
-        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", "--trainer.strategy=ddp", "--trainer.max_epochs=2", "--data.say_prepared=true",
-                .. Quiet],
+        var run = TestApp.Run(work.Path,
+            ["fit", "--trainer.devices=2", "--trainer.strategy=ddp", "--trainer.max_epochs=2", "--data.say_prepared=true", .. Quiet],
             new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
         Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
         // As Lightning's prepare_data: one rank of the node prepares the data, the other waits for it.
