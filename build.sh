@@ -103,8 +103,9 @@ quickstart() {
   packages="$(pwd)/$demo/nuget-packages"
   mkdir -p "$packages"
   echo "Restoring a throwaway project with an empty NuGet packages folder (proves the package source is enough)..."
-  (export NUGET_PACKAGES="$packages" && cd "$demo" && dotnet new lightning -n Proof -o Proof --package-source "$feed" --no-restore \
-    && cd Proof && dotnet restore -nologo -v:q)
+  # Its own "created successfully" would read as a second project: only a failure of it is shown.
+  (export NUGET_PACKAGES="$packages" && cd "$demo" && { out="$(dotnet new lightning -n Proof -o Proof --package-source "$feed" --no-restore 2>&1)" \
+    || { echo "$out" >&2; exit 1; }; } && cd Proof && dotnet restore -nologo -v:q)
   rm -rf "$packages" "$demo/Proof"
   (cd "$demo" && dotnet new lightning -n Demo -o Demo --package-source "$feed" && cd Demo \
     && dotnet tool restore \
