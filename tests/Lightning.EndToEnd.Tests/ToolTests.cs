@@ -55,6 +55,28 @@ public sealed class ToolTests(Workspace workspace)
     }
 
     [Fact]
+    public void Interrupt_SentToTheToolAlone_ReachesTheAppWhichSavesAndEndsItsRunKilled()
+    {
+        var project = workspace.Scaffold("Signalled");
+        var sent = false;
+        // A supervisor's kill -INT reaches the tool's process only, not the app it started (no terminal process group).
+        // Were it lost, the 30 epochs would run to their end and the run would finish.
+        var fit = Workspace.Run(project, "dotnet",
+            [ToolDll(), "fit", "--trainer.max_epochs=30", "--callbacks.early_stopping.enabled=false", "--data.generated_rows=20000"],
+            onLine: (line, tool) =>
+            {
+                if (sent || !line.Contains("Epoch 2/30", StringComparison.Ordinal)) return;
+                sent = true;
+                tool.Signal(Signals.Interrupt);
+            });
+        Assert.True(sent, fit.Output);
+        Assert.True(fit.ExitCode == ExitCodes.Interrupted, fit.Output);
+        Assert.Contains("Interrupted during epoch", fit.Output);
+        var run = Assert.Single(FileStoreReader.Runs(Path.Combine(project, "mlruns")));
+        Assert.Equal("KILLED", run.Status);
+    }
+
+    [Fact]
     public void Doctor_OnAProjectThatDoesNotBuild_GivesOneVerdictPerCheck()
     {
         var project = workspace.Scaffold("Broken");
