@@ -10,13 +10,14 @@ internal sealed class RepeatedSignal(TimeProvider time)
     /// <summary>How long after the first signal another one is taken as the same request.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
 
+    private readonly Lock _gate = new();
     private long? _first;
 
     /// <summary>What a signal received now means.</summary>
     public SignalMeaning Receive()
     {
         var now = time.GetTimestamp();
-        lock (this)
+        lock (_gate)
         {
             if (_first is not { } first)
             {

@@ -10,6 +10,17 @@ public sealed class BenchReport(TextWriter output)
 
     public void Note(string text) => output.WriteLine("# " + text);
 
+    /// <summary>
+    /// Collects the garbage of what ran before (tensors whose finalizers free native memory), so the next timed run
+    /// does not pay for it: with two loops taking turns, each would otherwise pay for the other's.
+    /// </summary>
+    public static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();

@@ -54,18 +54,9 @@ public static class EngineBenchmarks
 
     private static (double Hand, double Trainer) Swap(double trainer, double hand) => (hand, trainer);
 
-    // Before each timed run: the previous run's garbage (tensors whose finalizers free native memory) is collected
-    // now, not during the next run, which would otherwise pay for whichever loop ran before it.
-    private static void Settle()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-    }
-
     private static double HandWritten(BenchData data)
     {
-        Settle();
+        BenchReport.Settle();
         random.manual_seed(1);
         var model = new BenchModel();
         var optimizer = optim.Adam(model.parameters(), 1e-3);
@@ -85,7 +76,7 @@ public static class EngineBenchmarks
 
     private static double Trainer(BenchData data)
     {
-        Settle();
+        BenchReport.Settle();
         random.manual_seed(1);
         var model = new BenchModel();
         var timer = new StepTimer();

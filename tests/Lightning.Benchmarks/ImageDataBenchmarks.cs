@@ -58,10 +58,7 @@ public static class ImageDataBenchmarks
     {
         var loader = new PrefetchingLoader<ImageSample, TensorBatch>(dataset, ImageCollate.ToBatch,
             new LoaderOptions { BatchSize = BatchSize, Shuffle = true, NumWorkers = workers });
-        // The previous epoch's garbage is collected now, not during this one.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        BenchReport.Settle();
         var watch = Stopwatch.StartNew();
         foreach (var batch in loader.Iterate(new LoaderPosition(epoch, 0, 1))) batch.Dispose();
         return dataset.Count / watch.Elapsed.TotalSeconds;
