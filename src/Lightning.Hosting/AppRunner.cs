@@ -20,6 +20,8 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     private readonly ComponentFactory _module = new(moduleType, "model");
     private readonly ComponentFactory _data = new(dataType, "data");
     private ITracker? _tracker;
+    // Read by the launcher-deadline handler, on the signal's thread.
+    private volatile Trainer? _trainer;
     private string _rootDir = ".";
     private IReadOnlyDictionary<string, ConfigEntry> _sources = new Dictionary<string, ConfigEntry>();
 
@@ -90,7 +92,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         _tracker = tracker;
         // The signal handler reaches the context the extensions subscribed to, which needs the signals' token.
         AppHostContext? context = null;
-        using var signals = new StopSignals(host.SignalGracePeriod, () => context?.RequestRequeue(), MpirunDeadline(host), host.Time);
+        using var signals = new StopSignals(host.SignalGracePeriod, () => context?.RequestRequeue(), MpirunDeadline(), host.Time);
         context = new AppHostContext(invocation.EventsPath, signals.Token, host.Error, host.Time);
         var callbacks = host.Callbacks.Concat(config.Callbacks.Create()).Append(new EventsCallback(events, config.ToYaml()))
             .Concat(host.Extensions.SelectMany(e => e.CreateCallbacks(context))).Append(new SignalHonoured(signals)).ToList();
@@ -112,6 +114,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
                     config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint ?? model?.Description)),
             };
             built = trainer;
+            _trainer = trainer;
             return invocation.Command switch
             {
                 AppCommand.Fit => Fit(trainer, module, data, checkpoint, events, invocation, signals.Token),
@@ -131,17 +134,28 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
 
     // Open MPI's mpirun sends SIGTERM to every rank when one dies or the job is interrupted, and SIGKILL one second
     // later (odls_base_sigkill_timeout): a rank that cannot reach a step boundary by then exits on its own first.
-    private static LauncherDeadline? MpirunDeadline(AppHostOptions host) =>
+    private LauncherDeadline? MpirunDeadline() =>
         Core.Distributed.LaunchEnvironment.Detect() is { Launcher: "Open MPI", WorldSize: > 1 } launch
-            ? new LauncherDeadline(TimeSpan.FromMilliseconds(600), () =>
-            {
-                // Rank 0 speaks for the job, as everywhere else.
-                if (launch.Rank == 0)
-                    host.Error.WriteLine("Stopping before mpirun's SIGKILL: the step did not end, so a rank is not answering " +
-                                         "(if one failed, mpirun's message names it); the run is recorded as KILLED, and a last.ckpt " +
-                                         "saved before is a state every rank reached.");
-            })
+            ? new LauncherDeadline(TimeSpan.FromMilliseconds(600), () => BeatLauncherKill(launch.Rank))
             : null;
+
+    // Rank 0 speaks for the job, as everywhere else. A rank that failed said why before it ended the job: the run is
+    // then FAILED with its message; otherwise (a rank was killed, or the job interrupted) the exit handler records KILLED.
+    private int BeatLauncherKill(int rank)
+    {
+        if (rank != 0) return ExitCodes.Interrupted;
+        if (_trainer?.TakeOtherRankFailure() is { } failure)
+        {
+            host.Error.WriteLine($"Stopping: {failure} The run is recorded as FAILED with that message, and a last.ckpt saved before is " +
+                                 "a state every rank reached.");
+            _tracker?.EndRunOnExit(RunStatus.Failed, failure);
+            return ExitCodes.Failed;
+        }
+        host.Error.WriteLine("Stopping before mpirun's SIGKILL: the step did not end, so a rank is not answering " +
+                             "(if one failed, mpirun's message names it); the run is recorded as KILLED, and a last.ckpt " +
+                             "saved before is a state every rank reached.");
+        return ExitCodes.Interrupted;
+    }
 
     private string SourceOf(string key) =>
         _sources.TryGetValue(string.Join('.', key.Split('.').Select(KeyNames.Normalize)), out var entry) ? entry.Source : "defaults";

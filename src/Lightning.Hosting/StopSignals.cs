@@ -71,14 +71,12 @@ internal sealed class StopSignals : IDisposable
         if (_launcher is { } launcher && context.Signal == PosixSignal.SIGTERM)
             _ = Task.Delay(launcher.ExitWithin).ContinueWith(_ =>
             {
-                if (_honoured) return;
-                launcher.Report();
-                Environment.Exit(ExitCodes.Interrupted);
+                if (!_honoured) Environment.Exit(launcher.Exit());
             }, TaskScheduler.Default);
     }
 }
 
-/// <summary>A launcher's own kill deadline after its SIGTERM, and what to say when a rank exits to beat it.</summary>
+/// <summary>A launcher's own kill deadline after its SIGTERM, and what a rank does when it exits to beat it.</summary>
 /// <param name="ExitWithin">How long the rank waits for its loop to honour the signal before exiting.</param>
-/// <param name="Report">Writes the one line that explains the exit.</param>
-internal sealed record LauncherDeadline(TimeSpan ExitWithin, Action Report);
+/// <param name="Exit">Writes the one line that explains the exit, records what the run can, and returns the exit code.</param>
+internal sealed record LauncherDeadline(TimeSpan ExitWithin, Func<int> Exit);

@@ -184,16 +184,19 @@ public sealed partial class MlflowTracker : ITracker
             throw new InvalidOperationException("The MLflow tracker was disposed; nothing can be logged after the run ended.");
     }
 
-    // A process going down (a second Ctrl+C, an unhandled error) still closes the run with an end time.
-    private void OnProcessExit(object? sender, EventArgs e)
+    /// <inheritdoc />
+    public void EndRunOnExit(RunStatus status, string? message = null)
     {
         if (_ended || _writer is null) return;
         // A process that exits mid-step may have a launcher's SIGKILL a second behind (mpirun): the status goes first,
         // without the learning-curve plot, which can take longer than that to render.
         _exiting = true;
-        EndRun(RunStatus.Killed);
+        EndRun(status, message);
         Flush(TimeSpan.FromSeconds(5));
     }
+
+    // A process going down (a second Ctrl+C, an unhandled error) still closes the run with an end time.
+    private void OnProcessExit(object? sender, EventArgs e) => EndRunOnExit(RunStatus.Killed);
 
     private void Warn(string message)
     {

@@ -12,6 +12,10 @@ public sealed record TinyModelOptions
     public int EndDelayMs { get; init; }
     /// <summary>From this global step on, the loss is NaN (tests the non-finite guard); -1 never.</summary>
     public long NanFromStep { get; init; } = -1;
+    /// <summary>The rank of a data-parallel job whose training step throws at <see cref="FailAtStep"/>; -1 none.</summary>
+    public int FailOnRank { get; init; } = -1;
+    /// <summary>The global step at which <see cref="FailOnRank"/> throws.</summary>
+    public long FailAtStep { get; init; }
     /// <summary>Step the learning rate down by half every epoch.</summary>
     public bool StepLr { get; init; } = true;
 }

@@ -32,6 +32,9 @@ public sealed class TinyModule : LightningModule<TensorBatch>
     public override Tensor TrainingStep(TensorBatch batch, long batchIndex)
     {
         if (_options.StepDelayMs > 0) Thread.Sleep(_options.StepDelayMs);
+        if (_options.FailOnRank >= 0 && Trainer!.GlobalStep >= _options.FailAtStep
+            && Lightning.Core.Distributed.LaunchEnvironment.Detect()?.Rank == _options.FailOnRank)
+            throw new InvalidOperationException($"The training step of rank {_options.FailOnRank} broke at step {Trainer.GlobalStep}.");
         var loss = functional.cross_entropy(Forward(batch.Input), batch.Target);
         if (_options.NanFromStep >= 0 && Trainer!.GlobalStep >= _options.NanFromStep) loss = loss * double.NaN;
         Log("train_loss", loss, new LogOptions(ProgressBar: true));

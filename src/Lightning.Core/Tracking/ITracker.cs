@@ -40,6 +40,17 @@ public interface ITracker : IDisposable
     void EndRun(RunStatus status, string? message = null);
 
     /// <summary>
+    /// Ends the run as the process goes down (a launcher's kill is a moment away): the status and
+    /// <paramref name="message"/> go first and are flushed, without extras that take long (plots). Default:
+    /// <see cref="EndRun"/>, then up to 5 s of <see cref="Flush"/>.
+    /// </summary>
+    void EndRunOnExit(RunStatus status, string? message = null)
+    {
+        EndRun(status, message);
+        Flush(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
     /// Reopens the run this tracker ended last, so that a test or validation after fit on the same trainer logs into it
     /// (Lightning's <c>trainer.test</c> after <c>trainer.fit</c>); it is RUNNING again until the next <see cref="EndRun"/>.
     /// </summary>

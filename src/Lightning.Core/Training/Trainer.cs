@@ -22,6 +22,8 @@ public sealed partial class Trainer
     private readonly List<Callback> _callbacks;
     private readonly TrainingStrategy _strategy;
     private readonly IProcessGroup _group;
+    // Where a rank that fails tells rank 0 why (a job of several ranks only).
+    private readonly RankFailureNotes? _failureNotes;
     // The last fit's run and position: a test or validation after it logs into that run, as in Lightning.
     private FittedRun? _fitted;
 
@@ -41,6 +43,7 @@ public sealed partial class Trainer
         _strategy = StrategySelection.Resolve(options.Strategy);
         _group = StrategySelection.Group(_strategy);
         if (_strategy == TrainingStrategy.Ddp) StrategySelection.CheckWorldSize(_options, _group);
+        if (_group.WorldSize > 1) _failureNotes = RankFailureNotes.Agree(_group, _options.DefaultRootDir);
         // As Lightning's rank_zero_only: the other ranks train the same model, so what they would print or record is noise.
         var globalZero = _group.Rank == 0;
         // Programmatic use prints progress unless given a writer (TextWriter.Null for silence): the one Console default outside the host.
@@ -62,6 +65,13 @@ public sealed partial class Trainer
 
     /// <summary>This process's rank and the job's world size (a group of one for the single strategy).</summary>
     public IProcessGroup ProcessGroup => _group;
+
+    /// <summary>
+    /// On rank 0 of a data-parallel job: why another rank failed, as it said before ending the job ("Rank 1 of 2
+    /// failed: ..."), or null when none said so (the rank was killed, or nothing failed). Callable from a signal
+    /// handler while the training thread waits in a collective; each message is returned once.
+    /// </summary>
+    public string? TakeOtherRankFailure() => _group.Rank == 0 ? _failureNotes?.Take() : null;
 
     /// <summary>The tracker runs go to (on ranks other than 0, a tracker that records nothing).</summary>
     public ITracker Tracker => _tracker;
@@ -148,7 +158,7 @@ public sealed partial class Trainer
         {
             context.Hooks.Exception(error);
             var failed = Finish(context, started, RunOutcome.Failed, error.Message, error);
-            RankFailure.EndJob(_group, error.Message);
+            RankFailure.EndJob(_group, error.Message, _failureNotes);
             return failed;
         }
         finally

@@ -102,6 +102,29 @@ public sealed class DeviceRelaunchTests
         Assert.DoesNotContain("end_time: null", fields);
     }
 
+    [Fact]
+    public void Fit_TwoDevices_Rank1Throws_TheJobEndsNonZeroAndItsMlflowRunIsFailedWithRank1sMessage()
+    {
+        MpiRuntime.EnsureInstalled();
+        using var work = new TempDirectory();
+        var environment = new Dictionary<string, string>(TestApp.Mlflow) { ["OMP_NUM_THREADS"] = "1" };
+        // Rank 0 then waits in the step's all-reduce for rank 1, which ends the job; only a note can tell rank 0 why.
+        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", "--trainer.max_epochs=5", "--model.fail_on_rank=1",
+            "--model.fail_at_step=12", .. Quiet], environment);
+
+        Assert.True(run.ExitCode != ExitCodes.Finished, run.Output);
+        const string Failure = "Rank 1 of 2 failed: The training step of rank 1 broke at step 12.";
+        Assert.Contains(Failure, run.Error, StringComparison.Ordinal);
+        Assert.Contains("The run is recorded as FAILED with that message", run.Error, StringComparison.Ordinal);
+        var meta = Assert.Single(Directory.GetFiles(work.Combine("mlruns"), "meta.yaml", SearchOption.AllDirectories),
+            f => File.ReadAllText(f).Contains("run_id:", StringComparison.Ordinal));
+        Assert.Contains("status: 4", File.ReadAllLines(meta)); // FAILED in MLflow's file store
+        var note = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(meta)!, "mlflow.note.content", SearchOption.AllDirectories));
+        Assert.Equal(Failure, File.ReadAllText(note));
+        // Read once and removed: a later job in the folder never reads it as its own.
+        Assert.Empty(Directory.GetFiles(work.Path, "*.failed", SearchOption.AllDirectories));
+    }
+
     // The pid of one rank of this test's job: the process whose Open MPI rank variable says so and whose working
     // directory is this test's (other tests may run jobs of their own at the same time).
     private static int RankOf(string workingDirectory, int rank)
