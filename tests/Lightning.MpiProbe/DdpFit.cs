@@ -25,7 +25,8 @@ internal static class DdpFit
     /// "tracked" (a CSV tracker and checkpoints under the folder), "stop-on-rank1" (rank 1 alone asks to stop at step 10),
     /// "throw-on-rank1" (rank 1's training step throws at step 10), "kill-me" (no step limit; rank 1 prints its pid
     /// at step 40 and waits for the test to kill it), "max-steps=N" (instead of 50), "resume" (from the folder's last.ckpt) and
-    /// "rank-noise" (dropout, and rank 1 draws more random numbers than rank 0, as augmentation keyed by rank would).
+    /// "rank-noise" (dropout, and rank 1 draws more random numbers than rank 0, as augmentation keyed by rank would) and
+    /// "wide" (a hidden layer of 8192, whose first weight is large enough to be all-reduced in place, not in the bucket).
     /// </summary>
     public static int Run(string[] args)
     {
@@ -64,7 +65,8 @@ internal static class DdpFit
         var trainer = new Trainer(options, callbacks, tracked ? new CsvTracker(folder) : null, TextWriter.Null);
         // Each rank builds its model from a different seed: only the trainer's broadcast makes them start equal.
         random.manual_seed(100 + rank);
-        using var module = new Mlp(flags.Contains("throw-on-rank1") && rank == 1, flags.Contains("rank-noise") ? rank : null);
+        using var module = new Mlp(flags.Contains("throw-on-rank1") && rank == 1, flags.Contains("rank-noise") ? rank : null,
+            flags.Contains("wide") ? 8192 : 32);
         var (inputs, targets) = Data();
         var loader = new TensorLoader(inputs, targets, new LoaderOptions { BatchSize = BatchSize, Shuffle = true });
         var resume = flags.Contains("resume") ? Directory.GetFiles(folder, "last.ckpt", SearchOption.AllDirectories).Single() : null;
@@ -123,14 +125,16 @@ internal static class DdpFit
 
     private sealed class Mlp : LightningModule<TensorBatch>
     {
-        private readonly TorchSharp.Modules.Linear _first = Linear(8, 32);
-        private readonly TorchSharp.Modules.Linear _second = Linear(32, 4);
+        private readonly TorchSharp.Modules.Linear _first;
+        private readonly TorchSharp.Modules.Linear _second;
         private readonly Lightning.Core.Metrics.Accuracy _accuracy = new(Lightning.Core.Metrics.ClassificationTask.Multiclass, 4);
         private readonly bool _throwAtStep10;
         private readonly int? _noiseRank;
 
-        public Mlp(bool throwAtStep10, int? noiseRank) : base("mlp")
+        public Mlp(bool throwAtStep10, int? noiseRank, int hidden) : base("mlp")
         {
+            _first = Linear(8, hidden);
+            _second = Linear(hidden, 4);
             _throwAtStep10 = throwAtStep10;
             _noiseRank = noiseRank;
             RegisterComponents();

@@ -14,13 +14,15 @@ public sealed class DataParallelFitTests
     private static string Probe => Repository.Built(Path.Combine("tests", "Lightning.MpiProbe"), "Lightning.MpiProbe.dll");
 
     [Theory]
-    [InlineData(1, "0")]
-    [InlineData(2, "0")]
-    [InlineData(2, "0.1")]
-    public void Fit_TwoRanksOfBatch32For50Steps_EndWhereOneRankFedTheUnionOfBothShardsEnds(int accumulate, string clip)
+    [InlineData(1, "0", "narrow")]
+    [InlineData(2, "0", "narrow")]
+    [InlineData(2, "0.1", "narrow")]
+    // A weight of 8x8192 is all-reduced in place, the rest through the bucket.
+    [InlineData(2, "0.1", "wide")]
+    public void Fit_TwoRanksOfBatch32For50Steps_EndWhereOneRankFedTheUnionOfBothShardsEnds(int accumulate, string clip, string width)
     {
         using var folder = new TempDirectory();
-        string[] arguments = ["ddp-fit", folder.Path, "ddp", accumulate.ToString(CultureInfo.InvariantCulture), clip];
+        string[] arguments = ["ddp-fit", folder.Path, "ddp", accumulate.ToString(CultureInfo.InvariantCulture), clip, width];
         var ranks = MpiRuntime.RunOpenMpi(2, Probe, arguments);
         Assert.True(ranks.ExitCode == 0, ranks.Output);
         Assert.Contains("rank=0 fitted=steps 50 world 2", ranks.Output, StringComparison.Ordinal);
