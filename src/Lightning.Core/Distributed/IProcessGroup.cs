@@ -25,6 +25,12 @@ public interface IProcessGroup : IDisposable
     /// <summary>Where the buffers handed to this group must live: CPU for MPI and the single process, CUDA for NCCL.</summary>
     DeviceType Device { get; }
 
+    /// <summary>
+    /// The group that takes host memory, for the small values ranks agree on (stop flags, seeds, metric sums): this
+    /// group itself for MPI and a single process; for NCCL, the MPI group its id travelled over.
+    /// </summary>
+    IProcessGroup Host => this;
+
     /// <summary>Combines <paramref name="count"/> float32 values at <paramref name="buffer"/> across all ranks, in place.</summary>
     void AllReduce(nint buffer, long count, ReduceOperation operation);
 

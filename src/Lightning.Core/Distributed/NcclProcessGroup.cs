@@ -38,6 +38,9 @@ public sealed unsafe class NcclProcessGroup : IProcessGroup
     /// <inheritdoc/>
     public DeviceType Device => DeviceType.CUDA;
 
+    /// <inheritdoc/>
+    public IProcessGroup Host => _rendezvous;
+
     /// <summary>
     /// Loads NCCL and creates a communicator over the ranks of <paramref name="rendezvous"/> (an MPI group on host
     /// memory, which stays the caller's to dispose, after this group).

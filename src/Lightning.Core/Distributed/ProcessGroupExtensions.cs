@@ -4,35 +4,35 @@ using static TorchSharp.torch;
 
 namespace Lightning.Core.Distributed;
 
-/// <summary>Collectives on spans of host memory and on tensors, over the raw-buffer primitives of <see cref="IProcessGroup"/>.</summary>
+/// <summary>
+/// Collectives on spans of host memory and on tensors, over the raw-buffer primitives of <see cref="IProcessGroup"/>.
+/// Host memory (spans, CPU tensors) goes through the group's <see cref="IProcessGroup.Host"/>, so the values ranks
+/// agree on travel over MPI even when the gradients travel over NCCL.
+/// </summary>
 public static unsafe class ProcessGroupExtensions
 {
     /// <summary>Combines <paramref name="values"/> across all ranks, in place.</summary>
-    /// <exception cref="InvalidOperationException">The group works on CUDA memory (NCCL).</exception>
     public static void AllReduce(this IProcessGroup group, Span<float> values, ReduceOperation operation)
     {
-        RequireHostMemory(group);
-        fixed (float* start = values) group.AllReduce((nint)start, values.Length, operation);
+        var host = HostOf(group);
+        fixed (float* start = values) host.AllReduce((nint)start, values.Length, operation);
     }
 
     /// <summary>Combines float64 <paramref name="values"/> across all ranks, in place.</summary>
-    /// <exception cref="InvalidOperationException">The group works on CUDA memory (NCCL).</exception>
     public static void AllReduce(this IProcessGroup group, Span<double> values, ReduceOperation operation)
     {
-        RequireHostMemory(group);
-        fixed (double* start = values) group.AllReduceFloat64((nint)start, values.Length, operation);
+        var host = HostOf(group);
+        fixed (double* start = values) host.AllReduceFloat64((nint)start, values.Length, operation);
     }
 
     /// <summary>Overwrites <paramref name="bytes"/> on every rank with those of <paramref name="root"/>.</summary>
-    /// <exception cref="InvalidOperationException">The group works on CUDA memory (NCCL).</exception>
     public static void Broadcast(this IProcessGroup group, Span<byte> bytes, int root)
     {
-        RequireHostMemory(group);
-        fixed (byte* start = bytes) group.Broadcast((nint)start, bytes.Length, root);
+        var host = HostOf(group);
+        fixed (byte* start = bytes) host.Broadcast((nint)start, bytes.Length, root);
     }
 
     /// <summary>Overwrites <paramref name="values"/> on every rank with those of <paramref name="root"/>.</summary>
-    /// <exception cref="InvalidOperationException">The group works on CUDA memory (NCCL).</exception>
     public static void Broadcast(this IProcessGroup group, Span<float> values, int root) =>
         group.Broadcast(MemoryMarshal.AsBytes(values), root);
 
@@ -45,29 +45,34 @@ public static unsafe class ProcessGroupExtensions
     {
         if (tensor.dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentException($"All-reduce takes float32 or float64 tensors, not {tensor.dtype}.", nameof(tensor));
-        RequireDevice(group, tensor);
+        var target = GroupFor(group, tensor);
         var count = tensor.NumberOfElements;
-        if (tensor.dtype == ScalarType.Float32) TensorMemory.Use(tensor, (address, _) => group.AllReduce(address, count, operation));
-        else TensorMemory.Use(tensor, (address, _) => group.AllReduceFloat64(address, count, operation));
+        if (tensor.dtype == ScalarType.Float32) TensorMemory.Use(tensor, (address, _) => target.AllReduce(address, count, operation));
+        else TensorMemory.Use(tensor, (address, _) => target.AllReduceFloat64(address, count, operation));
     }
 
     /// <summary>Overwrites a contiguous tensor (any element type) on every rank with <paramref name="root"/>'s.</summary>
     /// <exception cref="ArgumentException">The tensor is not contiguous or not where the group works.</exception>
     public static void Broadcast(this IProcessGroup group, Tensor tensor, int root)
     {
-        RequireDevice(group, tensor);
-        TensorMemory.Use(tensor, (address, byteCount) => group.Broadcast(address, byteCount, root));
+        var target = GroupFor(group, tensor);
+        TensorMemory.Use(tensor, (address, byteCount) => target.Broadcast(address, byteCount, root));
     }
 
-    private static void RequireHostMemory(IProcessGroup group)
+    private static IProcessGroup HostOf(IProcessGroup group)
     {
-        if (group.Device != DeviceType.CPU)
-            throw new InvalidOperationException($"This {group.Device} process group takes tensors on its device, not host memory.");
+        var host = group.Host;
+        if (host.Device != DeviceType.CPU)
+            throw new InvalidOperationException($"This {group.Device} process group has no group for host memory.");
+        return host;
     }
 
-    private static void RequireDevice(IProcessGroup group, Tensor tensor)
+    // A CPU tensor goes where host memory goes; a device tensor needs a group on its device.
+    private static IProcessGroup GroupFor(IProcessGroup group, Tensor tensor)
     {
+        if (tensor.device_type == DeviceType.CPU) return HostOf(group);
         if (tensor.device_type != group.Device)
-            throw new ArgumentException($"This process group works on {group.Device} tensors, not {tensor.device_type} ones.", nameof(tensor));
+            throw new ArgumentException($"This {group.Device} process group cannot take {tensor.device_type} tensors.", nameof(tensor));
+        return group;
     }
 }

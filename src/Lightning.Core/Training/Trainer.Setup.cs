@@ -28,7 +28,9 @@ public sealed partial class Trainer
         if (_options.Precision.IsBf16) module.to(ScalarType.BFloat16);
         module.Device = device;
 
-        var context = new RunContext<TBatch>(_options, module, data, _callbacks, _tracker, device, interrupt) { Output = _output, Group = _group };
+        // On CUDA the tensors travel over NCCL; the values ranks agree on still go over the launch's MPI group.
+        var group = DeviceGroups.For(_group, device);
+        var context = new RunContext<TBatch>(_options, module, data, _callbacks, _tracker, device, interrupt) { Output = _output, Group = group };
         context.Progress.Seed = seed;
         module.Trainer = context;
         module.Attach(context.TrainLog);

@@ -135,7 +135,7 @@ public sealed partial class Trainer
             if (_options.WithoutScheduler) context.Optimization = context.Optimization with { Scheduler = null };
             TrainableParameters.Require(module, context.Optimization.Optimizer);
             if (checkpoint is not null) context.Checkpointing.Restore(checkpoint, training: true);
-            DistributedState.BroadcastFromRankZero(_group, module);
+            DistributedState.BroadcastFromRankZero(context.Group, module);
 
             var inputs = InputsOf(data, Stage.Fit);
             _tracker.StartRun(Described(RunStartFor(module, context.Progress.Seed), module, context.DataName, Stage.Fit, inputs)
