@@ -55,16 +55,19 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             return ExitCodes.Finished;
         }
         if (invocation.Command == AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
+        {
+            // What every rank would refuse is refused here, once, before mpirun starts and adds its own banner.
+            RequireOneSourceOfWeights(invocation.ModelUri, CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config)));
+            CheckDevicesOfThisNode(config.Trainer);
             return MpiRelaunch.Run(config.Trainer, SourceOf, host.OutputIsTerminal, host.Time);
+        }
         // Only fit shards its data across ranks; an evaluation or prediction from a plain process runs in it alone.
         if (invocation.Command != AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
             config = config with { Trainer = config.Trainer with { Devices = DeviceCount.Auto, NumNodes = 1 } };
         _rootDir = config.Trainer.DefaultRootDir;
         TorchNative.EnsureLoadable();
         var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
-        if (model is not null && checkpoint is not null)
-            throw new LightningConfigException([new ConfigIssue("--model", invocation.ModelUri, "command line",
-                "cannot be combined with --ckpt-path: give one source of weights.")]);
+        RequireOneSourceOfWeights(invocation.ModelUri, checkpoint);
         if (checkpoint is null && model is null && invocation.Command is AppCommand.Validate or AppCommand.Test or AppCommand.Predict)
             WarnUntrained(invocation.Command, config);
         // 'last' and 'best' resolve to a file of some run: say which, so a result is never of an unknown checkpoint.
@@ -155,6 +158,25 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
                              "(if one failed, mpirun's message names it); the run is recorded as KILLED, and a last.ckpt " +
                              "saved before is a state every rank reached.");
         return ExitCodes.Interrupted;
+    }
+
+    private static void RequireOneSourceOfWeights(string? modelUri, string? checkpoint)
+    {
+        if (modelUri is not null && checkpoint is not null)
+            throw new LightningConfigException([new ConfigIssue("--model", modelUri, "command line",
+                "cannot be combined with --ckpt-path: give one source of weights.")]);
+    }
+
+    private void CheckDevicesOfThisNode(TrainerOptions trainer)
+    {
+        try
+        {
+            Trainer.CheckDevicesOfThisNode(trainer);
+        }
+        catch (LightningConfigException error)
+        {
+            throw new LightningConfigException([.. error.Issues.Select(WithSource)]);
+        }
     }
 
     private string SourceOf(string key) =>

@@ -54,6 +54,19 @@ public sealed partial class Trainer
         _callbacks = DefaultCallbacks.Arrange(callbacks ?? [], _options, _output, globalZero);
     }
 
+    /// <summary>
+    /// Throws the configuration error each rank of a job with <paramref name="options"/> would throw on this node: an
+    /// accelerator of cuda without a GPU, more devices than GPUs. A process that starts the ranks itself checks first,
+    /// so the error is said once, before any launcher starts.
+    /// </summary>
+    /// <exception cref="LightningConfigException">The node cannot run the job's ranks.</exception>
+    public static void CheckDevicesOfThisNode(TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TorchNative.EnsureLoadable();
+        DeviceSelection.CheckNode(options);
+    }
+
     /// <summary>The options in force (after fast_dev_run adjustments).</summary>
     public TrainerOptions Options => _options;
 

@@ -167,6 +167,22 @@ public sealed class DeviceRelaunchTests
         Assert.Single(job.Output.Split('\n'), l => l.Contains("'trainer.devices' (from --trainer.devices)", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("--ckpt-path", "nosuch.ckpt", "Checkpoint '")]
+    [InlineData("--trainer.accelerator", "cuda", "Invalid value 'cuda' for 'trainer.accelerator' (from --trainer.accelerator)")]
+    public void Fit_TwoDevicesWithWhatEveryRankWouldRefuse_IsRefusedOnceBeforeMpirunStarts(string option, string value, string error)
+    {
+        MpiRuntime.EnsureInstalled();
+        using var work = new TempDirectory();
+        var run = TestApp.Run(work.Path, ["fit", "--trainer.devices=2", option, value, .. Quiet],
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
+        Assert.True(run.ExitCode == ExitCodes.Usage, run.Output + run.Error);
+        Assert.Single(run.Error.Split('\n'), l => l.StartsWith(error, StringComparison.Ordinal));
+        // Refused by the process that would start mpirun, so no job started and mpirun has nothing to report.
+        Assert.DoesNotContain("mpirun", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Primary job", run.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Fit_TwoDevicesWithoutMpirun_SaysWhichPackageToInstall()
     {
