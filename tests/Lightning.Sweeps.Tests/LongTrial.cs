@@ -13,7 +13,7 @@ internal static class LongTrial
         Directory.CreateDirectory(folder);
         var events = Path.Combine(folder, "events-1.jsonl");
         return new TrialLaunch(number, ["fit", "--events", events, "--trainer.max_epochs=1000", "--model.step_delay_ms=20", "--trainer.threads=1"],
-            events, Path.Combine(folder, "output.log"), [0]);
+            events, Path.Combine(folder, "output.log"), [0], TrialRanks.One);
     }
 
     /// <summary>Waits until the trial has reported its first epoch; fails with its output when it does not.</summary>

@@ -88,12 +88,50 @@ public sealed class SlurmTests : IDisposable
     }
 
     [Fact]
+    public void Sweep_TwoDevicesInTheProjectsConfig_RunATrialAsOneJobOfTwoTasks()
+    {
+        using var cluster = new SlurmCluster();
+        MpiRuntime.EnsureInstalled();
+        // Not a sweep parameter: the controller learns the devices from the app's print-config, as dotnet lightning sweep does.
+        File.WriteAllText(_folder.Combine("lightning.yaml"), """
+            trainer:
+              devices: 2
+              max_epochs: 1
+              threads: 1
+              enable_checkpointing: false
+            """);
+        var config = SweepConfigReader.Parse("""
+            method: grid
+            metric: {name: val_loss, goal: minimize}
+            parameters:
+              model.lr: {value: 0.1}
+            """);
+        var result = new SweepRunner(new SweepOptions
+        {
+            ProjectFolder = _folder.Path,
+            Config = config,
+            ConfigPath = _folder.Combine("sweep.yaml"),
+            PrintConfig = AppPrintConfig.Of(TestApp.Dll, _folder.Path),
+            Executor = new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment),
+        }).Run(CancellationToken.None);
+
+        var logs = Directory.GetFiles(_folder.Path, "output.log", SearchOption.AllDirectories);
+        Assert.True(result.Finished == 1, $"failed {result.Failed}: {result.StopMessage}\n{string.Join('\n', logs.Select(File.ReadAllText))}");
+        // Two tasks that srun starts, not one task in which the app would start mpirun.
+        var script = File.ReadAllText(Assert.Single(Directory.GetFiles(_folder.Path, "*.sbatch", SearchOption.AllDirectories)));
+        Assert.Contains("#SBATCH --ntasks=2\n", script, StringComparison.Ordinal);
+        Assert.Contains(") exec srun dotnet exec ", script, StringComparison.Ordinal);
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(_folder.Path, "lightning_logs")));
+        Assert.Contains("world_size: 2", File.ReadAllText(Path.Combine(run, "hparams.yaml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RunningTwoRankTrialIsStopped_ItsRanksCheckpointAndItReadsAsStopped()
     {
         using var cluster = new SlurmCluster();
         MpiRuntime.EnsureInstalled();
         var trial = LongTrial.In(_folder.Combine("sweep"), 0);
-        var launch = trial with { Arguments = [.. trial.Arguments, "--trainer.devices=2"] };
+        var launch = trial with { Arguments = [.. trial.Arguments, "--trainer.devices=2"], Ranks = new TrialRanks(1, 2) };
         var running = new SlurmExecutor(TestApp.Dll, _folder.Path, [], cluster.Environment).Start(launch);
         LongTrial.WaitForFirstEpoch(launch);
         running.Stop();

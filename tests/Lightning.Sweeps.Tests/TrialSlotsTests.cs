@@ -107,14 +107,23 @@ public sealed class TrialSlotsTests : IDisposable
         Assert.All(executor.Launched, l => Assert.Single(l.Slots));
     }
 
-    [Fact]
-    public void AppsDevices_AreReadFromItsPrintConfig()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DevicesOnlyInTheAppsPrintConfig_GiveEveryLaunchTwoRanks_LocalSlotsOrOneQueuedJob(bool queues)
     {
-        var devices = TrialDevices.FromPrintConfig("trainer:\n  strategy: ddp\n  devices: 2\nmodel:\n  lr: 0.1\n");
-        Assert.Equal(new TrialDevices("2", "ddp"), devices);
-        Assert.Equal(2, devices.Of(new Dictionary<string, object> { ["model.lr"] = 0.1 }));
-        Assert.Equal(3, devices.Of(new Dictionary<string, object> { ["trainer.devices"] = 3L }));
-        Assert.Equal(1, devices.Of(new Dictionary<string, object> { ["trainer.strategy"] = "single" }));
-        Assert.Equal(1, TrialDevices.FromPrintConfig("trainer:\n  devices: auto\n").Of(new Dictionary<string, object>()));
+        // As lightning.yaml's trainer.devices: 2 reaches the controller: in the app's print-config, not in the sweep.
+        PrintConfig app = _ => new PrintConfigReply(0, "trainer:\n  strategy: auto\n  devices: 2\n  num_nodes: 1\nmodel:\n  lr: 0.1\n");
+        var executor = new FakeExecutor(Flat, queues: queues);
+        var result = new SweepRunner(new SweepOptions
+        {
+            ProjectFolder = _folder, Config = Config(), ConfigPath = Path.Combine(_folder, "sweep.yaml"), Executor = executor,
+            Parallel = 2, PollInterval = TimeSpan.Zero, PrintConfig = app,
+        }).Run(CancellationToken.None);
+        Assert.Equal(4, result.Finished);
+        Assert.All(executor.Launched, l => Assert.Equal(new Executors.TrialRanks(1, 2), l.Ranks));
+        // Locally the two ranks hold both slots; a queueing executor (Slurm) places them itself, in one job of two tasks.
+        Assert.All(executor.Launched, l => Assert.Equal(queues ? 1 : 2, l.Slots.Count));
+        Assert.Equal(queues ? 4 : 1, executor.MaxConcurrent);
     }
 }

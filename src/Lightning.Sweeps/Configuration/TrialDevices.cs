@@ -1,32 +1,36 @@
+using System.Globalization;
 using Lightning.Core.Training;
+using Lightning.Sweeps.Executors;
 using Lightning.Sweeps.Spaces;
 
 namespace Lightning.Sweeps.Configuration;
 
 /// <summary>
-/// How many devices (ranks, one process each) a trial trains on, as the app decides it when it relaunches itself under
-/// mpirun: <c>trainer.devices</c> (<c>auto</c> is 1), or 1 with <c>trainer.strategy: single</c>. A sweep parameter of
-/// either key sets it per trial; otherwise the app's own configuration (lightning.yaml, environment) does, as its
-/// print-config reported it.
+/// The ranks (one process each) a trial trains on, as the app lays them out: <c>trainer.devices</c> (<c>auto</c> is 1) on
+/// each of <c>trainer.num_nodes</c> nodes, or one rank with <c>trainer.strategy: single</c>. A sweep parameter of any of
+/// these keys sets it per trial; otherwise the app's own configuration (lightning.yaml, environment) does, as its
+/// print-config reported it. The one source of every executor's layout: local slots, Slurm tasks.
 /// </summary>
 /// <param name="Devices">The app's <c>trainer.devices</c> without the sweep's parameters.</param>
 /// <param name="Strategy">The app's <c>trainer.strategy</c> without them.</param>
-public sealed record TrialDevices(string Devices, string Strategy)
+/// <param name="NumNodes">The app's <c>trainer.num_nodes</c> without them.</param>
+public sealed record TrialDevices(string Devices, string Strategy, string NumNodes = "1")
 {
     private const string DevicesKey = "trainer.devices";
     private const string StrategyKey = "trainer.strategy";
+    private const string NodesKey = "trainer.num_nodes";
 
-    /// <summary>The app's defaults (<c>auto</c>, <c>auto</c>): one device unless a parameter says otherwise.</summary>
+    /// <summary>The app's defaults (<c>auto</c>, <c>auto</c>, one node): one rank unless a parameter says otherwise.</summary>
     public static TrialDevices Default { get; } = new("auto", "auto");
 
     /// <summary>The app's configuration as <c>print-config</c> printed it.</summary>
     /// <exception cref="SweepConfigException">The text is not YAML.</exception>
-    public static TrialDevices FromPrintConfig(string yaml) =>
-        new(ConfigKeys.Scalar(yaml, DevicesKey) ?? Default.Devices, ConfigKeys.Scalar(yaml, StrategyKey) ?? Default.Strategy);
+    public static TrialDevices FromPrintConfig(string yaml) => new(ConfigKeys.Scalar(yaml, DevicesKey) ?? Default.Devices,
+        ConfigKeys.Scalar(yaml, StrategyKey) ?? Default.Strategy, ConfigKeys.Scalar(yaml, NodesKey) ?? Default.NumNodes);
 
-    /// <summary>The devices of a trial with these parameters.</summary>
-    public int Of(IReadOnlyDictionary<string, object> parameters) =>
-        Count(Value(parameters, DevicesKey) ?? Devices, Value(parameters, StrategyKey) ?? Strategy);
+    /// <summary>The ranks of a trial with these parameters.</summary>
+    public TrialRanks Of(IReadOnlyDictionary<string, object> parameters) =>
+        Ranks(Value(parameters, DevicesKey) ?? Devices, Value(parameters, StrategyKey) ?? Strategy, Value(parameters, NodesKey) ?? NumNodes);
 
     /// <summary>
     /// Throws when a trial could train on more devices than <paramref name="slots"/>: the local executor gives each
@@ -40,7 +44,7 @@ public sealed record TrialDevices(string Devices, string Strategy)
     {
         var devices = Candidates(config, DevicesKey, Devices);
         var strategies = Candidates(config, StrategyKey, Strategy);
-        var widest = devices.SelectMany(d => strategies.Select(s => (Value: d, Count: Count(d, s)))).MaxBy(c => c.Count);
+        var widest = devices.SelectMany(d => strategies.Select(s => (Value: d, Count: Ranks(d, s, NumNodes).PerNode))).MaxBy(c => c.Count);
         if (widest.Count <= slots) return;
         var source = config.Parameters.Any(p => SweepPreflight.SameKey(p.Key, DevicesKey)) ? "a parameter of the sweep" : "the app's configuration";
         throw new SweepConfigException([$"{Path.GetFileName(configPath)}: a trial with {DevicesKey}={widest.Value} ({source}) runs " +
@@ -59,10 +63,12 @@ public sealed record TrialDevices(string Devices, string Strategy)
             var listed => [.. listed.Values().Select(Parameter.Format)],
         };
 
-    // A value the app refuses counts as one device: print-config has refused it before any trial starts.
-    private static int Count(string devices, string strategy) =>
-        string.Equals(strategy.Trim(), nameof(TrainingStrategy.Single), StringComparison.OrdinalIgnoreCase)
-        || !DeviceCount.TryParse(devices, null, out var count)
-            ? 1
-            : count.PerNode;
+    // A value the app refuses counts as one: print-config has refused it before any trial starts.
+    private static TrialRanks Ranks(string devices, string strategy, string nodes)
+    {
+        if (string.Equals(strategy.Trim(), nameof(TrainingStrategy.Single), StringComparison.OrdinalIgnoreCase)) return TrialRanks.One;
+        var perNode = DeviceCount.TryParse(devices, CultureInfo.InvariantCulture, out var count) ? count.PerNode : 1;
+        var nodeCount = int.TryParse(nodes.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+        return new TrialRanks(nodeCount, perNode);
+    }
 }

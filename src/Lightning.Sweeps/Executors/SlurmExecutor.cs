@@ -10,8 +10,10 @@ namespace Lightning.Sweeps.Executors;
 /// task id is the trial number, Slurm runs at most K at once); they are followed with one <c>squeue</c> per poll, their
 /// exit codes read with <c>scontrol show job</c>, and they are stopped with <c>scancel --signal=TERM</c>. Trials
 /// write their events files into the sweep folder, which must be on a file system the nodes share. A data-parallel
-/// trial (<c>trainer.devices</c> above 1) is one job of that many tasks whose ranks <c>srun</c> starts (PMIx by default); its
-/// rank 0 writes the events, so the controller still sees one trial.
+/// trial (its launch's <see cref="TrialLaunch.Ranks"/> above 1, whether the sweep or the app's own configuration set the
+/// devices) is one job of that many tasks whose ranks <c>srun</c> starts (PMIx by default), as Lightning's own Slurm
+/// launch is, instead of one task that would start mpirun inside a one-task allocation; its rank 0 writes the events,
+/// so the controller still sees one trial.
 /// </summary>
 public sealed class SlurmExecutor : ITrialExecutor
 {
@@ -58,10 +60,10 @@ public sealed class SlurmExecutor : ITrialExecutor
         if (launches.Count > 1 && !launches.All(l => l.LogPath == LogPattern(sweepFolder, l.Number.ToString(CultureInfo.InvariantCulture))))
             return [.. launches.SelectMany(l => StartMany([l], 1))];
         // One array has one task count: trials of different device counts go in one array per count.
-        var tasks = SlurmTasks.Of(launches[0]);
-        if (launches.Any(l => SlurmTasks.Of(l) != tasks))
+        var tasks = launches[0].Ranks;
+        if (launches.Any(l => l.Ranks != tasks))
         {
-            var started = launches.GroupBy(SlurmTasks.Of).SelectMany(g => g.Zip(StartMany([.. g], parallel)))
+            var started = launches.GroupBy(l => l.Ranks).SelectMany(g => g.Zip(StartMany([.. g], parallel)))
                 .ToDictionary(p => p.First, p => p.Second);
             return [.. launches.Select(l => started[l])];
         }
@@ -104,16 +106,16 @@ public sealed class SlurmExecutor : ITrialExecutor
 
     private static string LogPattern(string sweepFolder, string number) => Path.Combine(sweepFolder, $"trial-{number}", "output.log");
 
-    private string Script(IReadOnlyList<TrialLaunch> launches, SlurmTasks tasks)
+    private string Script(IReadOnlyList<TrialLaunch> launches, TrialRanks tasks)
     {
         var text = new StringBuilder("#!/bin/bash\n");
         // srun starts the ranks (the app never relaunches itself under mpirun): through PMIx, Open MPI's way in, unless the
         // sweep's environment names another plugin (SLURM_MPI_TYPE=pmi2 for MPICH).
-        if (tasks != SlurmTasks.One)
+        if (tasks != TrialRanks.One)
             text.Append(CultureInfo.InvariantCulture, $"#SBATCH --nodes={tasks.Nodes}\n#SBATCH --ntasks={tasks.Total}\n")
                 .Append(CultureInfo.InvariantCulture, $"#SBATCH --ntasks-per-node={tasks.PerNode}\n")
                 .Append("export SLURM_MPI_TYPE=\"${SLURM_MPI_TYPE:-pmix}\"\n");
-        var start = tasks == SlurmTasks.One ? "exec dotnet exec " : "exec srun dotnet exec ";
+        var start = tasks == TrialRanks.One ? "exec dotnet exec " : "exec srun dotnet exec ";
         text
             .Append("export ").Append(SweepTrialContract.TrialVariable).Append("=\"$SLURM_ARRAY_TASK_ID\"\n")
             .Append("export LIGHTNING_PROGRESS=plain\n")

@@ -27,8 +27,6 @@ public sealed class SweepRunner(SweepOptions options)
         var devices = options.PrintConfig is { } printConfig
             ? Configuration.SweepPreflight.Check(options.Config, options.ConfigPath, printConfig)
             : options.Devices;
-        // Local trials take a slot per rank; an executor that queues trials itself (Slurm) gives each trial its own allocation.
-        Func<TrialRecord, int> slotsOf = options.Executor.QueuesTrials ? _ => 1 : trial => devices.Of(trial.Params);
         if (!options.Executor.QueuesTrials) devices.CheckFits(options.Config, options.ConfigPath, options.Parallel);
         var state = options.ResumeId is { } id ? SweepState.Load(options.ProjectFolder, id) : NewState();
         using var held = SweepLock.Acquire(options.ProjectFolder, state.Id);
@@ -42,7 +40,7 @@ public sealed class SweepRunner(SweepOptions options)
         var pruner = options.Config.CreatePruner();
         // Where trials wait for the pruner's answer. Epochs past any sensible max_epochs cost nothing: a trial only waits at those it reaches.
         HashSet<int> decisionEpochs = [.. pruner?.DecisionEpochs(upTo: 100_000) ?? []];
-        var scheduler = new TrialScheduler(options, state, options.Config.CreateSampler(), decisionEpochs, slotsOf);
+        var scheduler = new TrialScheduler(options, state, options.Config.CreateSampler(), decisionEpochs, trial => devices.Of(trial.Params));
         var monitor = new TrialMonitor(options, state, pruner, decisionEpochs, _running.Values);
         (SweepStatus Status, string Message)? stopped = null;
         while (true)

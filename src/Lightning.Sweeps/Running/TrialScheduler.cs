@@ -8,11 +8,11 @@ namespace Lightning.Sweeps.Running;
 
 /// <summary>
 /// Which trials start next and where: a pending trial first (stopped by a dead or cancelled controller), else the
-/// sampler's next proposal; as many as the free slots of the parallel limit hold, a trial taking one slot per device
-/// (<paramref name="slotsOf"/>). Trials start in order: one that does not fit waits for slots, and those after it wait too.
+/// sampler's next proposal; as many as the free slots of the parallel limit hold, a local trial taking one slot per rank
+/// on its node (<paramref name="ranksOf"/>, also handed to the executor with the launch). Trials start in order: one that does not fit waits for slots, and those after it wait too.
 /// </summary>
 internal sealed class TrialScheduler(
-    SweepOptions options, SweepState state, ISampler sampler, IReadOnlySet<int> decisionEpochs, Func<TrialRecord, int> slotsOf)
+    SweepOptions options, SweepState state, ISampler sampler, IReadOnlySet<int> decisionEpochs, Func<TrialRecord, TrialRanks> ranksOf)
 {
     /// <summary>Whether the sampler has nothing more to propose (a grid smaller than the trials asked for).</summary>
     public bool Exhausted { get; private set; }
@@ -34,14 +34,16 @@ internal sealed class TrialScheduler(
         var ready = new List<(TrialRecord, TrialLaunch)>();
         while (Peek() is { } trial)
         {
-            var width = slotsOf(trial);
+            var ranks = ranksOf(trial);
+            // Local trials take a slot per rank; an executor that queues trials itself (Slurm) gives each trial its own allocation.
+            var width = options.Executor.QueuesTrials ? 1 : ranks.PerNode;
             // Queued trials beyond the parallel limit share slots round the ring.
             IReadOnlyList<int>? slots = free.Count >= width ? [.. Enumerable.Range(0, width).Select(_ => free.Dequeue())]
                 : unlimited ? [ready.Count % options.Parallel]
                 : null;
             if (slots is null) break;
             Start(trial);
-            ready.Add((trial, Launch(trial, slots)));
+            ready.Add((trial, Launch(trial, slots, ranks)));
         }
         return ready;
     }
@@ -73,7 +75,7 @@ internal sealed class TrialScheduler(
         trial.Curve.Clear();
     }
 
-    private TrialLaunch Launch(TrialRecord trial, IReadOnlyList<int> slots)
+    private TrialLaunch Launch(TrialRecord trial, IReadOnlyList<int> slots, TrialRanks ranks)
     {
         var folder = Path.Combine(state.Folder(options.ProjectFolder), $"trial-{trial.Number}");
         Directory.CreateDirectory(folder);
@@ -89,6 +91,6 @@ internal sealed class TrialScheduler(
             {
                 [SweepTrialContract.DecisionEpochsVariable] = SweepTrialContract.FormatEpochs(decisionEpochs.Order()),
             };
-        return new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slots, environment);
+        return new TrialLaunch(trial.Number, arguments, events, Path.Combine(folder, "output.log"), slots, ranks, environment);
     }
 }
