@@ -9,7 +9,8 @@ namespace Lightning.Sweeps.Running;
 /// <summary>
 /// Which trials start next and where: a pending trial first (stopped by a dead or cancelled controller), else the
 /// sampler's next proposal; as many as the free slots of the parallel limit hold, a local trial taking one slot per rank
-/// on its node (<paramref name="ranksOf"/>, also handed to the executor with the launch). Trials start in order: one that does not fit waits for slots, and those after it wait too.
+/// on its node (<paramref name="ranksOf"/>, also handed to the executor with the launch). Trials start in order: one
+/// that does not fit waits for slots, and those after it wait too.
 /// </summary>
 internal sealed class TrialScheduler(
     SweepOptions options, SweepState state, ISampler sampler, IReadOnlySet<int> decisionEpochs, Func<TrialRecord, TrialRanks> ranksOf)

@@ -90,11 +90,13 @@ public sealed class DeviceGroupsTests
         public int WorldSize => host.WorldSize;
         public DeviceType Device => DeviceType.CUDA;
         public IProcessGroup Host => host;
-        public void AllReduce(nint buffer, long count, ReduceOperation operation) => throw new InvalidOperationException("host memory reached NCCL");
-        public void AllReduceFloat64(nint buffer, long count, ReduceOperation operation) => throw new InvalidOperationException("host memory reached NCCL");
-        public void Broadcast(nint buffer, long byteCount, int root) => throw new InvalidOperationException("host memory reached NCCL");
+        public void AllReduce(nint buffer, long count, ReduceOperation operation) => throw HostMemory();
+        public void AllReduceFloat64(nint buffer, long count, ReduceOperation operation) => throw HostMemory();
+        public void Broadcast(nint buffer, long byteCount, int root) => throw HostMemory();
         public void Barrier() => host.Barrier();
         public void Abort(int exitCode) => host.Abort(exitCode);
+
+        private static InvalidOperationException HostMemory() => new("Host memory reached the CUDA group.");
 
         public void Dispose()
         {
