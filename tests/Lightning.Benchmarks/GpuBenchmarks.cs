@@ -50,6 +50,7 @@ public static class GpuBenchmarks
             report.Figure($"{name}_torchsharp_samples_per_s", BenchReport.Median(plain));
             report.Figure($"{name}_trainer_over_torchsharp", BenchReport.Median(ours) / BenchReport.Median(plain));
         }
+        GpuNcclCheck.Run(report);
     }
 
     internal static Module<Tensor, Tensor> Build(string model) => model == "mlp"
