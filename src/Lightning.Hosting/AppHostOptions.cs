@@ -14,9 +14,10 @@ public sealed record AppHostOptions
     /// <summary>Standard error (errors).</summary>
     public TextWriter Error { get; init; } = Console.Error;
 
-    /// <summary>Whether <see cref="Output"/> is a terminal (live progress) or redirected (plain lines).</summary>
-    public bool OutputIsTerminal { get; init; } = !Console.IsOutputRedirected;
 #pragma warning restore RS0030
+
+    /// <summary>Whether <see cref="Output"/> is a terminal (live progress) or redirected (plain lines).</summary>
+    public bool OutputIsTerminal { get; init; } = TerminalOutput.Detect();
 
     /// <summary>
     /// Creates the tracker for a run from the tracking and trainer options and the project name. Default: a

@@ -1,3 +1,4 @@
+using Lightning.Core.Callbacks;
 using Lightning.Hosting;
 using Lightning.Hosting.Processes;
 using Lightning.TestSupport;
@@ -181,6 +182,19 @@ public sealed class DeviceRelaunchTests
         // Refused by the process that would start mpirun, so no job started and mpirun has nothing to report.
         Assert.DoesNotContain("mpirun", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Primary job", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_UnderRawMpirunWithPipedOutput_PrintsPlainLinesNotALiveBar()
+    {
+        using var work = new TempDirectory();
+        // Open MPI gives each rank a pseudo-terminal although mpirun's own output here is a pipe.
+        var job = MpiRuntime.RunOpenMpi(2, TestApp.Dll, ["fit", "--trainer.max_epochs=1", $"--trainer.default_root_dir={work.Path}", .. Quiet],
+            new Dictionary<string, string> { [ProgressModeSetting.Variable] = "" });
+        Assert.True(job.ExitCode == 0, job.Output);
+        Assert.Contains("Epoch 1/1 step 8:", job.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', job.Output);
+        Assert.DoesNotContain('\r', job.Output);
     }
 
     [Fact]
