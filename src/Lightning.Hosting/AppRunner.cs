@@ -135,28 +135,22 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         }
     }
 
-    // Open MPI's mpirun sends SIGTERM to every rank when one dies or the job is interrupted, and SIGKILL one second
-    // later (odls_base_sigkill_timeout): a rank that cannot reach a step boundary by then exits on its own first.
+    // Open MPI's mpirun sends SIGTERM to every rank when one dies or the job is interrupted, and SIGKILL a moment later
+    // (odls_base_sigkill_timeout): a rank that cannot reach a step boundary by then exits on its own first.
     private LauncherDeadline? MpirunDeadline() =>
         Core.Distributed.LaunchEnvironment.Detect() is { Launcher: "Open MPI", WorldSize: > 1 } launch
-            ? new LauncherDeadline(TimeSpan.FromMilliseconds(600), () => BeatLauncherKill(launch.Rank))
+            ? new LauncherDeadline(OpenMpiKillDelay.ExitBefore(Environment.GetEnvironmentVariable), () => BeatLauncherKill(launch.Rank))
             : null;
 
-    // Rank 0 speaks for the job, as everywhere else. A rank that failed said why before it ended the job: the run is
-    // then FAILED with its message; otherwise (a rank was killed, or the job interrupted) the exit handler records KILLED.
+    // Rank 0 speaks for the job, as everywhere else. A rank that failed told rank 0 why, and rank 0's run is already
+    // FAILED with it; otherwise (a rank was killed, or the job interrupted) the exit handler records KILLED.
     private int BeatLauncherKill(int rank)
     {
         if (rank != 0) return ExitCodes.Interrupted;
-        if (_trainer?.TakeOtherRankFailure() is { } failure)
-        {
-            host.Error.WriteLine($"Stopping: {failure} The run is recorded as FAILED with that message, and a last.ckpt saved before is " +
-                                 "a state every rank reached.");
-            _tracker?.EndRunOnExit(RunStatus.Failed, failure);
-            return ExitCodes.Failed;
-        }
+        if (_trainer?.OtherRankFailure is not null) return ExitCodes.Failed;
         host.Error.WriteLine("Stopping before mpirun's SIGKILL: the step did not end, so a rank is not answering " +
-                             "(if one failed, mpirun's message names it); the run is recorded as KILLED, and a last.ckpt " +
-                             "saved before is a state every rank reached.");
+                             "(if one failed, mpirun's message names it); the run is recorded as KILLED. --ckpt-path last " +
+                             "resumes from the last checkpoint every rank reached, if one was saved.");
         return ExitCodes.Interrupted;
     }
 

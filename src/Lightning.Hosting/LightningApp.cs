@@ -50,7 +50,7 @@ public static class LightningApp
     {
         try
         {
-            return runner.Run(invocation);
+            return MpiRelaunch.ForMpirun(runner.Run(invocation));
         }
         catch (Exception thrown)
         {

@@ -17,6 +17,8 @@ namespace Lightning.Hosting;
 internal static class MpiRelaunch
 {
     private const string Launcher = "mpirun";
+    // Set for the ranks this process starts: where rank 0 leaves the exit code of a stop they agreed on (see ForMpirun).
+    private const string StopCodeVariable = "LIGHTNING_RELAUNCH_STOP_CODE_FILE";
 
     /// <summary>True when <paramref name="trainer"/> asks for several processes and no launcher started this one.</summary>
     public static bool Wanted(TrainerOptions trainer) =>
@@ -35,11 +37,13 @@ internal static class MpiRelaunch
                      ?? throw Invalid("trainer.devices", devices, sourceOf,
                          $"training on {devices} devices starts the app under {Launcher}, which is not installed: " +
                          "apt-get install openmpi-bin (or start the app under your own launcher).");
-        using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode, outputIsTerminal))!;
+        using var stopCodeFile = new StopCode();
+        using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode, outputIsTerminal, stopCodeFile.Path))!;
         // A stop request (Ctrl+C, SIGTERM, a build's cancel) goes to the ranks themselves: mpirun would answer it with
         // SIGTERM and, a second later, SIGKILL, too soon for a rank to save its checkpoint and end its run on a loaded
         // machine. mpirun has a session of its own, so the terminal's Ctrl+C reaches the ranks only this way.
         var forwarded = false;
+        var pruned = false;
         var repeats = new RepeatedSignal(time);
         var trial = Environment.GetEnvironmentVariable(SweepTrialContract.TrialVariable) is { Length: > 0 };
         void Forward(PosixSignalContext context, int signal)
@@ -50,6 +54,7 @@ internal static class MpiRelaunch
             forwarded = true;
             if (trial && signal == ProcessSignals.Terminate && LaunchedRanks.RankZero(process.Id) is { } rankZero)
             {
+                pruned = true;
                 ProcessSignals.Send(rankZero, ProcessSignals.User2);
                 return;
             }
@@ -61,19 +66,38 @@ internal static class MpiRelaunch
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Forward(context, ProcessSignals.Interrupt));
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Forward(context, ProcessSignals.Terminate));
         process.WaitForExit();
-        // mpirun reports ranks that stopped on a signal (exit 130, checkpoint saved) as a plain failure (1): the exit code
-        // must say "interrupted", as a one-process run's does; a pruned trial's ranks say "stopped" (3), which stands.
-        return forwarded && process.ExitCode is not (ExitCodes.Finished or ExitCodes.Stopped) ? ExitCodes.Interrupted : process.ExitCode;
+        if (stopCodeFile.Read() is { } agreed) return agreed;
+        if (!forwarded) return process.ExitCode;
+        // A stop this process asked for that the ranks did not reach (a rank failed or hung meanwhile): its exit code
+        // still says "interrupted", as a one-process run's does, or "stopped" for a pruned trial.
+        return pruned ? ExitCodes.Stopped : ExitCodes.Interrupted;
+    }
+
+    /// <summary>
+    /// The exit code a rank started by <see cref="Run"/> gives mpirun. mpirun answers any code but 0 with a banner
+    /// about a failed job, so a stop the ranks agreed on (interrupted, 130; stopped, 3) ends each rank with 0, and
+    /// rank 0 leaves the real code for the relaunching process, which exits with it. Any other process keeps its code.
+    /// </summary>
+    public static int ForMpirun(int exitCode)
+    {
+        if (exitCode is not (ExitCodes.Interrupted or ExitCodes.Stopped)) return exitCode;
+        if (Environment.GetEnvironmentVariable(StopCodeVariable) is not { Length: > 0 } file) return exitCode;
+        if (LaunchEnvironment.Detect() is not { Rank: 0 }) return ExitCodes.Finished;
+        return StopCode.Write(file, exitCode) ? ExitCodes.Finished : exitCode;
     }
 
     // The same program and arguments: `dotnet app.dll fit ...` runs the dll again, an app host runs itself.
-    private static ProcessStartInfo StartInfo(string mpirun, int processes, bool outputIsTerminal)
+    private static ProcessStartInfo StartInfo(string mpirun, int processes, bool outputIsTerminal, string stopCodeFile)
     {
         // mpirun gets a session of its own (setsid execs in place, so the pid stays mpirun's): a terminal's Ctrl+C then
         // reaches it once, forwarded by this process, not twice — Open MPI's mpirun takes a second SIGINT as "kill the
         // job now", and the ranks die before their checkpoint.
         var setsid = ExecutableSearch.OnPath("setsid");
         var info = new ProcessStartInfo(setsid ?? mpirun) { UseShellExecute = false };
+        info.Environment[StopCodeVariable] = stopCodeFile;
+        // mpirun kills a rank a second after its SIGTERM by default (when another rank died): too soon, on a loaded
+        // machine, for rank 0 to record its run's end. A value the user set stands.
+        info.Environment.TryAdd(OpenMpiKillDelay.Variable, "5");
         if (setsid is not null) info.ArgumentList.Add(mpirun);
         var openMpi = IsOpenMpi(mpirun);
         // Open MPI refuses root without --allow-run-as-root (containers, CI) and more ranks than free cores without

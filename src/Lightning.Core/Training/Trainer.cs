@@ -24,6 +24,7 @@ public sealed partial class Trainer
     private readonly IProcessGroup _group;
     // Where a rank that fails tells rank 0 why (a job of several ranks only).
     private readonly RankFailureNotes? _failureNotes;
+    private volatile string? _otherRankFailure;
     // The last fit's run and position: a test or validation after it logs into that run, as in Lightning.
     private FittedRun? _fitted;
 
@@ -80,11 +81,10 @@ public sealed partial class Trainer
     public IProcessGroup ProcessGroup => _group;
 
     /// <summary>
-    /// On rank 0 of a data-parallel job: why another rank failed, as it said before ending the job ("Rank 1 of 2
-    /// failed: ..."), or null when none said so (the rank was killed, or nothing failed). Callable from a signal
-    /// handler while the training thread waits in a collective; each message is returned once.
+    /// On rank 0 of a data-parallel fit: why another rank failed ("Rank 1 of 2 failed: ..."), once this rank has
+    /// recorded its run as FAILED with it; null while no rank has said so (a killed rank says nothing).
     /// </summary>
-    public string? TakeOtherRankFailure() => _group.Rank == 0 ? _failureNotes?.Take() : null;
+    public string? OtherRankFailure => _otherRankFailure;
 
     /// <summary>The tracker runs go to (on ranks other than 0, a tracker that records nothing).</summary>
     public ITracker Tracker => _tracker;
@@ -155,6 +155,9 @@ public sealed partial class Trainer
                 with { ResumedFrom = checkpoint is null ? null : RunOf(checkpoint) });
             if (inputs.Count > 0) _tracker.LogInputs(inputs);
             started = true;
+            using var watch = _failureNotes is not null && _group.Rank == 0
+                ? new OtherRankFailureWatch(_failureNotes, RecordOtherRankFailure, TimeProvider.System)
+                : null;
             context.Hooks.FitStart();
             if (checkpoint is null && validation is not null) SanityCheck(context, validation, validationBatches);
 
@@ -178,6 +181,16 @@ public sealed partial class Trainer
         {
             TeardownAll(context, data, Stage.Fit);
         }
+    }
+
+    // Runs on the watch's thread while the training thread may wait in a collective: the launcher may kill this process
+    // as soon as the failed rank ends the job, so the run's end is written and flushed before that rank is told.
+    private void RecordOtherRankFailure(RankFailureNote note)
+    {
+        _output.WriteLine($"Rank {note.Rank} failed (its message is above); the run is recorded as FAILED with it.");
+        _output.Flush();
+        _tracker.EndRunOnExit(RunStatus.Failed, note.Message);
+        _otherRankFailure = note.Message;
     }
 
     /// <summary>Runs <paramref name="loader"/> (or, when null, the module's validation loader) once and returns its metrics.</summary>

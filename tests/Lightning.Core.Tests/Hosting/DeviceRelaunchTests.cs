@@ -116,14 +116,32 @@ public sealed class DeviceRelaunchTests
         Assert.True(run.ExitCode != ExitCodes.Finished, run.Output);
         const string Failure = "Rank 1 of 2 failed: The training step of rank 1 broke at step 12.";
         Assert.Contains(Failure, run.Error, StringComparison.Ordinal);
-        Assert.Contains("The run is recorded as FAILED with that message", run.Error, StringComparison.Ordinal);
-        var meta = Assert.Single(Directory.GetFiles(work.Combine("mlruns"), "meta.yaml", SearchOption.AllDirectories),
+        Assert.Contains("Rank 1 failed (its message is above); the run is recorded as FAILED with it.", run.Output, StringComparison.Ordinal);
+        AssertFailedWith(work.Path, Failure);
+    }
+
+    [Fact]
+    public void Fit_UnderMpich_Rank1Throws_TheMlflowRunIsFailedWithItsMessageThoughHydraKillsRank0AtOnce()
+    {
+        using var work = new TempDirectory();
+        var job = MpiRuntime.RunMpich(2, TestApp.Dll, ["fit", "--trainer.max_epochs=5", "--model.fail_on_rank=1", "--model.fail_at_step=12",
+                $"--trainer.default_root_dir={work.Path}", $"--tracking.uri={new Uri(work.Combine("mlruns"))}", .. Quiet],
+            new Dictionary<string, string>(TestApp.Mlflow) { ["LIGHTNING_MPI_LIB"] = "libmpich.so.12" });
+
+        Assert.True(job.ExitCode != 0, job.Output);
+        AssertFailedWith(work.Path, "Rank 1 of 2 failed: The training step of rank 1 broke at step 12.");
+    }
+
+    private static void AssertFailedWith(string work, string message)
+    {
+        var meta = Assert.Single(Directory.GetFiles(Path.Combine(work, "mlruns"), "meta.yaml", SearchOption.AllDirectories),
             f => File.ReadAllText(f).Contains("run_id:", StringComparison.Ordinal));
         Assert.Contains("status: 4", File.ReadAllLines(meta)); // FAILED in MLflow's file store
         var note = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(meta)!, "mlflow.note.content", SearchOption.AllDirectories));
-        Assert.Equal(Failure, File.ReadAllText(note));
+        Assert.Equal(message, File.ReadAllText(note));
         // Read once and removed: a later job in the folder never reads it as its own.
-        Assert.Empty(Directory.GetFiles(work.Path, "*.failed", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(work, "*.failed", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(work, "*.recorded", SearchOption.AllDirectories));
     }
 
     // The pid of one rank of this test's job: the process whose Open MPI rank variable says so and whose working

@@ -1,0 +1,41 @@
+using Lightning.Core.Distributed;
+
+namespace Lightning.Core.Training;
+
+/// <summary>
+/// On rank 0 of a data-parallel fit: looks for a note from a rank that failed (<see cref="RankFailureNotes"/>) while
+/// the training thread may be waiting in a collective that rank will never join, hands it to a recorder (which ends
+/// the run as FAILED), then lets the failed rank end the job.
+/// </summary>
+internal sealed class OtherRankFailureWatch : IDisposable
+{
+    // A failed rank waits this long for rank 0 to record its message before it ends the job anyway.
+    public static readonly TimeSpan FailedRankWaits = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(250);
+
+    private readonly RankFailureNotes _notes;
+    private readonly Action<RankFailureNote> _record;
+    private readonly ITimer _timer;
+    private int _seen;
+
+    /// <param name="notes">This job's notes.</param>
+    /// <param name="record">Ends the run as FAILED with the note's message; runs on the timer's thread.</param>
+    /// <param name="time">The clock of the looks.</param>
+    public OtherRankFailureWatch(RankFailureNotes notes, Action<RankFailureNote> record, TimeProvider time)
+    {
+        _notes = notes;
+        _record = record;
+        _timer = time.CreateTimer(_ => Look(), null, Every, Every);
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Look()
+    {
+        if (Volatile.Read(ref _seen) == 1 || _notes.Take() is not { } note) return;
+        if (Interlocked.Exchange(ref _seen, 1) == 1) return;
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _record(note);
+        _notes.Acknowledge();
+    }
+}
