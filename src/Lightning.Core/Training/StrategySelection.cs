@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lightning.Core.Configuration;
 using Lightning.Core.Distributed;
 
@@ -24,6 +25,7 @@ internal static class StrategySelection
     /// <exception cref="LightningConfigException">The two counts differ.</exception>
     public static void CheckWorldSize(TrainerOptions options, IProcessGroup group)
     {
+        CheckNodes(options, group);
         if (options.Devices.IsAuto && options.NumNodes == 1) return;
         var configured = options.Devices.PerNode * options.NumNodes;
         if (configured == group.WorldSize) return;
@@ -32,6 +34,20 @@ internal static class StrategySelection
             : $"the launcher started {group.WorldSize} processes (mpirun -np, srun -n): make the two agree";
         throw new LightningConfigException([new ConfigIssue("trainer.devices", options.Devices.ToString(), "trainer options",
             $"devices {options.Devices} x num_nodes {options.NumNodes} = {configured} processes, but {launch}.")]);
+    }
+
+    // num_nodes set above 1 must be the nodes the launcher used, counted as the ranks that are first on their node: a
+    // job the configuration calls multi-node but that runs on one machine is a mistake, as Lightning's cluster checks say.
+    private static void CheckNodes(TrainerOptions options, IProcessGroup group)
+    {
+        if (options.NumNodes == 1 || group.WorldSize == 1) return;
+        Span<float> firstOnNode = [group.LocalRank == 0 ? 1 : 0];
+        group.AllReduce(firstOnNode, ReduceOperation.Sum);
+        var nodes = (int)firstOnNode[0];
+        if (nodes == options.NumNodes) return;
+        throw new LightningConfigException([new ConfigIssue("trainer.num_nodes", options.NumNodes.ToString(CultureInfo.InvariantCulture),
+            "trainer options", $"the launcher started the {group.WorldSize} processes on {nodes} node{(nodes == 1 ? "" : "s")}: " +
+                               "make the two agree.")]);
     }
 
     /// <summary>The process's shared group for ddp; a group of one, touching no MPI, for single.</summary>

@@ -216,6 +216,15 @@ public sealed class DeviceRelaunchTests
     }
 
     [Fact]
+    public void Fit_UnderMpirunOnOneNodeWithNumNodes2_IsRefusedOnceNamingTheArgument()
+    {
+        var job = MpiRuntime.RunOpenMpi(2, TestApp.Dll, ["fit", "--trainer.num_nodes=2", .. Quiet]);
+        Assert.True(job.ExitCode != 0, job.Output);
+        Assert.Single(job.Output.Split('\n'), l => l.Contains(
+            "'trainer.num_nodes' (from --trainer.num_nodes): the launcher started the 2 processes on 1 node", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Fit_TwoDevicesWithoutMpirun_SaysWhichPackageToInstall()
     {
         using var work = new TempDirectory();

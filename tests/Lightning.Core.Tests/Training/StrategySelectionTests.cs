@@ -28,7 +28,14 @@ public sealed class StrategySelectionTests
     [InlineData("2", 1, 2)]
     [InlineData("2", 2, 4)]
     public void CheckWorldSize_DevicesTimesNodesMatchTheLaunch_Passes(string devices, int nodes, int world) =>
-        StrategySelection.CheckWorldSize(Options(devices, nodes), new WorldOf(world));
+        StrategySelection.CheckWorldSize(Options(devices, nodes), new WorldOf(world, nodes));
+
+    [Fact]
+    public void CheckWorldSize_NumNodesAboveTheNodesTheLauncherUsed_IsAConfigErrorNamingBoth()
+    {
+        var error = Assert.Throws<LightningConfigException>(() => StrategySelection.CheckWorldSize(Options("auto", 2), new WorldOf(2, nodes: 1)));
+        Assert.Contains("the launcher started the 2 processes on 1 node: make the two agree.", error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void CheckWorldSize_LauncherStartedAnotherCount_IsAConfigErrorNamingBoth()
@@ -62,14 +69,14 @@ public sealed class StrategySelectionTests
 
     private static TrainerOptions Options(string devices, int nodes) => new() { Devices = DeviceCount.Parse(devices, null), NumNodes = nodes };
 
-    // A group that only tells its size: the check reads nothing else.
-    private sealed class WorldOf(int size) : IProcessGroup
+    // A group that tells its size, and as the sum of the ranks first on their node, the nodes it spans.
+    private sealed unsafe class WorldOf(int size, int nodes = 1) : IProcessGroup
     {
         public int Rank => 0;
         public int LocalRank => 0;
         public int WorldSize => size;
         public TorchSharp.DeviceType Device => TorchSharp.DeviceType.CPU;
-        public void AllReduce(nint buffer, long count, ReduceOperation operation) => throw new NotSupportedException();
+        public void AllReduce(nint buffer, long count, ReduceOperation operation) => *(float*)buffer = nodes;
 
         public void AllReduceFloat64(nint buffer, long count, ReduceOperation operation) => throw new NotSupportedException();
         public void Broadcast(nint buffer, long byteCount, int root) => throw new NotSupportedException();
