@@ -59,7 +59,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             // What every rank would refuse is refused here, once, before mpirun starts and adds its own banner.
             RequireOneSourceOfWeights(invocation.ModelUri, CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config)));
             CheckDevicesOfThisNode(config.Trainer);
-            return MpiRelaunch.Run(config.Trainer, SourceOf, host.OutputIsTerminal, host.Time);
+            return MpiRelaunch.Run(config.Trainer, SourceOf, host.Output, host.OutputIsTerminal, host.Time);
         }
         // Only fit shards its data across ranks; an evaluation or prediction from a plain process runs in it alone.
         if (invocation.Command != AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))

@@ -26,7 +26,7 @@ internal static class MpiRelaunch
 
     /// <summary>Runs this app's command line as devices ranks under mpirun and returns mpirun's exit code.</summary>
     /// <exception cref="LightningConfigException">num_nodes is above 1, or mpirun is not installed.</exception>
-    public static int Run(TrainerOptions trainer, Func<string, string> sourceOf, bool outputIsTerminal, TimeProvider time)
+    public static int Run(TrainerOptions trainer, Func<string, string> sourceOf, TextWriter output, bool outputIsTerminal, TimeProvider time)
     {
         var devices = trainer.Devices.ToString();
         if (trainer.NumNodes > 1)
@@ -37,6 +37,9 @@ internal static class MpiRelaunch
                      ?? throw Invalid("trainer.devices", devices, sourceOf,
                          $"training on {devices} devices starts the app under {Launcher}, which is not installed: " +
                          "apt-get install openmpi-bin (or start the app under your own launcher).");
+        // Otherwise nothing would tell a run on several processes from one on a single process.
+        output.WriteLine($"Training on {devices} devices: starting {devices} processes under {Launcher}; rank 0 reports for all of them.");
+        output.Flush();
         using var stopCodeFile = new StopCode();
         using var process = Process.Start(StartInfo(mpirun, trainer.Devices.PerNode, outputIsTerminal, stopCodeFile.Path))!;
         // A stop request (Ctrl+C, SIGTERM, a build's cancel) goes to the ranks themselves: mpirun would answer it with

@@ -41,11 +41,13 @@ internal static class RankRngStates
     {
         var saved = section?["world_size"]?.GetValue<int>() ?? 1;
         if (saved != group.WorldSize)
-            return $"The checkpoint was saved by {saved} rank(s) and this run has {group.WorldSize}: it resumes at the saved step, " +
+            return $"The checkpoint was saved by {Ranks(saved)} and this run has {group.WorldSize}: it resumes at the saved step, " +
                    "but the data order (each rank's shard) and random draws differ from an uninterrupted run.";
         if (section?["rng_states"]?[group.Rank]?.GetValue<string>() is not { } state) return null;
         using var rng = tensor(Convert.FromBase64String(state), ScalarType.Byte);
         random.set_rng_state(rng);
         return null;
     }
+
+    private static string Ranks(int count) => count == 1 ? "1 rank" : $"{count} ranks";
 }

@@ -13,7 +13,7 @@ public sealed class RankRngStatesTests
         var section = new JsonObject { ["world_size"] = 2, ["rng_states"] = new JsonArray("AA==", "AQ==") };
         var warning = RankRngStates.Restore(section, new SingleProcessGroup());
         Assert.NotNull(warning);
-        Assert.Contains("saved by 2 rank(s) and this run has 1", warning, StringComparison.Ordinal);
+        Assert.Contains("saved by 2 ranks and this run has 1", warning, StringComparison.Ordinal);
         Assert.Contains("data order", warning, StringComparison.Ordinal);
     }
 

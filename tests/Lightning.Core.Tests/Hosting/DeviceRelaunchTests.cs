@@ -23,6 +23,7 @@ public sealed class DeviceRelaunchTests
             ["fit", "--trainer.devices=2", "--trainer.strategy=ddp", "--trainer.max_epochs=2", "--data.say_prepared=true", .. Quiet],
             new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" });
         Assert.True(run.ExitCode == ExitCodes.Finished, run.Output);
+        Assert.StartsWith("Training on 2 devices: starting 2 processes under mpirun;", run.Output, StringComparison.Ordinal);
         // As Lightning's prepare_data: one rank of the node prepares the data, the other waits for it.
         Assert.Single(run.Output.Split('\n'), l => l.StartsWith("PrepareData ran.", StringComparison.Ordinal));
         // One process takes 16 steps an epoch (AppProcessTests); two ranks share each epoch's samples, 8 steps each.
