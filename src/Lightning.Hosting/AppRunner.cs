@@ -63,7 +63,11 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         }
         // Only fit shards its data across ranks; an evaluation or prediction from a plain process runs in it alone.
         if (invocation.Command != AppCommand.Fit && MpiRelaunch.Wanted(config.Trainer))
+        {
+            host.Output.WriteLine($"'{AppCommandLine.NameOf(invocation.Command)}' runs in this one process: trainer.devices " +
+                                  $"{config.Trainer.Devices} applies to fit only.");
             config = config with { Trainer = config.Trainer with { Devices = DeviceCount.Auto, NumNodes = 1 } };
+        }
         _rootDir = config.Trainer.DefaultRootDir;
         TorchNative.EnsureLoadable();
         var checkpoint = CheckpointLocator.Resolve(invocation.CheckpointPath, CheckpointRoots(config));
@@ -139,13 +143,16 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     // (odls_base_sigkill_timeout): a rank that cannot reach a step boundary by then exits on its own first.
     private LauncherDeadline? MpirunDeadline() =>
         Core.Distributed.LaunchEnvironment.Detect() is { Launcher: "Open MPI", WorldSize: > 1 } launch
-            ? new LauncherDeadline(OpenMpiKillDelay.ExitBefore(Environment.GetEnvironmentVariable), () => BeatLauncherKill(launch.Rank))
+            ? new LauncherDeadline(OpenMpiKillDelay.ExitBefore(Environment.GetEnvironmentVariable), () => BeatLauncherKill(launch.Rank),
+                () => _trainer?.OtherRankFailure is not null)
             : null;
 
     // Rank 0 speaks for the job, as everywhere else. A rank that failed told rank 0 why, and rank 0's run is already
     // FAILED with it; otherwise (a rank was killed, or the job interrupted) the exit handler records KILLED.
     private int BeatLauncherKill(int rank)
     {
+        // The training thread waits in a collective that will not end: finalizing MPI at exit would wait for it too.
+        Core.Distributed.ProcessGroups.Abandon();
         if (rank != 0) return ExitCodes.Interrupted;
         if (_trainer?.OtherRankFailure is not null) return ExitCodes.Failed;
         host.Error.WriteLine("Stopping before mpirun's SIGKILL: the step did not end, so a rank is not answering " +

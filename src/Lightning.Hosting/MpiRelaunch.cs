@@ -99,8 +99,9 @@ internal static class MpiRelaunch
         var info = new ProcessStartInfo(setsid ?? mpirun) { UseShellExecute = false };
         info.Environment[StopCodeVariable] = stopCodeFile;
         // mpirun kills a rank a second after its SIGTERM by default (when another rank died): too soon, on a loaded
-        // machine, for rank 0 to record its run's end. A value the user set stands.
-        info.Environment.TryAdd(OpenMpiKillDelay.Variable, "5");
+        // machine, for rank 0 to record its run's end. Each second more also delays the end of a job whose rank
+        // failed by about two (mpirun waits it out for every rank), so 2. A value the user set stands.
+        info.Environment.TryAdd(OpenMpiKillDelay.Variable, "2");
         if (setsid is not null) info.ArgumentList.Add(mpirun);
         var openMpi = IsOpenMpi(mpirun);
         // Open MPI refuses root without --allow-run-as-root (containers, CI) and more ranks than free cores without

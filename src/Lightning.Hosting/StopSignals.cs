@@ -69,7 +69,7 @@ internal sealed class StopSignals : IDisposable
         // follows its SIGTERM within a second: exiting first lets the tracker record the run as KILLED. (The app's own
         // relaunch sends SIGINT or SIGUSR2, which no SIGKILL follows.)
         if (_launcher is { } launcher && context.Signal == PosixSignal.SIGTERM)
-            _ = Task.Delay(launcher.ExitWithin).ContinueWith(_ =>
+            _ = Task.Delay(launcher.Settled() ? TimeSpan.Zero : launcher.ExitWithin).ContinueWith(_ =>
             {
                 if (!_honoured) Environment.Exit(launcher.Exit());
             }, TaskScheduler.Default);
@@ -79,4 +79,5 @@ internal sealed class StopSignals : IDisposable
 /// <summary>A launcher's own kill deadline after its SIGTERM, and what a rank does when it exits to beat it.</summary>
 /// <param name="ExitWithin">How long the rank waits for its loop to honour the signal before exiting.</param>
 /// <param name="Exit">Writes the one line that explains the exit, records what the run can, and returns the exit code.</param>
-internal sealed record LauncherDeadline(TimeSpan ExitWithin, Func<int> Exit);
+/// <param name="Settled">Whether the run's end is already recorded (another rank failed), so the rank exits at once.</param>
+internal sealed record LauncherDeadline(TimeSpan ExitWithin, Func<int> Exit, Func<bool> Settled);

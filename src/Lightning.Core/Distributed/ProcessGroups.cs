@@ -15,4 +15,10 @@ public static class ProcessGroups
         LaunchEnvironment.Detect(variable) is { WorldSize: not 1 } launch
             ? MpiProcessGroup.Initialize(launch, variable(MpiLibrary.OverrideVariable))
             : new SingleProcessGroup();
+
+    /// <summary>
+    /// For a rank exiting while its training thread still waits in a collective (its launcher is ending the job): MPI
+    /// is not finalized at exit, since MPI_Finalize would wait for that collective until the launcher's SIGKILL.
+    /// </summary>
+    public static void Abandon() => ProcessGroupRuntime.Abandon();
 }

@@ -226,6 +226,15 @@ public sealed class DeviceRelaunchTests
     }
 
     [Fact]
+    public void Validate_WithTwoDevices_SaysItRunsInOneProcess()
+    {
+        using var work = new TempDirectory();
+        var run = TestApp.Run(work.Path, ["validate", "--trainer.devices=2", .. Quiet]);
+        Assert.True(run.ExitCode == ExitCodes.Finished, run.Output + run.Error);
+        Assert.Contains("'validate' runs in this one process: trainer.devices 2 applies to fit only.", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_TwoDevicesWithoutMpirun_SaysWhichPackageToInstall()
     {
         using var work = new TempDirectory();
