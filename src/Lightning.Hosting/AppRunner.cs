@@ -29,14 +29,27 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     public int ReportFailure(Exception error, AppInvocation invocation)
     {
         var report = new FailureReport(UserAssemblies(), host.Time);
-        var folder = _tracker is { RunId: not null } tracker && tracker.RunDirectory.Length > 0
-            ? tracker.RunDirectory
-            : Path.Combine(_rootDir, ".lightning", "logs");
-        var log = report.WriteLog(folder, FailureReport.Unwrap(error), Environment.GetCommandLineArgs().Skip(1));
+        var log = report.WriteLog(LogFolder(), FailureReport.Unwrap(error), Environment.GetCommandLineArgs().Skip(1));
         host.Error.WriteLine(report.Describe(error, AppCommandLine.NameOf(invocation.Command)));
         if (invocation.Verbose) host.Error.WriteLine(FailureReport.Unwrap(error).ToString());
         else if (log is not null) host.Error.WriteLine($"The full trace is in {log}; add --verbose to print it.");
         return ExitCodes.Failed;
+    }
+
+    // The run's folder once it has one, so the trace is kept with the run; before, the project's.
+    private string LogFolder() =>
+        _tracker is { RunId: not null } tracker && tracker.RunDirectory.Length > 0
+            ? tracker.RunDirectory
+            : Path.Combine(_rootDir, ".lightning", "logs");
+
+    // A rank of a data-parallel fit ends the job itself, so ReportFailure never runs there: it gets the same wording and log.
+    private string DescribeRankFailure(Exception error, AppInvocation invocation)
+    {
+        var report = new FailureReport(UserAssemblies(), host.Time);
+        var log = report.WriteLog(LogFolder(), FailureReport.Unwrap(error), Environment.GetCommandLineArgs().Skip(1));
+        var description = report.Describe(error, AppCommandLine.NameOf(invocation.Command)).TrimEnd();
+        if (log is null) return description;
+        return $"{description}{(description.EndsWith('.') ? "" : ".")} The full trace is in {log}.";
     }
 
     public int Run(AppInvocation invocation)
@@ -119,6 +132,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
             {
                 Run = new RunStart(config.Tracking.RunName ?? $"{AppCommandLine.NameOf(invocation.Command)}-{host.Time.GetUtcNow():yyyyMMdd-HHmmss}",
                     config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint ?? model?.Description)),
+                DescribeFailure = error => DescribeRankFailure(error, invocation),
             };
             built = trainer;
             _trainer = trainer;

@@ -96,6 +96,12 @@ public sealed partial class Trainer
     public RunStart? Run { get; init; }
 
     /// <summary>
+    /// How a rank of a data-parallel fit words the exception that ends the job, for every rank's output and rank 0's
+    /// run (the app host names the user's method and keeps the trace in a log file). Default: the exception's message.
+    /// </summary>
+    public Func<Exception, string>? DescribeFailure { get; init; }
+
+    /// <summary>
     /// Trains <paramref name="module"/> on its own loaders (<see cref="LightningModule{TBatch}.TrainLoader"/>, ...), as Lightning's
     /// <c>trainer.fit(model)</c>.
     /// </summary>
@@ -174,7 +180,7 @@ public sealed partial class Trainer
         {
             context.Hooks.Exception(error);
             var failed = Finish(context, started, RunOutcome.Failed, error.Message, error);
-            RankFailure.EndJob(_group, error.Message, _failureNotes);
+            RankFailure.EndJob(_group, DescribeFailure?.Invoke(error) ?? error.Message, _failureNotes);
             return failed;
         }
         finally
