@@ -189,10 +189,27 @@ public sealed partial class MlflowTracker : ITracker
     {
         if (_ended || _writer is null) return;
         // A process that exits mid-step may have a launcher's SIGKILL a second behind (mpirun): the status goes first,
-        // without the learning-curve plot, which can take longer than that to render.
+        // ahead of what the writer still has queued (metrics, a checkpoint upload), and without the learning-curve plot,
+        // which can take longer than that to render.
         _exiting = true;
+        WriteStatusNow(status);
         EndRun(status, message);
         Flush(TimeSpan.FromSeconds(5));
+    }
+
+    // From the exiting thread, beside the writer's: the store writes the run's status on its own (meta.yaml, or one
+    // request); the queued end writes it again and prints the summary. Not written here, the queued end still tries.
+    private void WriteStatusNow(RunStatus status)
+    {
+        if (_run is not { } run || _offline) return;
+        try
+        {
+            _store.UpdateRun(run.RunId, status, _options.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        catch (Exception error) when (error is MlflowException or IOException or HttpRequestException or TaskCanceledException)
+        {
+            // The queued end retries it, or spools it.
+        }
     }
 
     // A process going down (a second Ctrl+C, an unhandled error) still closes the run with an end time.
