@@ -20,7 +20,7 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
     private readonly ComponentFactory _module = new(moduleType, "model");
     private readonly ComponentFactory _data = new(dataType, "data");
     private ITracker? _tracker;
-    // Read by the launcher-deadline handler, on the signal's thread.
+    // The trainer built for this command: read by the log-model callback and, on the signal's thread, the launcher deadline.
     private volatile Trainer? _trainer;
     private string _rootDir = ".";
     private IReadOnlyDictionary<string, ConfigEntry> _sources = new Dictionary<string, ConfigEntry>();
@@ -119,10 +119,9 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
         if (config.Trainer.EnableProgressBar)
             callbacks.Add(new Core.Callbacks.ProgressBar(host.Output, Core.Callbacks.ProgressModeSetting.Choose(host.OutputIsTerminal,
                 Environment.GetEnvironmentVariable(Core.Callbacks.ProgressModeSetting.Variable))));
-        Trainer? built = null;
         if (invocation.Command == AppCommand.Fit && config.Tracking.LogModel != LogModelMode.None)
             callbacks.Add(new LogModelCallback<TBatch>(config.Tracking.LogModel, config.ToYaml(),
-                () => built!.Callbacks.OfType<Core.Callbacks.ModelCheckpoint>(), () => data.ValidationLoader() ?? data.TrainLoader()));
+                () => _trainer!.Callbacks.OfType<Core.Callbacks.ModelCheckpoint>(), () => data.ValidationLoader() ?? data.TrainLoader()));
         // callbacks.model_checkpoint.enabled=false must also stop the trainer from adding its default checkpoint.
         var trainerOptions = config.Callbacks.ModelCheckpoint.Enabled ? config.Trainer : config.Trainer with { EnableCheckpointing = false };
         try
@@ -134,7 +133,6 @@ internal sealed class AppRunner<TBatch>(Type moduleType, Type dataType, AppHostO
                     config.ToParams(), RunTags(config.Tracking, invocation.Command, checkpoint ?? model?.Description)),
                 DescribeFailure = error => DescribeRankFailure(error, invocation),
             };
-            built = trainer;
             _trainer = trainer;
             return invocation.Command switch
             {

@@ -16,7 +16,7 @@ internal sealed class OtherRankFailureWatch : IDisposable
     private readonly RankFailureNotes _notes;
     private readonly Action<RankFailureNote> _record;
     private readonly ITimer _timer;
-    private int _seen;
+    private int _looking;
 
     /// <param name="notes">This job's notes.</param>
     /// <param name="record">Ends the run as FAILED with the note's message; runs on the timer's thread.</param>
@@ -30,10 +30,16 @@ internal sealed class OtherRankFailureWatch : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
+    // One look at a time: the timer does not wait for the last one, and recording flushes for up to 5 s.
     private void Look()
     {
-        if (Volatile.Read(ref _seen) == 1 || _notes.Take() is not { } note) return;
-        if (Interlocked.Exchange(ref _seen, 1) == 1) return;
+        if (Interlocked.Exchange(ref _looking, 1) == 1) return;
+        if (_notes.Take() is not { } note)
+        {
+            Volatile.Write(ref _looking, 0);
+            return;
+        }
+        // A failure is recorded once: _looking stays set.
         _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _record(note);
         _notes.Acknowledge();

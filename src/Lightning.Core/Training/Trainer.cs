@@ -64,6 +64,8 @@ public sealed partial class Trainer
     public static void CheckDevicesOfThisNode(TrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // On the CPU there is nothing to check, and the relaunching process need not load libtorch.
+        if (options.Accelerator == AcceleratorKind.Cpu) return;
         TorchNative.EnsureLoadable();
         DeviceSelection.CheckNode(options);
     }
